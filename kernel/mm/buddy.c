@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Buddy allocator for the page frames of the LWK pool (see buddy.h).
+ *
+ * Free blocks sit on doubly linked lists of frame numbers, one list per
+ * (clean or dirty, order).  Only a block's first frame
+ * carries its order and state; every other frame is TAIL, so the buddy of a
+ * block is free and mergeable exactly when its first frame says so.  This
+ * keeps alloc and free at O(MAX_ORDER) list operations.
+ *
+ * Freestanding: no libc, no allocation, no pointers inside struct buddy.
+ * Nothing here touches the frames themselves; zeroing is the caller's job.
+ */
+#include "buddy.h"
+#include "../errno.h"
+
+#define BUDDY_NIL	0xffffffffU
+
+enum {
+	BUDDY_F_TAIL,		/* inside a block, or never a head */
+	BUDDY_F_CLEAN,		/* head of a clean free block */
+	BUDDY_F_DIRTY,		/* head of a dirty free block */
+	BUDDY_F_ZEROING,	/* head of a block taken for zeroing */
+	BUDDY_F_ALLOC,		/* head of an allocated block */
+};
+
+static unsigned int state_list(unsigned int state)
+{
+	return state == BUDDY_F_CLEAN ? BUDDY_LIST_CLEAN : BUDDY_LIST_DIRTY;
+}
+
+static void list_push(struct buddy *b, unsigned int list, unsigned int order,
+		      u64 pfn)
+{
+	struct buddy_frame *f = &b->frames[pfn];
+	u32 head = b->head[list][order];
+
+	f->prev = BUDDY_NIL;
+	f->next = head;
+	if (head != BUDDY_NIL)
+		b->frames[head].prev = (u32)pfn;
+	b->head[list][order] = (u32)pfn;
+	b->nr_blocks[list][order]++;
+}
+
+static void list_del(struct buddy *b, unsigned int list, unsigned int order,
+		     u64 pfn)
+{
+	struct buddy_frame *f = &b->frames[pfn];
+
+	if (f->prev != BUDDY_NIL)
+		b->frames[f->prev].next = f->next;
+	else
+		b->head[list][order] = f->next;
+	if (f->next != BUDDY_NIL)
+		b->frames[f->next].prev = f->prev;
+	b->nr_blocks[list][order]--;
+}
+
+static void set_head(struct buddy *b, u64 pfn, unsigned int order,
+		     unsigned int state)
+{
+	b->frames[pfn].order = (u8)order;
+	b->frames[pfn].state = (u8)state;
+}
+
+/*
+ * Put the block [pfn, pfn + 2^order) on the free list of @state (CLEAN or
+ * DIRTY), merging it with free buddies of the same state first.
+ */
+static void __buddy_insert(struct buddy *b, u64 pfn, unsigned int order,
+			   unsigned int state)
+{
+	unsigned int list = state_list(state);
+
+	while (order < BUDDY_MAX_ORDER) {
+		u64 size = 1ULL << order;
+		u64 buddy = pfn ^ size;
+		struct buddy_frame *bf;
+
+		if (buddy + size > b->npages)
+			break;
+		bf = &b->frames[buddy];
+		if (bf->state != state || bf->order != order)
+			break;
+
+		list_del(b, list, order, buddy);
+		bf->state = BUDDY_F_TAIL;
+		b->frames[pfn].state = BUDDY_F_TAIL;
+		pfn &= ~size;
+		order++;
+	}
+	set_head(b, pfn, order, state);
+	list_push(b, list, order, pfn);
+}
+
+/* Is [pfn, pfn + 2^order) the head of a block in @state with that order? */
+static bool is_block(struct buddy *b, u64 pfn, unsigned int order,
+		     unsigned int state)
+{
+	if (order > BUDDY_MAX_ORDER || pfn >= b->npages)
+		return false;
+	if (pfn & ((1ULL << order) - 1))
+		return false;
+	return b->frames[pfn].state == state && b->frames[pfn].order == order;
+}
+
+/**
+ * buddy_meta_size - bytes of state needed to manage @npages frames
+ * @npages: number of 4 KiB frames, 1..BUDDY_MAX_PAGES
+ *
+ * Returns the size of the block to pass to buddy_init() (8-byte aligned
+ * memory), or 0 if @npages is out of range.
+ */
+size_t buddy_meta_size(u64 npages)
+{
+	if (npages == 0 || npages > BUDDY_MAX_PAGES)
+		return 0;
+	return sizeof(struct buddy) + npages * sizeof(struct buddy_frame);
+}
+
+/**
+ * buddy_init - set up an allocator with every frame free and clean
+ * @b: buddy_meta_size(@npages) bytes, 8-byte aligned, contents ignored
+ * @npages: number of frames; need not be a power of two
+ *
+ * The frames are cut into the largest aligned blocks that fit.  Must run
+ * before anyone else can see @b.  Returns 0, or -EINVAL if @npages is 0 or
+ * above BUDDY_MAX_PAGES.
+ */
+int buddy_init(struct buddy *b, u64 npages)
+{
+	unsigned int l, o;
+	u64 pfn;
+
+	if (npages == 0 || npages > BUDDY_MAX_PAGES)
+		return -EINVAL;
+
+	spin_init(&b->lock);
+	b->pad = 0;
+	b->npages = npages;
+	b->nr_clean = npages;
+	b->nr_dirty = 0;
+	b->nr_zeroing = 0;
+	b->nr_alloc = 0;
+	for (l = 0; l < BUDDY_NR_LISTS; l++) {
+		for (o = 0; o < BUDDY_NR_ORDERS; o++) {
+			b->head[l][o] = BUDDY_NIL;
+			b->nr_blocks[l][o] = 0;
+		}
+	}
+	for (pfn = 0; pfn < npages; pfn++) {
+		b->frames[pfn].next = BUDDY_NIL;
+		b->frames[pfn].prev = BUDDY_NIL;
+		b->frames[pfn].order = 0;
+		b->frames[pfn].state = BUDDY_F_TAIL;
+		b->frames[pfn].pad = 0;
+	}
+
+	pfn = 0;
+	while (pfn < npages) {
+		o = BUDDY_MAX_ORDER;
+		while (o > 0 && ((pfn & ((1ULL << o) - 1)) ||
+				 pfn + (1ULL << o) > npages))
+			o--;
+		set_head(b, pfn, o, BUDDY_F_CLEAN);
+		list_push(b, BUDDY_LIST_CLEAN, o, pfn);
+		pfn += 1ULL << o;
+	}
+	return 0;
+}
+
+/**
+ * buddy_alloc - take a clean (zeroed) block of 2^@order frames
+ * @b: the allocator
+ * @order: 0..BUDDY_MAX_ORDER
+ *
+ * Returns the first frame number of the block, aligned to 2^@order, or:
+ * -EAGAIN if no clean block is big enough but dirty or zeroing pages exist
+ *  and might form one once clean: the caller may zero synchronously with
+ *  buddy_take_dirty_fit() + buddy_put_clean() and retry (or wait for the
+ *  zeroing thread if only zeroing pages remain).  Each such round turns dirty
+ *  pages clean, so a retry loop ends: once no dirty or zeroing page is left
+ *  the answer is a block or -ENOMEM;
+ * -ENOMEM if the free pages cannot satisfy the request even after zeroing;
+ * -EINVAL if @order is above BUDDY_MAX_ORDER.
+ * Takes b->lock; any context that may spin.
+ */
+long buddy_alloc(struct buddy *b, unsigned int order)
+{
+	unsigned int o;
+	u64 pfn, size, others;
+	long ret;
+
+	if (order > BUDDY_MAX_ORDER)
+		return -EINVAL;
+	size = 1ULL << order;
+
+	spin_lock(&b->lock);
+	for (o = order; o <= BUDDY_MAX_ORDER; o++) {
+		if (b->head[BUDDY_LIST_CLEAN][o] != BUDDY_NIL)
+			break;
+	}
+	if (o > BUDDY_MAX_ORDER) {
+		others = b->nr_dirty + b->nr_zeroing;
+		if (others && others + b->nr_clean >= size)
+			ret = -EAGAIN;
+		else
+			ret = -ENOMEM;
+		goto out_unlock;
+	}
+
+	pfn = b->head[BUDDY_LIST_CLEAN][o];
+	list_del(b, BUDDY_LIST_CLEAN, o, pfn);
+	while (o > order) {
+		o--;
+		set_head(b, pfn + (1ULL << o), o, BUDDY_F_CLEAN);
+		list_push(b, BUDDY_LIST_CLEAN, o, pfn + (1ULL << o));
+	}
+	set_head(b, pfn, order, BUDDY_F_ALLOC);
+	b->nr_clean -= size;
+	b->nr_alloc += size;
+	ret = (long)pfn;
+
+out_unlock:
+	spin_unlock(&b->lock);
+	return ret;
+}
+
+/**
+ * buddy_free - give back a block obtained from buddy_alloc()
+ * @b: the allocator
+ * @pfn: the value buddy_alloc() returned
+ * @order: the order it was called with
+ *
+ * The block becomes dirty and merges with dirty buddies.  Returns 0, or
+ * -EINVAL (and changes nothing) if [@pfn, @order] is not an allocated
+ * block, e.g. on a double free.  Takes b->lock.
+ */
+int buddy_free(struct buddy *b, u64 pfn, unsigned int order)
+{
+	int ret = 0;
+
+	spin_lock(&b->lock);
+	if (!is_block(b, pfn, order, BUDDY_F_ALLOC)) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	b->nr_alloc -= 1ULL << order;
+	b->nr_dirty += 1ULL << order;
+	__buddy_insert(b, pfn, order, BUDDY_F_DIRTY);
+
+out_unlock:
+	spin_unlock(&b->lock);
+	return ret;
+}
+
+/* Move the dirty block at the head of list @o to ZEROING; lock held. */
+static long __take_dirty(struct buddy *b, unsigned int o, unsigned int *order)
+{
+	u64 pfn = b->head[BUDDY_LIST_DIRTY][o];
+
+	list_del(b, BUDDY_LIST_DIRTY, o, pfn);
+	set_head(b, pfn, o, BUDDY_F_ZEROING);
+	b->nr_dirty -= 1ULL << o;
+	b->nr_zeroing += 1ULL << o;
+	*order = o;
+	return (long)pfn;
+}
+
+/**
+ * buddy_take_dirty - take the largest dirty block for zeroing
+ * @b: the allocator
+ * @order: set to the block's order on success
+ *
+ * The block is neither allocatable nor dirty until the caller zeroes its
+ * 2^*@order frames and hands it back with buddy_put_clean().  Returns the
+ * first frame number, or -ENOENT if no block is dirty.  Takes b->lock.
+ */
+long buddy_take_dirty(struct buddy *b, unsigned int *order)
+{
+	long ret = -ENOENT;
+	int o;
+
+	spin_lock(&b->lock);
+	for (o = BUDDY_MAX_ORDER; o >= 0; o--) {
+		if (b->head[BUDDY_LIST_DIRTY][o] != BUDDY_NIL) {
+			ret = __take_dirty(b, (unsigned int)o, order);
+			break;
+		}
+	}
+	spin_unlock(&b->lock);
+	return ret;
+}
+
+/**
+ * buddy_take_dirty_fit - take a dirty block to zero for a @want-order need
+ * @b: the allocator
+ * @want: order the caller is about to allocate
+ * @order: set to the block's order on success
+ *
+ * Like buddy_take_dirty(), but picks the smallest dirty block of order
+ * >= @want, so an allocation that got -EAGAIN zeroes no more than needed;
+ * if none is that big, the largest dirty block.  Returns the first frame
+ * number or -ENOENT.  Takes b->lock.
+ */
+long buddy_take_dirty_fit(struct buddy *b, unsigned int want,
+			  unsigned int *order)
+{
+	long ret = -ENOENT;
+	int o;
+
+	if (want > BUDDY_MAX_ORDER)
+		want = BUDDY_MAX_ORDER;
+
+	spin_lock(&b->lock);
+	for (o = (int)want; o <= BUDDY_MAX_ORDER; o++) {
+		if (b->head[BUDDY_LIST_DIRTY][o] != BUDDY_NIL) {
+			ret = __take_dirty(b, (unsigned int)o, order);
+			goto out_unlock;
+		}
+	}
+	for (o = (int)want - 1; o >= 0; o--) {
+		if (b->head[BUDDY_LIST_DIRTY][o] != BUDDY_NIL) {
+			ret = __take_dirty(b, (unsigned int)o, order);
+			break;
+		}
+	}
+
+out_unlock:
+	spin_unlock(&b->lock);
+	return ret;
+}
+
+/**
+ * buddy_put_clean - return a zeroed block taken by buddy_take_dirty*()
+ * @b: the allocator
+ * @pfn: the frame number returned by the take
+ * @order: the order it reported
+ *
+ * The block becomes clean and merges with clean buddies.  Returns 0, or
+ * -EINVAL (changing nothing) if [@pfn, @order] is not a block being zeroed.
+ * Takes b->lock.
+ */
+int buddy_put_clean(struct buddy *b, u64 pfn, unsigned int order)
+{
+	int ret = 0;
+
+	spin_lock(&b->lock);
+	if (!is_block(b, pfn, order, BUDDY_F_ZEROING)) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	b->nr_zeroing -= 1ULL << order;
+	b->nr_clean += 1ULL << order;
+	__buddy_insert(b, pfn, order, BUDDY_F_CLEAN);
+
+out_unlock:
+	spin_unlock(&b->lock);
+	return ret;
+}
+
+static unsigned int ilog2_u64(u64 x)
+{
+	return 63U - (unsigned int)__builtin_clzll(x);
+}
+
+/**
+ * buddy_stats - snapshot of the allocator's counters
+ * @b: the allocator
+ * @st: filled in (see struct buddy_stats for the fields)
+ *
+ * O(MAX_ORDER); takes b->lock.
+ */
+void buddy_stats(struct buddy *b, struct buddy_stats *st)
+{
+	unsigned int ideal;
+	u64 free;
+	int o;
+
+	spin_lock(&b->lock);
+	st->total = b->npages;
+	st->free_clean = b->nr_clean;
+	st->dirty = b->nr_dirty;
+	st->zeroing = b->nr_zeroing;
+	st->allocated = b->nr_alloc;
+	st->largest_clean_order = -1;
+	st->largest_free_order = -1;
+	for (o = 0; o <= BUDDY_MAX_ORDER; o++) {
+		st->clean_blocks[o] = b->nr_blocks[BUDDY_LIST_CLEAN][o];
+		st->dirty_blocks[o] = b->nr_blocks[BUDDY_LIST_DIRTY][o];
+		if (st->clean_blocks[o])
+			st->largest_clean_order = o;
+		if (st->clean_blocks[o] || st->dirty_blocks[o])
+			st->largest_free_order = o;
+	}
+	spin_unlock(&b->lock);
+
+	free = st->free_clean + st->dirty;
+	st->frag_permille = 0;
+	if (free) {
+		ideal = MIN(ilog2_u64(free), (unsigned int)BUDDY_MAX_ORDER);
+		ideal -= (unsigned int)st->largest_free_order;
+		st->frag_permille = 1000U - (1000U >> ideal);
+	}
+}
+
+/* Walk one free list; true if it holds exactly the @expect right blocks. */
+static bool check_list(struct buddy *b, unsigned int list, unsigned int order,
+		       u64 expect)
+{
+	unsigned int state = list == BUDDY_LIST_CLEAN ? BUDDY_F_CLEAN :
+							BUDDY_F_DIRTY;
+	u32 prev = BUDDY_NIL;
+	u32 pfn = b->head[list][order];
+	u64 n = 0;
+
+	while (pfn != BUDDY_NIL) {
+		if (n == expect || !is_block(b, pfn, order, state))
+			return false;
+		if (b->frames[pfn].prev != prev)
+			return false;
+		prev = pfn;
+		pfn = b->frames[pfn].next;
+		n++;
+	}
+	return n == expect && b->nr_blocks[list][order] == expect;
+}
+
+/* Validate everything; lock held. */
+static bool __buddy_check(struct buddy *b)
+{
+	u64 pages[BUDDY_F_ALLOC + 1] = { 0 };
+	u64 blocks[BUDDY_NR_LISTS][BUDDY_NR_ORDERS] = { { 0 } };
+	unsigned int o, l, state;
+	u64 pfn, i, size, buddy;
+
+	if (b->npages == 0 || b->npages > BUDDY_MAX_PAGES)
+		return false;
+
+	/* Frames must tile into aligned blocks whose tails are all TAIL. */
+	for (pfn = 0; pfn < b->npages; pfn += size) {
+		state = b->frames[pfn].state;
+		o = b->frames[pfn].order;
+		if (state == BUDDY_F_TAIL || state > BUDDY_F_ALLOC ||
+		    o > BUDDY_MAX_ORDER)
+			return false;
+		size = 1ULL << o;
+		if ((pfn & (size - 1)) || pfn + size > b->npages)
+			return false;
+		for (i = 1; i < size; i++) {
+			if (b->frames[pfn + i].state != BUDDY_F_TAIL)
+				return false;
+		}
+		pages[state] += size;
+		if (state != BUDDY_F_CLEAN && state != BUDDY_F_DIRTY)
+			continue;
+
+		/* Free buddies of the same state must have been merged. */
+		blocks[state_list(state)][o]++;
+		buddy = pfn ^ size;
+		if (o < BUDDY_MAX_ORDER && buddy + size <= b->npages &&
+		    is_block(b, buddy, o, state))
+			return false;
+	}
+	if (pages[BUDDY_F_CLEAN] != b->nr_clean ||
+	    pages[BUDDY_F_DIRTY] != b->nr_dirty ||
+	    pages[BUDDY_F_ZEROING] != b->nr_zeroing ||
+	    pages[BUDDY_F_ALLOC] != b->nr_alloc)
+		return false;
+
+	for (l = 0; l < BUDDY_NR_LISTS; l++) {
+		for (o = 0; o <= BUDDY_MAX_ORDER; o++) {
+			if (!check_list(b, l, o, blocks[l][o]))
+				return false;
+		}
+	}
+	return true;
+}
+
+/**
+ * buddy_check - validate every invariant of the allocator
+ * @b: the allocator
+ *
+ * Checks that the frames tile into aligned blocks, that the page counters
+ * and per-order block counts match, that each free list holds exactly the
+ * free blocks of its state and order with consistent links, and that no
+ * two free buddies of the same state were left unmerged.  O(npages) with
+ * b->lock held; meant for tests and debug builds.
+ */
+bool buddy_check(struct buddy *b)
+{
+	bool ok;
+
+	spin_lock(&b->lock);
+	ok = __buddy_check(b);
+	spin_unlock(&b->lock);
+	return ok;
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Buddy allocator for the page frames of the LWK pool.
+ *
+ * Frames are numbered [0, npages) and handed out in blocks of 2^order
+ * frames, order 0 (4 KiB) to BUDDY_MAX_ORDER (1 GiB).  The whole state sits
+ * in one caller-provided block of buddy_meta_size() bytes and holds indices,
+ * never pointers, so the block may be mapped at different addresses in
+ * several processes.  Every public function takes the embedded lock itself.
+ *
+ * Free blocks are either CLEAN (known to be zero) or DIRTY (freed, not yet
+ * zeroed).  buddy_alloc() only hands out clean blocks.  A zeroing thread
+ * moves blocks from dirty to ZEROING with buddy_take_dirty(), clears them
+ * without the lock, and returns them with buddy_put_clean().  Buddies merge
+ * only with buddies of the same state, so dirty blocks coalesce into large
+ * blocks for the zeroing thread.
+ */
+#ifndef TANDEM_KERNEL_MM_BUDDY_H
+#define TANDEM_KERNEL_MM_BUDDY_H
+
+#include "../types.h"
+#include "../lib/lock.h"
+
+#define BUDDY_MAX_ORDER		18
+#define BUDDY_NR_ORDERS		(BUDDY_MAX_ORDER + 1)
+/* Frame numbers are stored as u32; 0xffffffff marks the end of a list. */
+#define BUDDY_MAX_PAGES		0xffffffffULL
+
+enum buddy_list {
+	BUDDY_LIST_CLEAN,
+	BUDDY_LIST_DIRTY,
+	BUDDY_NR_LISTS
+};
+
+/* Per-frame metadata; private to buddy.c, shown here for the layout only. */
+struct buddy_frame {
+	u32 next;		/* free list link (frame number) */
+	u32 prev;
+	u8 order;		/* order of the block this frame heads */
+	u8 state;		/* BUDDY_F_* in buddy.c; TAIL inside a block */
+	u16 pad;
+};
+
+/*
+ * Lock legend: npages is written once by buddy_init() and read freely;
+ * every other field, frames[] included, is protected by lock.
+ */
+struct buddy {
+	spinlock_t lock;
+	u32 pad;
+	u64 npages;
+	u64 nr_clean;		/* pages in clean free blocks */
+	u64 nr_dirty;		/* pages in dirty free blocks */
+	u64 nr_zeroing;		/* pages taken by buddy_take_dirty() */
+	u64 nr_alloc;		/* pages handed out by buddy_alloc() */
+	u32 head[BUDDY_NR_LISTS][BUDDY_NR_ORDERS];
+	u64 nr_blocks[BUDDY_NR_LISTS][BUDDY_NR_ORDERS];
+	struct buddy_frame frames[];
+};
+
+struct buddy_stats {
+	u64 total;			/* pages managed */
+	u64 free_clean;			/* pages allocatable right now */
+	u64 dirty;			/* free pages waiting to be zeroed */
+	u64 zeroing;			/* pages being zeroed */
+	u64 allocated;			/* pages handed out */
+	u64 clean_blocks[BUDDY_NR_ORDERS];	/* clean free blocks */
+	u64 dirty_blocks[BUDDY_NR_ORDERS];	/* dirty free blocks */
+	int largest_clean_order;	/* -1 if no clean block */
+	int largest_free_order;		/* clean or dirty; -1 if none */
+	/*
+	 * 0..1000: how far the largest free (clean or dirty) block falls short
+	 * of the largest block the free page count could form,
+	 * 1000 - 1000 * 2^largest_free_order / 2^min(MAX_ORDER, log2(free)).
+	 * 0 for a fresh pool of any size, 500 when the largest block is half
+	 * of what it could be, 999 when only single pages are left of many.
+	 */
+	u32 frag_permille;
+};
+
+size_t buddy_meta_size(u64 npages);
+int buddy_init(struct buddy *b, u64 npages);
+long buddy_alloc(struct buddy *b, unsigned int order);
+int buddy_free(struct buddy *b, u64 pfn, unsigned int order);
+long buddy_take_dirty(struct buddy *b, unsigned int *order);
+long buddy_take_dirty_fit(struct buddy *b, unsigned int want,
+			  unsigned int *order);
+int buddy_put_clean(struct buddy *b, u64 pfn, unsigned int order);
+void buddy_stats(struct buddy *b, struct buddy_stats *st);
+bool buddy_check(struct buddy *b);
+
+#endif

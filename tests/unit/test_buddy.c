@@ -1,0 +1,750 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests for the buddy allocator (kernel/mm/buddy.c), built on the host.
+ *
+ * Each case runs in its own child process and prints "ok <name>" or
+ * "FAIL <name>: <why>"; the suite ends with "N passed, N failed" and exits
+ * non-zero on any failure.  Random cases replay a fixed seed, printed in
+ * every failure, against a model that keeps one state byte per frame.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../kernel/mm/buddy.c"
+
+static const char *cur_case;
+
+static __printf(1, 2) __noreturn void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("FAIL %s: ", cur_case);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	exit(1);
+}
+
+#define CHECK(cond, ...)			\
+	do {					\
+		if (!(cond))			\
+			fail(__VA_ARGS__);	\
+	} while (0)
+
+static u64 rng_state;
+
+static u64 rnd(void)
+{
+	u64 x = rng_state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	rng_state = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+static u64 rnd_below(u64 n)
+{
+	return rnd() % n;
+}
+
+static struct buddy *new_buddy(u64 npages)
+{
+	struct buddy *b = malloc(buddy_meta_size(npages));
+
+	CHECK(b, "out of host memory for %llu pages",
+	      (unsigned long long)npages);
+	CHECK(buddy_init(b, npages) == 0, "buddy_init(%llu) failed",
+	      (unsigned long long)npages);
+	return b;
+}
+
+/* Blocks per order of a fresh pool, computed independently of buddy.c. */
+static void fresh_layout(u64 npages, u64 *blocks)
+{
+	u64 pfn = 0;
+	int o;
+
+	memset(blocks, 0, sizeof(u64) * BUDDY_NR_ORDERS);
+	while (pfn < npages) {
+		for (o = BUDDY_MAX_ORDER; o > 0; o--) {
+			u64 size = 1ULL << o;
+
+			if (pfn % size == 0 && pfn + size <= npages)
+				break;
+		}
+		blocks[o]++;
+		pfn += 1ULL << o;
+	}
+}
+
+static void expect_fresh(struct buddy *b, u64 npages, const char *when)
+{
+	struct buddy_stats st;
+	u64 want[BUDDY_NR_ORDERS];
+	int o;
+
+	CHECK(buddy_check(b), "%s: buddy_check failed", when);
+	buddy_stats(b, &st);
+	CHECK(st.total == npages && st.free_clean == npages && !st.dirty &&
+	      !st.zeroing && !st.allocated,
+	      "%s: counters clean=%llu dirty=%llu zeroing=%llu alloc=%llu",
+	      when, (unsigned long long)st.free_clean,
+	      (unsigned long long)st.dirty, (unsigned long long)st.zeroing,
+	      (unsigned long long)st.allocated);
+	fresh_layout(npages, want);
+	for (o = 0; o <= BUDDY_MAX_ORDER; o++) {
+		CHECK(st.clean_blocks[o] == want[o] && !st.dirty_blocks[o],
+		      "%s: order %d has %llu clean/%llu dirty blocks, want %llu",
+		      when, o, (unsigned long long)st.clean_blocks[o],
+		      (unsigned long long)st.dirty_blocks[o],
+		      (unsigned long long)want[o]);
+	}
+	CHECK(st.frag_permille == 0, "%s: fragmentation %u, want 0", when,
+	      st.frag_permille);
+}
+
+/* Zero every dirty block, as the zeroing thread would. */
+static void zero_all(struct buddy *b)
+{
+	unsigned int o;
+	long pfn;
+
+	while ((pfn = buddy_take_dirty(b, &o)) >= 0)
+		CHECK(buddy_put_clean(b, (u64)pfn, o) == 0,
+		      "put_clean(%ld, %u) refused", pfn, o);
+	CHECK(pfn == -ENOENT, "take_dirty returned %ld", pfn);
+}
+
+static void case_init_layout(void)
+{
+	static const u64 sizes[] = {
+		1, 2, 3, 7, 1000, 4096, (1 << 18) - 1, 1 << 18,
+		(1 << 19) + 3, 3 * (1 << 18) + 4097,
+	};
+	size_t i;
+
+	CHECK(buddy_meta_size(0) == 0, "meta_size(0) != 0");
+	CHECK(buddy_meta_size(BUDDY_MAX_PAGES + 1) == 0,
+	      "meta_size above the limit != 0");
+	CHECK(buddy_meta_size(10) >= sizeof(struct buddy) + 10,
+	      "meta_size(10) too small");
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		struct buddy *b = new_buddy(sizes[i]);
+		char when[64];
+
+		snprintf(when, sizeof(when), "npages %llu",
+			 (unsigned long long)sizes[i]);
+		expect_fresh(b, sizes[i], when);
+		free(b);
+	}
+}
+
+static void case_init_rejects(void)
+{
+	struct buddy *b = malloc(buddy_meta_size(16));
+
+	CHECK(b, "no host memory");
+	CHECK(buddy_init(b, 0) == -EINVAL, "init(0) accepted");
+	CHECK(buddy_init(b, BUDDY_MAX_PAGES + 1) == -EINVAL,
+	      "init above BUDDY_MAX_PAGES accepted");
+	free(b);
+}
+
+/*
+ * Every page at order 0, freed in random order: the dirty pages must
+ * coalesce back into the fresh layout, the zeroing thread must see the
+ * largest blocks first, and zeroing must restore the fresh clean layout.
+ */
+static void case_order0_coalesce(void)
+{
+	const u64 n = (1 << 19) + 5;
+	const u64 seed = 0x0bdd1e5;
+	struct buddy *b = new_buddy(n);
+	struct buddy_stats st;
+	u64 want[BUDDY_NR_ORDERS];
+	u8 *seen = calloc(n, 1);
+	u32 *pfns = malloc(n * sizeof(*pfns));
+	unsigned int o;
+	long pfn;
+	u64 i, j;
+	u32 tmp;
+	int k;
+
+	CHECK(seen && pfns, "no host memory");
+	for (i = 0; i < n; i++) {
+		pfn = buddy_alloc(b, 0);
+		CHECK(pfn >= 0 && (u64)pfn < n, "alloc %llu returned %ld",
+		      (unsigned long long)i, pfn);
+		CHECK(!seen[pfn], "pfn %ld handed out twice", pfn);
+		seen[pfn] = 1;
+		pfns[i] = (u32)pfn;
+	}
+	CHECK(buddy_alloc(b, 0) == -ENOMEM, "alloc on a full pool: %ld",
+	      buddy_alloc(b, 0));
+	CHECK(buddy_check(b), "check failed on a full pool");
+	buddy_stats(b, &st);
+	CHECK(st.allocated == n && st.free_clean == 0 &&
+	      st.largest_free_order == -1 && st.frag_permille == 0,
+	      "full pool stats: alloc %llu clean %llu largest %d frag %u",
+	      (unsigned long long)st.allocated,
+	      (unsigned long long)st.free_clean, st.largest_free_order,
+	      st.frag_permille);
+
+	rng_state = seed;
+	for (i = n - 1; i > 0; i--) {
+		j = rnd_below(i + 1);
+		tmp = pfns[i];
+		pfns[i] = pfns[j];
+		pfns[j] = tmp;
+	}
+	for (i = 0; i < n; i++) {
+		CHECK(buddy_free(b, pfns[i], 0) == 0,
+		      "seed %llx: free of pfn %u refused",
+		      (unsigned long long)seed, pfns[i]);
+		if (i % (n / 4) == 0)
+			CHECK(buddy_check(b), "seed %llx: check, %llu freed",
+			      (unsigned long long)seed, (unsigned long long)i);
+	}
+
+	CHECK(buddy_check(b), "check failed after all frees");
+	buddy_stats(b, &st);
+	fresh_layout(n, want);
+	for (k = 0; k <= BUDDY_MAX_ORDER; k++) {
+		CHECK(st.dirty_blocks[k] == want[k] && !st.clean_blocks[k],
+		      "seed %llx: order %d has %llu dirty blocks, want %llu",
+		      (unsigned long long)seed, k,
+		      (unsigned long long)st.dirty_blocks[k],
+		      (unsigned long long)want[k]);
+	}
+	CHECK(st.frag_permille == 0, "all-dirty fragmentation %u",
+	      st.frag_permille);
+	CHECK(buddy_alloc(b, 0) == -EAGAIN, "alloc with only dirty pages: %ld",
+	      buddy_alloc(b, 0));
+
+	pfn = buddy_take_dirty(b, &o);
+	CHECK(pfn >= 0 && o == BUDDY_MAX_ORDER,
+	      "first dirty block %ld has order %u, want %d", pfn, o,
+	      BUDDY_MAX_ORDER);
+	CHECK(buddy_put_clean(b, (u64)pfn, o) == 0, "put_clean refused");
+	zero_all(b);
+	expect_fresh(b, n, "after zeroing");
+	free(pfns);
+	free(seen);
+	free(b);
+}
+
+/* -EAGAIN versus -ENOMEM, and clean and dirty buddies kept apart. */
+static void case_enomem_eagain(void)
+{
+	struct buddy *b = new_buddy(16);
+	struct buddy_stats st;
+	unsigned int o;
+	long p, q, z;
+
+	CHECK(buddy_alloc(b, BUDDY_MAX_ORDER + 1) == -EINVAL,
+	      "order above max accepted");
+	CHECK(buddy_alloc(b, 5) == -ENOMEM, "order 5 from 16 pages: %ld",
+	      buddy_alloc(b, 5));
+	p = buddy_alloc(b, 4);
+	CHECK(p == 0, "order 4 from a fresh 16-page pool: %ld", p);
+	CHECK(buddy_alloc(b, 0) == -ENOMEM, "alloc from a full pool: %ld",
+	      buddy_alloc(b, 0));
+	CHECK(buddy_take_dirty(b, &o) == -ENOENT, "dirty block in a new pool");
+
+	CHECK(buddy_free(b, 0, 4) == 0, "free refused");
+	CHECK(buddy_alloc(b, 0) == -EAGAIN, "alloc with all dirty: %ld",
+	      buddy_alloc(b, 0));
+	CHECK(buddy_alloc(b, 5) == -ENOMEM, "order 5 with 16 dirty: %ld",
+	      buddy_alloc(b, 5));
+
+	z = buddy_take_dirty(b, &o);
+	CHECK(z == 0 && o == 4, "take_dirty gave %ld order %u", z, o);
+	CHECK(buddy_alloc(b, 0) == -EAGAIN, "alloc while zeroing: %ld",
+	      buddy_alloc(b, 0));
+	CHECK(buddy_take_dirty(b, &o) == -ENOENT, "second dirty block");
+	buddy_stats(b, &st);
+	CHECK(st.zeroing == 16 && st.dirty == 0 && st.free_clean == 0,
+	      "zeroing %llu dirty %llu clean %llu",
+	      (unsigned long long)st.zeroing, (unsigned long long)st.dirty,
+	      (unsigned long long)st.free_clean);
+	CHECK(buddy_put_clean(b, 0, 4) == 0, "put_clean refused");
+	expect_fresh(b, 16, "after zeroing");
+
+	/* pfn 0 clean, its buddy pfn 1 dirty: they must stay apart. */
+	p = buddy_alloc(b, 0);
+	q = buddy_alloc(b, 0);
+	CHECK(p >= 0 && q == (p ^ 1), "order-0 pair %ld %ld not buddies", p, q);
+	CHECK(buddy_free(b, (u64)p, 0) == 0, "free p");
+	z = buddy_take_dirty(b, &o);
+	CHECK(z == p && o == 0, "take_dirty %ld/%u", z, o);
+	CHECK(buddy_put_clean(b, (u64)z, 0) == 0, "put_clean p");
+	CHECK(buddy_free(b, (u64)q, 0) == 0, "free q");
+	CHECK(buddy_check(b), "check failed with split buddies");
+	buddy_stats(b, &st);
+	CHECK(st.clean_blocks[0] == 1 && st.dirty_blocks[0] == 1 &&
+	      st.clean_blocks[1] == 1 && st.clean_blocks[2] == 1 &&
+	      st.clean_blocks[3] == 1,
+	      "clean and dirty buddies merged: clean0 %llu dirty0 %llu",
+	      (unsigned long long)st.clean_blocks[0],
+	      (unsigned long long)st.dirty_blocks[0]);
+
+	/* 15 clean pages but no clean block of order 4: zeroing helps. */
+	CHECK(buddy_alloc(b, 4) == -EAGAIN, "order 4 with 1 dirty: %ld",
+	      buddy_alloc(b, 4));
+	z = buddy_take_dirty_fit(b, 4, &o);
+	CHECK(z == q && o == 0, "take_dirty_fit %ld/%u", z, o);
+	CHECK(buddy_put_clean(b, (u64)z, o) == 0, "put_clean q");
+	CHECK(buddy_alloc(b, 4) == 0, "order 4 after zeroing failed");
+	CHECK(buddy_free(b, 0, 4) == 0, "free order 4");
+	zero_all(b);
+	expect_fresh(b, 16, "at the end");
+	free(b);
+}
+
+/* take_dirty_fit takes the smallest dirty block big enough. */
+static void case_take_dirty_fit(void)
+{
+	struct buddy *b = new_buddy(64);
+	unsigned int o;
+	long a, c, d, z;
+
+	a = buddy_alloc(b, 3);
+	c = buddy_alloc(b, 1);
+	d = buddy_alloc(b, 4);
+	CHECK(a >= 0 && c >= 0 && d >= 0, "allocs failed");
+	CHECK(!buddy_free(b, (u64)a, 3) && !buddy_free(b, (u64)c, 1) &&
+	      !buddy_free(b, (u64)d, 4), "frees refused");
+	CHECK(buddy_check(b), "check failed");
+
+	z = buddy_take_dirty_fit(b, 2, &o);
+	CHECK(z == a && o == 3, "fit(2) took %ld order %u, want %ld order 3",
+	      z, o, a);
+	CHECK(!buddy_put_clean(b, (u64)z, o), "put_clean");
+	z = buddy_take_dirty_fit(b, 6, &o);
+	CHECK(z == d && o == 4, "fit(6) took %ld order %u, want %ld order 4",
+	      z, o, d);
+	CHECK(!buddy_put_clean(b, (u64)z, o), "put_clean");
+	z = buddy_take_dirty_fit(b, 40, &o);
+	CHECK(z == c && o == 1, "fit(40) took %ld order %u, want %ld order 1",
+	      z, o, c);
+	CHECK(!buddy_put_clean(b, (u64)z, o), "put_clean");
+	CHECK(buddy_take_dirty_fit(b, 0, &o) == -ENOENT, "still dirty blocks");
+	expect_fresh(b, 64, "after zeroing");
+	free(b);
+}
+
+/* Bad frees and puts are refused and change nothing. */
+static void case_bad_calls(void)
+{
+	struct buddy *b = new_buddy(100);
+	struct buddy_stats before, after;
+	unsigned int o;
+	long p, z;
+
+	p = buddy_alloc(b, 2);
+	CHECK(p >= 0, "alloc failed");
+	buddy_stats(b, &before);
+	CHECK(buddy_free(b, (u64)p, 1) == -EINVAL, "free with wrong order");
+	CHECK(buddy_free(b, (u64)p + 1, 0) == -EINVAL, "free of a tail");
+	CHECK(buddy_free(b, 100, 0) == -EINVAL, "free out of range");
+	CHECK(buddy_free(b, 1ULL << 40, 0) == -EINVAL, "free far out");
+	CHECK(buddy_free(b, (u64)p, BUDDY_MAX_ORDER + 1) == -EINVAL,
+	      "free with huge order");
+	CHECK(buddy_put_clean(b, (u64)p, 2) == -EINVAL,
+	      "put_clean of an allocated block");
+	buddy_stats(b, &after);
+	CHECK(!memcmp(&before, &after, sizeof(before)), "stats changed");
+	CHECK(buddy_check(b), "check failed after bad calls");
+
+	CHECK(buddy_free(b, (u64)p, 2) == 0, "good free refused");
+	CHECK(buddy_free(b, (u64)p, 2) == -EINVAL, "double free accepted");
+	CHECK(buddy_put_clean(b, (u64)p, 2) == -EINVAL,
+	      "put_clean of a dirty block");
+	z = buddy_take_dirty(b, &o);
+	CHECK(z == p && o == 2, "take_dirty %ld/%u", z, o);
+	CHECK(buddy_free(b, (u64)z, 2) == -EINVAL, "free of a zeroing block");
+	CHECK(buddy_put_clean(b, (u64)z, 1) == -EINVAL,
+	      "put_clean with wrong order");
+	CHECK(buddy_put_clean(b, (u64)z, 2) == 0, "put_clean refused");
+	CHECK(buddy_put_clean(b, (u64)z, 2) == -EINVAL, "double put_clean");
+	expect_fresh(b, 100, "at the end");
+	free(b);
+}
+
+static void case_fragmentation(void)
+{
+	struct buddy *b = new_buddy(1024);
+	struct buddy_stats st;
+	long p;
+	u64 i;
+
+	buddy_stats(b, &st);
+	CHECK(st.frag_permille == 0 && st.largest_clean_order == 10,
+	      "fresh: frag %u largest %d", st.frag_permille,
+	      st.largest_clean_order);
+
+	for (i = 0; i < 1024; i++) {
+		p = buddy_alloc(b, 0);
+		CHECK(p >= 0, "alloc %llu failed", (unsigned long long)i);
+	}
+	for (i = 0; i < 1024; i += 2)
+		CHECK(!buddy_free(b, i, 0), "free %llu", (unsigned long long)i);
+	buddy_stats(b, &st);
+	/* 512 single free pages could at best have formed one 512 block. */
+	CHECK(st.largest_free_order == 0 && st.dirty == 512 &&
+	      st.frag_permille == 999,
+	      "checkerboard: largest %d dirty %llu frag %u, want 0 512 999",
+	      st.largest_free_order, (unsigned long long)st.dirty,
+	      st.frag_permille);
+
+	/* Pages 0..255 now form a 256 block; 640 free could have made 512. */
+	for (i = 1; i < 256; i += 2)
+		CHECK(!buddy_free(b, i, 0), "free %llu", (unsigned long long)i);
+	buddy_stats(b, &st);
+	CHECK(st.largest_free_order == 8 && st.frag_permille == 500,
+	      "quarter: largest %d frag %u, want 8 500",
+	      st.largest_free_order, st.frag_permille);
+
+	for (i = 257; i < 1024; i += 2)
+		CHECK(!buddy_free(b, i, 0), "free %llu", (unsigned long long)i);
+	buddy_stats(b, &st);
+	CHECK(st.frag_permille == 0 && st.dirty_blocks[10] == 1,
+	      "all freed: frag %u", st.frag_permille);
+	zero_all(b);
+	expect_fresh(b, 1024, "at the end");
+	free(b);
+}
+
+/* buddy_check itself must notice a corrupted state. */
+static void case_check_catches(void)
+{
+	struct buddy *b = new_buddy(64);
+	long p, q;
+
+	p = buddy_alloc(b, 0);
+	q = buddy_alloc(b, 0);
+	CHECK(p >= 0 && q >= 0 && !buddy_free(b, (u64)p, 0) &&
+	      !buddy_free(b, (u64)q, 0), "setup failed");
+	CHECK(buddy_check(b), "check failed on a good state");
+
+	b->nr_dirty++;
+	CHECK(!buddy_check(b), "wrong page counter not caught");
+	b->nr_dirty--;
+
+	b->frames[5].state = BUDDY_F_ALLOC;
+	CHECK(!buddy_check(b), "head inside a block not caught");
+	b->frames[5].state = BUDDY_F_TAIL;
+
+	b->nr_blocks[BUDDY_LIST_CLEAN][1]++;
+	CHECK(!buddy_check(b), "wrong block count not caught");
+	b->nr_blocks[BUDDY_LIST_CLEAN][1]--;
+
+	/* Split the dirty order-1 block into two unmerged dirty halves. */
+	CHECK(b->nr_blocks[BUDDY_LIST_DIRTY][1] == 1, "expected a dirty pair");
+	p = b->head[BUDDY_LIST_DIRTY][1];
+	list_del(b, BUDDY_LIST_DIRTY, 1, (u64)p);
+	set_head(b, (u64)p, 0, BUDDY_F_DIRTY);
+	list_push(b, BUDDY_LIST_DIRTY, 0, (u64)p);
+	set_head(b, (u64)p + 1, 0, BUDDY_F_DIRTY);
+	list_push(b, BUDDY_LIST_DIRTY, 0, (u64)p + 1);
+	CHECK(!buddy_check(b), "unmerged dirty buddies not caught");
+	free(b);
+
+	b = new_buddy(64);
+	b->frames[b->head[BUDDY_LIST_CLEAN][6]].next = 3;
+	CHECK(!buddy_check(b), "bad list link not caught");
+	free(b);
+}
+
+enum { M_CLEAN, M_DIRTY, M_ZEROING, M_ALLOC };
+
+struct blk {
+	u64 pfn;
+	unsigned int order;
+};
+
+struct model {
+	u64 n;
+	u8 *page;			/* M_* per frame */
+	u64 count[4];			/* pages per M_* */
+	struct blk *held, *zeroing;
+	size_t nr_held, nr_zeroing;
+};
+
+static void model_set(struct model *m, u64 pfn, unsigned int order, u8 to)
+{
+	u64 i;
+
+	for (i = pfn; i < pfn + (1ULL << order); i++) {
+		m->count[m->page[i]]--;
+		m->page[i] = to;
+		m->count[to]++;
+	}
+}
+
+static bool model_all(struct model *m, u64 pfn, unsigned int order, u8 s)
+{
+	u64 i;
+
+	for (i = pfn; i < pfn + (1ULL << order); i++) {
+		if (m->page[i] != s)
+			return false;
+	}
+	return true;
+}
+
+/* Is there an aligned 2^order run whose frames are all in set @mask? */
+static bool model_has_run(struct model *m, unsigned int order, unsigned mask)
+{
+	u64 pfn, i, size = 1ULL << order;
+
+	for (pfn = 0; pfn + size <= m->n; pfn += size) {
+		for (i = 0; i < size; i++) {
+			if (!(mask & (1U << m->page[pfn + i])))
+				break;
+		}
+		if (i == size)
+			return true;
+	}
+	return false;
+}
+
+static unsigned int rnd_order(unsigned int max)
+{
+	unsigned int o = 0;
+
+	/* Mostly small orders, like page faults; sometimes large. */
+	while (o < max && rnd_below(3) == 0)
+		o++;
+	if (rnd_below(50) == 0)
+		o = (unsigned int)rnd_below(max + 1);
+	return o;
+}
+
+static void model_compare(struct buddy *b, struct model *m, u64 seed,
+			  long op)
+{
+	struct buddy_stats st;
+
+	buddy_stats(b, &st);
+	CHECK(st.free_clean == m->count[M_CLEAN] &&
+	      st.dirty == m->count[M_DIRTY] &&
+	      st.zeroing == m->count[M_ZEROING] &&
+	      st.allocated == m->count[M_ALLOC],
+	      "seed %llx op %ld: stats %llu/%llu/%llu/%llu, model %llu/%llu/%llu/%llu",
+	      (unsigned long long)seed, op,
+	      (unsigned long long)st.free_clean, (unsigned long long)st.dirty,
+	      (unsigned long long)st.zeroing, (unsigned long long)st.allocated,
+	      (unsigned long long)m->count[M_CLEAN],
+	      (unsigned long long)m->count[M_DIRTY],
+	      (unsigned long long)m->count[M_ZEROING],
+	      (unsigned long long)m->count[M_ALLOC]);
+}
+
+/*
+ * @ops random calls on an @n-frame pool against the model.  A failed
+ * alloc is checked against an exhaustive scan of the model every
+ * @scan_every failures (the scan is O(n)).
+ */
+static void run_random(u64 n, u64 seed, long ops, unsigned int max_order,
+		       long check_every, unsigned int scan_every)
+{
+	struct buddy *b = new_buddy(n);
+	struct model m = { .n = n };
+	unsigned long fails = 0;
+	unsigned int o;
+	long op, r;
+	size_t i;
+
+	m.page = calloc(n, 1);
+	m.held = malloc(n * sizeof(*m.held));
+	m.zeroing = malloc(n * sizeof(*m.zeroing));
+	CHECK(m.page && m.held && m.zeroing, "no host memory");
+	m.count[M_CLEAN] = n;
+	rng_state = seed;
+
+	for (op = 0; op < ops; op++) {
+		u64 dice = rnd_below(100);
+
+		if (dice < 45) {
+			o = rnd_order(max_order);
+			r = buddy_alloc(b, o);
+			if (r >= 0) {
+				CHECK((u64)r < n && !(r & ((1L << o) - 1)),
+				      "seed %llx op %ld: alloc(%u) gave bad pfn %ld",
+				      (unsigned long long)seed, op, o, r);
+				CHECK(model_all(&m, (u64)r, o, M_CLEAN),
+				      "seed %llx op %ld: alloc(%u) gave %ld, not all clean",
+				      (unsigned long long)seed, op, o, r);
+				model_set(&m, (u64)r, o, M_ALLOC);
+				m.held[m.nr_held++] = (struct blk){ (u64)r, o };
+				continue;
+			}
+			CHECK(r == -ENOMEM || r == -EAGAIN,
+			      "seed %llx op %ld: alloc(%u) returned %ld",
+			      (unsigned long long)seed, op, o, r);
+			if (r == -EAGAIN)
+				CHECK(m.count[M_DIRTY] + m.count[M_ZEROING],
+				      "seed %llx op %ld: -EAGAIN with nothing to zero",
+				      (unsigned long long)seed, op);
+			if (fails++ % scan_every)
+				continue;
+			CHECK(!model_has_run(&m, o, 1U << M_CLEAN),
+			      "seed %llx op %ld: alloc(%u) = %ld but a clean run exists",
+			      (unsigned long long)seed, op, o, r);
+			if (r == -ENOMEM)
+				CHECK(!model_has_run(&m, o, ~(1U << M_ALLOC)),
+				      "seed %llx op %ld: -ENOMEM for order %u, zeroing would do",
+				      (unsigned long long)seed, op, o);
+		} else if (dice < 85) {
+			if (!m.nr_held)
+				continue;
+			i = rnd_below(m.nr_held);
+			r = buddy_free(b, m.held[i].pfn, m.held[i].order);
+			CHECK(r == 0, "seed %llx op %ld: free(%llu, %u) = %ld",
+			      (unsigned long long)seed, op,
+			      (unsigned long long)m.held[i].pfn,
+			      m.held[i].order, r);
+			model_set(&m, m.held[i].pfn, m.held[i].order, M_DIRTY);
+			m.held[i] = m.held[--m.nr_held];
+		} else if (dice < 93) {
+			if (dice & 1)
+				r = buddy_take_dirty(b, &o);
+			else
+				r = buddy_take_dirty_fit(b,
+							 rnd_order(max_order),
+							 &o);
+			if (r == -ENOENT) {
+				CHECK(!m.count[M_DIRTY],
+				      "seed %llx op %ld: -ENOENT with %llu dirty",
+				      (unsigned long long)seed, op,
+				      (unsigned long long)m.count[M_DIRTY]);
+				continue;
+			}
+			CHECK(r >= 0 && (u64)r < n && o <= BUDDY_MAX_ORDER &&
+			      !(r & ((1L << o) - 1)) &&
+			      model_all(&m, (u64)r, o, M_DIRTY),
+			      "seed %llx op %ld: take_dirty gave %ld/%u, not a dirty block",
+			      (unsigned long long)seed, op, r, o);
+			model_set(&m, (u64)r, o, M_ZEROING);
+			m.zeroing[m.nr_zeroing++] = (struct blk){ (u64)r, o };
+		} else {
+			if (!m.nr_zeroing)
+				continue;
+			i = rnd_below(m.nr_zeroing);
+			r = buddy_put_clean(b, m.zeroing[i].pfn,
+					    m.zeroing[i].order);
+			CHECK(r == 0, "seed %llx op %ld: put_clean = %ld",
+			      (unsigned long long)seed, op, r);
+			model_set(&m, m.zeroing[i].pfn, m.zeroing[i].order,
+				  M_CLEAN);
+			m.zeroing[i] = m.zeroing[--m.nr_zeroing];
+		}
+
+		if (op % 997 == 0)
+			model_compare(b, &m, seed, op);
+		if (op % check_every == 0)
+			CHECK(buddy_check(b),
+			      "seed %llx op %ld: buddy_check failed",
+			      (unsigned long long)seed, op);
+	}
+
+	/* Give everything back: the pool must be whole again. */
+	for (i = 0; i < m.nr_held; i++)
+		CHECK(!buddy_free(b, m.held[i].pfn, m.held[i].order),
+		      "seed %llx: final free refused",
+		      (unsigned long long)seed);
+	for (i = 0; i < m.nr_zeroing; i++)
+		CHECK(!buddy_put_clean(b, m.zeroing[i].pfn, m.zeroing[i].order),
+		      "seed %llx: final put_clean refused",
+		      (unsigned long long)seed);
+	zero_all(b);
+	expect_fresh(b, n, "after the random run");
+	free(m.zeroing);
+	free(m.held);
+	free(m.page);
+	free(b);
+}
+
+static void case_random_small(void)
+{
+	run_random(777, 0x5eed0001, 200000, 9, 501, 1);
+}
+
+static void case_random_tiny(void)
+{
+	run_random(5, 0x5eed0002, 50000, 3, 1, 1);
+}
+
+static void case_random_large(void)
+{
+	run_random((1 << 19) + 12345, 0x5eed0003, 200000, BUDDY_MAX_ORDER,
+		   40000, 997);
+}
+
+struct tcase {
+	const char *name;
+	void (*fn)(void);
+};
+
+static const struct tcase cases[] = {
+	{ "buddy_init_layout", case_init_layout },
+	{ "buddy_init_rejects", case_init_rejects },
+	{ "buddy_order0_coalesce", case_order0_coalesce },
+	{ "buddy_enomem_eagain", case_enomem_eagain },
+	{ "buddy_take_dirty_fit", case_take_dirty_fit },
+	{ "buddy_bad_calls", case_bad_calls },
+	{ "buddy_fragmentation", case_fragmentation },
+	{ "buddy_check_catches", case_check_catches },
+	{ "buddy_random_small", case_random_small },
+	{ "buddy_random_tiny", case_random_tiny },
+	{ "buddy_random_large", case_random_large },
+};
+
+int main(void)
+{
+	int passed = 0, failed = 0, status;
+	size_t i;
+	pid_t pid;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		fflush(stdout);
+		pid = fork();
+		if (pid < 0) {
+			perror("fork");
+			return 1;
+		}
+		if (pid == 0) {
+			cur_case = cases[i].name;
+			alarm(60);
+			cases[i].fn();
+			exit(0);
+		}
+		if (waitpid(pid, &status, 0) < 0) {
+			perror("waitpid");
+			return 1;
+		}
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			printf("ok %s\n", cases[i].name);
+			passed++;
+			continue;
+		}
+		failed++;
+		if (WIFSIGNALED(status))
+			printf("FAIL %s: killed by signal %d\n", cases[i].name,
+			       WTERMSIG(status));
+		else if (WEXITSTATUS(status) != 1)
+			printf("FAIL %s: exit status %d\n", cases[i].name,
+			       WEXITSTATUS(status));
+	}
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
