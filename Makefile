@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: MIT
+# tandem: `make` builds build/tandem and the LWK image build/tandem-lwk;
+# `make check` runs the test suite; `make bench` the benchmarks.
+
+CC	?= cc
+BUILD	:= build
+Q	:= @
+
+WARN	:= -Wall -Wextra -Wno-unused-parameter
+CFLAGS	?= -O2 -g
+HOST_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11
+
+# The LWK core is freestanding: no libc headers, no stack protector (it
+# would use the program's FS), position-independent code so the image can
+# sit high in the address space.
+LWK_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -ffreestanding -fno-builtin \
+	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-fno-stack-protector -fpie -fno-asynchronous-unwind-tables \
+	-fcf-protection=none -fno-plt -fvisibility=hidden -I.
+LWK_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,platform/hosted/lwk.ld \
+	-Wl,--build-id=none -Wl,-z,noexecstack
+
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/lib/*.c kernel/mm/*.c kernel/sched/*.c)
+HOSTED_SRCS := $(wildcard platform/hosted/*.c platform/hosted/*.S)
+LWK_OBJS := $(patsubst %,$(BUILD)/lwk/%.o,$(KERNEL_SRCS) $(HOSTED_SRCS))
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+all: $(BUILD)/tandem $(BUILD)/tandem-lwk
+
+$(BUILD)/tandem: tools/tandem.c include/uapi/tandem.h
+	$(Q)mkdir -p $(@D)
+	$(Q)echo "  CC      $@"
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $<
+
+$(BUILD)/tandem-lwk: $(LWK_OBJS) platform/hosted/lwk.ld
+	$(Q)echo "  LD      $@"
+	$(Q)$(CC) $(LWK_LDFLAGS) -o $@ $(LWK_OBJS) -lgcc
+
+$(BUILD)/lwk/%.c.o: %.c
+	$(Q)mkdir -p $(@D)
+	$(Q)echo "  CC      $<"
+	$(Q)$(CC) $(LWK_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/lwk/%.S.o: %.S
+	$(Q)mkdir -p $(@D)
+	$(Q)echo "  AS      $<"
+	$(Q)$(CC) $(LWK_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c
+	$(Q)mkdir -p $(@D)
+	$(Q)echo "  CC      $@"
+	$(Q)$(CC) $(HOST_CFLAGS) -I. -MMD -MP -o $@ $<
+
+unit: $(UNIT_BINS)
+
+deps:
+	$(Q)tools/deps.sh
+
+check: deps all unit
+	$(Q)tests/run-tests.sh
+
+bench: deps all
+	$(Q)bench/run.sh $(if $(QUICK),--quick)
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all unit deps check bench clean
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

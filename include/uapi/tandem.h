@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the tandem tools and the LWK agree on: the version, the system-call
+ * routes, how the LWK image is started, and the layout of the shared
+ * instance page (statistics and the kmsg ring) that every process of one
+ * run maps.  Nothing else belongs here.  Bump TANDEM_ABI_VERSION on any
+ * layout change.
+ */
+#ifndef TANDEM_UAPI_H
+#define TANDEM_UAPI_H
+
+#define TANDEM_ABI_VERSION	1
+#define TANDEM_VERSION		"0.1"
+
+/* Where a system call number is served. */
+enum tandem_route {
+	ROUTE_LOCAL = 0,	/* the LWK implements it */
+	ROUTE_DIRECT = 1,	/* the calling thread performs it in Linux */
+	ROUTE_PROXY = 2,	/* shipped over IKC to a Linux-side proxy */
+	ROUTE_COUNT
+};
+
+/*
+ * The LWK image is started as
+ *   tandem-lwk [--lwk-OPTION=VALUE ...] -- PROGRAM-PATH ARGV0 ARGV1 ...
+ * The options are listed in docs/internals.md; the tool builds them and a
+ * program's execve builds them again from the running configuration.
+ */
+#define TANDEM_LWK_IMAGE	"tandem-lwk"
+#define TANDEM_LWK_MAGIC_ARG	"--lwk-abi=1"
+
+/* Number of system-call numbers the tables cover (x86-64). */
+#define TANDEM_NR_SYSCALLS	512
+
+/* Size of the kmsg ring in the instance page, in bytes (power of two). */
+#define TANDEM_KMSG_SIZE	(64 * 1024)
+
+/*
+ * The instance page: one per run, shared by every LWK process of it,
+ * passed across execve as an inherited descriptor.  Counters are updated
+ * with atomic adds; the kmsg ring with an atomic reservation of its head.
+ */
+struct tandem_instance {
+	unsigned int abi;			/* TANDEM_ABI_VERSION */
+	unsigned int nr_processes;		/* processes ever started */
+	int top_pid;				/* the process tandem run started */
+	int pad;
+	unsigned long long start_ns;		/* CLOCK_MONOTONIC at boot */
+	unsigned long long route_calls[ROUTE_COUNT];
+	unsigned long long route_ns[ROUTE_COUNT];
+	unsigned long long calls[TANDEM_NR_SYSCALLS];
+	unsigned long long mem_limit;		/* bytes the run may map */
+	unsigned long long mem_used;		/* anonymous bytes mapped now */
+	unsigned long long mem_peak;		/* high-water mark of mem_used */
+	unsigned long long kmsg_head;		/* bytes ever written */
+	char kmsg[TANDEM_KMSG_SIZE];
+};
+
+#endif

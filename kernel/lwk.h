@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The LWK core's central state: one lwk_process per program image (a fork
+ * child gets its own copy, an execve starts a new one) and one lwk_thread
+ * per program thread.  Everything here is portable; the platform keeps its
+ * private per-thread state in struct plat_thread, which it embeds.
+ */
+#ifndef TANDEM_KERNEL_LWK_H
+#define TANDEM_KERNEL_LWK_H
+
+#include "types.h"
+#include "plat.h"
+#include "../include/uapi/tandem.h"
+
+#define LWK_PATH_MAX	4096
+
+/*
+ * Per-thread state.  Only the owning thread touches it, except `tid`,
+ * which is written once before the thread runs program code.
+ */
+struct lwk_thread {
+	u32 magic;			/* LWK_THREAD_MAGIC while alive */
+	s32 tid;
+	s32 pid;			/* Linux pid of the thread's process */
+	struct plat_regs *regs;		/* innermost trapped context */
+	bool sigsys_blocked;		/* the program's view of SIGSYS */
+	struct {
+		u64 sp;
+		s32 flags;
+		u64 size;
+	} prog_altstack;		/* the program's view of sigaltstack */
+};
+
+#define LWK_THREAD_MAGIC	0x544e444dU	/* "TNDM" */
+
+/* What the LWK was asked to do for this run (kept across execve). */
+struct lwk_config {
+	bool trace;
+	bool stats;
+	bool stats_json;
+	u64 mem_limit;			/* bytes; 0 = no limit */
+	char cpus[256];			/* --cpus as given, "" = all */
+	int log_fd;			/* -1 when neither trace nor stats */
+	int inst_fd;			/* the instance page's memfd */
+};
+
+/*
+ * Per-process state.  Written at boot and by the calls that change it
+ * (brk under mm_lock, exe by execve); every thread reads it.
+ */
+struct lwk_process {
+	struct lwk_config cfg;
+	struct tandem_instance *inst;	/* shared statistics and kmsg */
+	s32 pid;
+	char exe[LWK_PATH_MAX];		/* absolute path of the program */
+	char image[LWK_PATH_MAX];	/* the LWK image, for execve */
+	u64 brk_start;			/* first heap byte */
+	u64 brk;			/* the program's break */
+	u64 brk_mapped;			/* end of memory mapped for the heap */
+	u64 stack_limit;		/* RLIMIT_STACK as the program sees it */
+	u64 stack_limit_max;
+	struct k_sigaction_view {
+		void *handler;
+		u64 flags;
+		void *restorer;
+		u64 mask;
+	} sigsys_action;		/* the program's SIGSYS disposition */
+	u64 lwk_start, lwk_end;		/* the LWK image's address range */
+};
+
+extern struct lwk_process lwk_proc;
+
+/* kernel/syscall.c */
+long syscall_dispatch(struct lwk_thread *t, struct plat_regs *regs);
+void stats_print(void);
+
+/* Accounting of anonymous memory against the run's --mem limit. */
+int mem_charge(u64 bytes);
+void mem_uncharge(u64 bytes);
+
+#endif

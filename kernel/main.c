@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: MIT
+/*
+ * LWK boot: read the configuration `tandem run` (or a program's execve)
+ * passed on the command line, map the shared instance page, load the
+ * program and its interpreter, build its initial stack, make Linux's view
+ * of the process (/proc/self/cmdline, environ, auxv, comm) describe the
+ * program, and start it.
+ */
+#include "lwk.h"
+#include "exec.h"
+#include "errno.h"
+#include "kmsg.h"
+#include "lib/lib.h"
+#include "arch/x86_64/unistd.h"
+
+struct lwk_process lwk_proc;
+
+#define MFD_CLOEXEC	1U
+#define STACK_GAP	4096
+
+static __noreturn void boot_fail(const char *path, const char *why, int status)
+{
+	char msg[LWK_PATH_MAX + 200];
+	int n = snprintf(msg, sizeof(msg), "tandem: %s: %s\n", path, why);
+
+	plat_log_write(msg, MIN((size_t)n, sizeof(msg) - 1));
+	plat_exit_group(status);
+}
+
+/* Move an LWK descriptor out of the program's way, above its usual range. */
+static int hide_fd(int fd)
+{
+	struct k_rlimit rl;
+	long high, nfd;
+
+	linux_call4(NR_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl);
+	high = rl.cur > 64 ? (long)MIN(rl.cur, 1024ULL) - 16 : 32;
+	nfd = linux_call3(NR_fcntl, fd, F_DUPFD, high);
+	if (nfd < 0)
+		return fd;
+	linux_call1(NR_close, fd);
+	return (int)nfd;
+}
+
+static void instance_setup(int inherited_fd)
+{
+	int fd = inherited_fd;
+	u64 p;
+
+	if (fd < 0) {
+		fd = linux_call2(NR_memfd_create, "tandem-instance", 0);
+		if (fd < 0 || linux_call2(NR_ftruncate, fd,
+					  sizeof(struct tandem_instance)) < 0)
+			boot_fail("instance", "cannot create the instance page",
+				  126);
+		fd = hide_fd(fd);
+	}
+	p = linux_call6(NR_mmap, 0, sizeof(struct tandem_instance),
+			PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (IS_ERR_VALUE(p))
+		boot_fail("instance", "cannot map the instance page", 126);
+	lwk_proc.inst = (struct tandem_instance *)p;
+	lwk_proc.cfg.inst_fd = fd;
+	if (inherited_fd < 0) {
+		lwk_proc.inst->abi = TANDEM_ABI_VERSION;
+		lwk_proc.inst->start_ns = plat_now_ns();
+		lwk_proc.inst->top_pid = lwk_proc.pid;
+		lwk_proc.inst->mem_limit = lwk_proc.cfg.mem_limit;
+	}
+	__atomic_fetch_add(&lwk_proc.inst->nr_processes, 1, __ATOMIC_RELAXED);
+}
+
+static int parse_fd(const char *s)
+{
+	u64 v;
+
+	return parse_u64(s, &v) || v > 1 << 20 ? -1 : (int)v;
+}
+
+static void set_affinity(const char *list)
+{
+	u64 mask[16] = { 0 };
+	const char *p = list;
+
+	while (*p) {
+		u64 a = 0, b;
+
+		while (*p >= '0' && *p <= '9')
+			a = a * 10 + (*p++ - '0');
+		b = a;
+		if (*p == '-') {
+			p++;
+			b = 0;
+			while (*p >= '0' && *p <= '9')
+				b = b * 10 + (*p++ - '0');
+		}
+		for (; a <= b && a < 1024; a++)
+			mask[a / 64] |= 1ULL << (a % 64);
+		if (*p == ',')
+			p++;
+		else if (*p)
+			break;
+	}
+	if (linux_call3(NR_sched_setaffinity, 0, sizeof(mask), mask) < 0)
+		boot_fail(list, "cannot run on these CPUs (see `nproc`)", 2);
+}
+
+/* Parse the --lwk-* options; returns the index of the program path. */
+static int parse_options(int argc, char **argv, int *inst_fd)
+{
+	int i;
+
+	*inst_fd = -1;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		u64 v;
+
+		if (!strcmp(a, "--"))
+			return i + 1;
+		if (!strcmp(a, TANDEM_LWK_MAGIC_ARG))
+			continue;
+		if (!strcmp(a, "--lwk-trace"))
+			lwk_proc.cfg.trace = true;
+		else if (!strcmp(a, "--lwk-stats"))
+			lwk_proc.cfg.stats = true;
+		else if (!strcmp(a, "--lwk-stats=json"))
+			lwk_proc.cfg.stats = lwk_proc.cfg.stats_json = true;
+		else if (str_starts(a, "--lwk-mem=") && !parse_u64(a + 10, &v))
+			lwk_proc.cfg.mem_limit = v;
+		else if (str_starts(a, "--lwk-cpus="))
+			strlcpy(lwk_proc.cfg.cpus, a + 11,
+				sizeof(lwk_proc.cfg.cpus));
+		else if (str_starts(a, "--lwk-log-fd="))
+			lwk_proc.cfg.log_fd = parse_fd(a + 13);
+		else if (str_starts(a, "--lwk-inst-fd="))
+			*inst_fd = parse_fd(a + 14);
+		else
+			boot_fail(a, "unknown LWK option (tandem and tandem-lwk from different builds?)",
+				  2);
+	}
+	boot_fail("tandem-lwk", "no program given; start programs with `tandem run`",
+		  2);
+}
+
+static const char *basename_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+/* Make Linux's own view of the process describe the program. */
+static void describe_process(const struct exec_info *info,
+			     const struct stack_layout *st, const char *path)
+{
+	struct prctl_mm_map map = {
+		.start_code = info->start_code,
+		.end_code = info->end_code,
+		.start_data = info->start_data ? info->start_data : info->end_code,
+		.end_data = info->end_data ? info->end_data : info->end_code,
+		.start_brk = lwk_proc.brk_start,
+		.brk = lwk_proc.brk_start,
+		.start_stack = st->sp,
+		.arg_start = st->arg_start,
+		.arg_end = st->arg_end,
+		.env_start = st->env_start,
+		.env_end = st->env_end,
+		.auxv = st->auxv,
+		.auxv_size = st->auxv_words * 8,
+		.exe_fd = (u32)-1,
+	};
+	char comm[16];
+	long err;
+
+	err = linux_call4(NR_prctl, PR_SET_MM, PR_SET_MM_MAP, &map, sizeof(map));
+	if (err)
+		pr_warn("exec", "/proc/self views still show tandem: PR_SET_MM_MAP failed (%ld)",
+			err);
+	strlcpy(comm, basename_of(path), sizeof(comm));
+	linux_call2(NR_prctl, PR_SET_NAME, comm);
+}
+
+static int exe_realpath(const char *path, char *out)
+{
+	char link[64];
+	long fd, n;
+
+	fd = linux_call4(NR_openat, AT_FDCWD, path, O_PATH | O_CLOEXEC, 0);
+	if (fd < 0)
+		return fd;
+	snprintf(link, sizeof(link), "/proc/self/fd/%ld", fd);
+	n = linux_call3(NR_readlink, link, out, LWK_PATH_MAX - 1);
+	linux_call1(NR_close, fd);
+	if (n < 0)
+		return n;
+	out[n] = '\0';
+	return 0;
+}
+
+/*
+ * A #! script runs as Linux runs it: its interpreter is the program, with
+ * argv = interpreter, the optional #! argument, the script, the rest.
+ */
+static const char *script_argv(struct script *s, const char *path,
+			       int *argc, const char *const **argv)
+{
+	const char **v;
+	const char *why;
+	u64 size;
+	int n = 0, i;
+
+	if (exec_check(s->interp, &why)) {
+		char msg[BINPRM_BUF + 100];
+
+		snprintf(msg, sizeof(msg), "bad interpreter %s: %s", s->interp,
+			 why);
+		boot_fail(path, msg, 126);
+	}
+	size = ALIGN_UP((*argc + 3) * sizeof(char *), PAGE_SIZE);
+	v = (const char **)linux_call6(NR_mmap, 0, size, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (IS_ERR_VALUE(v))
+		boot_fail(path, "out of memory", 126);
+	v[n++] = s->interp;
+	if (s->arg)
+		v[n++] = s->arg;
+	v[n++] = path;
+	for (i = 1; i < *argc; i++)
+		v[n++] = (*argv)[i];
+	*argc = n;
+	*argv = v;
+	return s->interp;
+}
+
+__noreturn void lwk_boot(u64 *sp)
+{
+	int argc = (int)sp[0], envc = 0, first, inst_fd;
+	char **argv = (char **)(sp + 1), **envp = argv + argc + 1;
+	struct stack_layout layout;
+	struct stack_spec spec;
+	struct exec_info info;
+	const char *why = "", *path;
+	u64 *auxv, top;
+	u8 random[16];
+	const char *const *prog_argv;
+	struct script script;
+	struct k_rlimit rl;
+	int err, prog_argc;
+	long n;
+
+	while (envp[envc])
+		envc++;
+	auxv = (u64 *)(envp + envc + 1);
+	first = parse_options(argc, argv, &inst_fd);
+	if (first + 1 > argc)
+		boot_fail("tandem-lwk", "no program given", 2);
+	path = argv[first];
+	instance_setup(inst_fd);
+	if (inst_fd < 0 && (lwk_proc.cfg.trace || lwk_proc.cfg.stats))
+		lwk_proc.cfg.log_fd = hide_fd(linux_call1(NR_dup, 2));
+	if (lwk_proc.cfg.cpus[0])
+		set_affinity(lwk_proc.cfg.cpus);
+
+	prog_argc = argc - first - 1;
+	prog_argv = (const char *const *)argv + first + 1;
+	err = exec_read_script(path, &script);
+	if (err == 1)
+		path = script_argv(&script, path, &prog_argc, &prog_argv);
+	else if (err < 0)
+		boot_fail(path, err == -ENOEXEC ? "#! line names no interpreter" :
+			  "cannot read the file", err == -ENOENT ? 127 : 126);
+
+	err = exec_load(path, &info, &why);
+	if (err)
+		boot_fail(path, why, err == -ENOENT ? 127 : 126);
+	n = linux_call3(NR_readlink, "/proc/self/exe", lwk_proc.image,
+			sizeof(lwk_proc.image) - 1);
+	if (n < 0)
+		boot_fail("/proc/self/exe", "cannot find the LWK image", 126);
+	lwk_proc.image[n] = '\0';
+	if (exe_realpath(path, lwk_proc.exe) < 0)
+		strlcpy(lwk_proc.exe, path, sizeof(lwk_proc.exe));
+	lwk_proc.brk_start = lwk_proc.brk = lwk_proc.brk_mapped =
+		ALIGN_UP(info.brk, PAGE_SIZE);
+
+	linux_call4(NR_prlimit64, 0, RLIMIT_STACK, NULL, &rl);
+	lwk_proc.stack_limit = rl.cur;
+	lwk_proc.stack_limit_max = rl.max;
+
+	linux_call3(NR_getrandom, random, sizeof(random), 0);
+	spec = (struct stack_spec) {
+		.argc = prog_argc,
+		.argv = prog_argv,
+		.envc = envc,
+		.envp = (const char *const *)envp,
+		.execfn = path,
+		.platform = "x86_64",
+		.random = random,
+		.auxv_model = auxv,
+		.info = &info,
+	};
+	top = ALIGN_DOWN((u64)sp - STACK_GAP, 16);
+	stack_build((u8 *)top, &spec, &layout);
+	describe_process(&info, &layout, path);
+	plat_enter_program(info.entry, layout.sp);
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The platform hooks: everything the portable LWK core needs from the
+ * machine it runs on.  platform/hosted/ implements them inside a Linux
+ * process; a ring-0 platform would implement the same set.
+ *
+ * The core calls nothing else outside kernel/: no libc, no Linux headers.
+ */
+#ifndef TANDEM_KERNEL_PLAT_H
+#define TANDEM_KERNEL_PLAT_H
+
+#include "types.h"
+
+struct lwk_thread;
+
+/*
+ * The register state of a program thread at a system call, as the platform
+ * captured it.  The core reads arguments and writes the result through
+ * these accessors only.
+ */
+struct plat_regs;
+
+long regs_nr(const struct plat_regs *r);
+long regs_arg(const struct plat_regs *r, int i);
+void regs_set_arg(struct plat_regs *r, int i, long v);
+u64 regs_ip(const struct plat_regs *r);
+u64 regs_sp(const struct plat_regs *r);
+
+/*
+ * plat_linux_call - perform a Linux system call with these arguments,
+ * from LWK text, in the calling thread.  Returns the raw result
+ * (-errno on failure).  Used by the direct route and by the core itself.
+ */
+long plat_linux_call(long nr, long a0, long a1, long a2, long a3, long a4,
+		     long a5);
+
+#define linux_call0(n)			plat_linux_call(n, 0, 0, 0, 0, 0, 0)
+#define linux_call1(n, a)		plat_linux_call(n, (long)(a), 0, 0, 0, 0, 0)
+#define linux_call2(n, a, b)		plat_linux_call(n, (long)(a), (long)(b), 0, 0, 0, 0)
+#define linux_call3(n, a, b, c)		plat_linux_call(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define linux_call4(n, a, b, c, d)	plat_linux_call(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+#define linux_call6(n, a, b, c, d, e, f) \
+	plat_linux_call(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
+
+/*
+ * Copy between LWK buffers and program memory without faulting the LWK:
+ * a bad program pointer gives -EFAULT.  strncpy_from_user returns the
+ * string length (excluding the NUL) or -EFAULT / -ENAMETOOLONG.
+ */
+int plat_copy_from_user(void *dst, const void *usrc, size_t n);
+int plat_copy_to_user(void *udst, const void *src, size_t n);
+long plat_strncpy_from_user(char *dst, const char *usrc, size_t n);
+
+/* Monotonic time in nanoseconds. */
+u64 plat_now_ns(void);
+
+/* The calling thread's LWK state. */
+struct lwk_thread *plat_current(void);
+
+/*
+ * Block or restore program signals around a short LWK critical section
+ * (the analogue of local_irq_save): a handler that re-enters the LWK must
+ * not find a lock held by the code it interrupted.
+ */
+typedef u64 irqflags_t;
+irqflags_t plat_irq_save(void);
+void plat_irq_restore(irqflags_t flags);
+
+/* Write to the LWK's log descriptor (stderr of tandem); best effort. */
+void plat_log_write(const char *buf, size_t len);
+
+/* End the whole process now with this status; used for fatal LWK errors. */
+__noreturn void plat_exit_group(int status);
+
+/*
+ * Threads and processes.  plat_clone performs clone(2) for the program:
+ * with CLONE_VM the child gets fresh LWK thread state and resumes the
+ * program at `regs` with a zero result on `newsp` (or the same stack when
+ * newsp is 0); without it, the child is a copy that continues here and
+ * plat_clone returns 0 in it, interception already re-armed.  Returns the
+ * child's tid in the parent or -errno.  plat_clone3 is the same for
+ * clone3(2), with the arguments already copied into LWK memory.
+ */
+long plat_clone(struct plat_regs *regs, u64 flags, u64 newsp, u64 ptid,
+		u64 ctid, u64 tls);
+struct k_clone_args;
+long plat_clone3(struct plat_regs *regs, struct k_clone_args *args,
+		 size_t size);
+
+/* End the calling thread, releasing its LWK state. */
+__noreturn void plat_thread_exit(int code);
+
+/*
+ * Complete the program's rt_sigreturn: the signal frame the program's
+ * handler returned through is restored as Linux would restore it.
+ */
+__noreturn void plat_sigreturn(struct plat_regs *regs);
+
+/*
+ * Install the LWK in the calling thread (signal entry, its stack, system
+ * call interception) and start the program at `entry` with the initial
+ * stack pointer `sp`.
+ */
+__noreturn void plat_enter_program(u64 entry, u64 sp);
+
+/* The signal mask to restore when the current LWK entry returns. */
+u64 plat_regs_sigmask(struct plat_regs *r);
+void plat_regs_set_sigmask(struct plat_regs *r, u64 mask);
+
+#endif

@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Process and identity calls served by the LWK: ids, exit, execve (which
+ * restarts the LWK image on the new program, so every image a run starts
+ * stays on the LWK), the process's own /proc entries where Linux would
+ * describe tandem instead of the program, and the guards that keep a
+ * program from switching the LWK off or closing its descriptors.
+ */
+#include "sys.h"
+#include "exec.h"
+#include "errno.h"
+#include "kmsg.h"
+#include "lib/lib.h"
+#include "arch/x86_64/abi.h"
+#include "arch/x86_64/unistd.h"
+
+void stats_print(void);
+
+SYSCALL(getpid)
+{
+	return t->pid;
+}
+
+SYSCALL(gettid)
+{
+	return t->tid;
+}
+
+SYSCALL(exit)
+{
+	syscall_trace_noreturn(t, NR_exit, a);
+	plat_thread_exit((int)a[0]);
+}
+
+SYSCALL(exit_group)
+{
+	syscall_trace_noreturn(t, NR_exit_group, a);
+	if (lwk_proc.inst->top_pid == t->pid)
+		stats_print();
+	plat_exit_group((int)a[0]);
+}
+
+SYSCALL(set_tid_address)
+{
+	linux_call1(NR_set_tid_address, a[0]);
+	return t->tid;
+}
+
+SYSCALL(arch_prctl)
+{
+	switch (a[0]) {
+	case ARCH_SET_GS:
+	case ARCH_SET_FS:
+	case ARCH_GET_FS:
+	case ARCH_GET_GS:
+	case 0x1011:	/* ARCH_GET_CPUID */
+	case 0x1012:	/* ARCH_SET_CPUID */
+	case 0x1021:	/* ARCH_GET_XCOMP_SUPP */
+	case 0x1022:	/* ARCH_GET_XCOMP_PERM */
+	case 0x1023:	/* ARCH_REQ_XCOMP_PERM */
+		return linux_call2(NR_arch_prctl, a[0], a[1]);
+	}
+	return -EINVAL;
+}
+
+/* Like a kernel without rseq: glibc then manages without it. */
+SYSCALL(rseq)
+{
+	return -ENOSYS;
+}
+
+static bool is_self(long pid)
+{
+	return pid == 0 || pid == lwk_proc.pid;
+}
+
+/*
+ * The stack limit is the LWK's to report: the program's stack was laid out
+ * by the LWK.  It is also given to Linux, whose stack growth follows it.
+ */
+SYSCALL(prlimit64)
+{
+	struct k_rlimit old = { lwk_proc.stack_limit, lwk_proc.stack_limit_max };
+	struct k_rlimit new;
+	long err;
+
+	if (!is_self(a[0]) || a[1] != RLIMIT_STACK)
+		return linux_call4(NR_prlimit64, a[0], a[1], a[2], a[3]);
+	if (a[2] && plat_copy_from_user(&new, (void *)a[2], sizeof(new)))
+		return -EFAULT;
+	err = linux_call4(NR_prlimit64, 0, RLIMIT_STACK, a[2] ? &new : NULL,
+			  NULL);
+	if (err)
+		return err;
+	if (a[3] && plat_copy_to_user((void *)a[3], &old, sizeof(old)))
+		return -EFAULT;
+	if (a[2]) {
+		lwk_proc.stack_limit = new.cur;
+		lwk_proc.stack_limit_max = new.max;
+	}
+	return 0;
+}
+
+SYSCALL(getrlimit)
+{
+	const long args[6] = { 0, a[0], 0, a[1] };
+
+	return sys_prlimit64(t, regs, args);
+}
+
+SYSCALL(setrlimit)
+{
+	const long args[6] = { 0, a[0], a[1], 0 };
+
+	return sys_prlimit64(t, regs, args);
+}
+
+SYSCALL(prctl)
+{
+	if (a[0] == PR_SET_SYSCALL_USER_DISPATCH || a[0] == PR_SET_MM) {
+		pr_warn("proc", "refused prctl(%ld): it would take the program off the LWK",
+			a[0]);
+		return -EPERM;
+	}
+	return linux_call6(NR_prctl, a[0], a[1], a[2], a[3], a[4], 0);
+}
+
+/* ---- LWK descriptors -------------------------------------------------- */
+
+static bool lwk_fd(long fd)
+{
+	return fd >= 0 && (fd == lwk_proc.cfg.inst_fd || fd == lwk_proc.cfg.log_fd);
+}
+
+SYSCALL(close)
+{
+	if (lwk_fd(a[0]))
+		return -EBADF;
+	return linux_call1(NR_close, a[0]);
+}
+
+/* close_range over the program's descriptors only, skipping the LWK's. */
+SYSCALL(close_range)
+{
+	u64 first = (u32)a[0], last = (u32)a[1];
+	int mine[2] = { lwk_proc.cfg.inst_fd, lwk_proc.cfg.log_fd };
+	u64 lo = first;
+	long err;
+	int i, j;
+
+	if (first > last)
+		return -EINVAL;
+	/* Sort the two LWK descriptors so the range splits in order. */
+	if (mine[0] > mine[1]) {
+		int tmp = mine[0];
+
+		mine[0] = mine[1];
+		mine[1] = tmp;
+	}
+	for (i = 0; i < 2; i++) {
+		if (mine[i] < 0 || (u64)mine[i] < lo || (u64)mine[i] > last)
+			continue;
+		if ((u64)mine[i] > lo) {
+			err = linux_call3(NR_close_range, lo, mine[i] - 1, a[2]);
+			if (err)
+				return err;
+		}
+		lo = mine[i] + 1;
+		for (j = i + 1; j < 2; j++)
+			if (mine[j] == mine[i])
+				mine[j] = -1;
+	}
+	if (lo > last)
+		return 0;
+	return linux_call3(NR_close_range, lo, last, a[2]);
+}
+
+/* Move an LWK descriptor the program wants to use as a dup target. */
+static void lwk_fd_evict(long fd)
+{
+	int *slot = fd == lwk_proc.cfg.inst_fd ? &lwk_proc.cfg.inst_fd :
+		    &lwk_proc.cfg.log_fd;
+	long nfd = linux_call3(NR_fcntl, fd, F_DUPFD, 64);
+
+	if (nfd >= 0) {
+		*slot = (int)nfd;
+		linux_call1(NR_close, fd);
+	}
+}
+
+SYSCALL(dup2)
+{
+	if (lwk_fd(a[1]))
+		lwk_fd_evict(a[1]);
+	return linux_call2(NR_dup2, a[0], a[1]);
+}
+
+SYSCALL(dup3)
+{
+	if (lwk_fd(a[1]))
+		lwk_fd_evict(a[1]);
+	return linux_call3(NR_dup3, a[0], a[1], a[2]);
+}
+
+/* ---- /proc/self/exe --------------------------------------------------- */
+
+/* Is this path Linux's link to the running image (which is tandem-lwk)? */
+static bool is_self_exe(const char *upath)
+{
+	char path[64], mine[64];
+
+	if (plat_strncpy_from_user(path, upath, sizeof(path)) < 0)
+		return false;
+	if (!strcmp(path, "/proc/self/exe") ||
+	    !strcmp(path, "/proc/thread-self/exe"))
+		return true;
+	snprintf(mine, sizeof(mine), "/proc/%d/exe", lwk_proc.pid);
+	return !strcmp(path, mine);
+}
+
+static long readlink_exe(char *ubuf, long size)
+{
+	long len = strlen(lwk_proc.exe);
+
+	if (size <= 0)
+		return -EINVAL;
+	len = MIN(len, size);
+	return plat_copy_to_user(ubuf, lwk_proc.exe, len) ? -EFAULT : len;
+}
+
+SYSCALL(readlink)
+{
+	if (is_self_exe((const char *)a[0]))
+		return readlink_exe((char *)a[1], a[2]);
+	return linux_call3(NR_readlink, a[0], a[1], a[2]);
+}
+
+SYSCALL(readlinkat)
+{
+	if (is_self_exe((const char *)a[1]))
+		return readlink_exe((char *)a[2], a[3]);
+	return linux_call4(NR_readlinkat, a[0], a[1], a[2], a[3]);
+}
+
+SYSCALL(open)
+{
+	if (is_self_exe((const char *)a[0]))
+		return linux_call4(NR_openat, AT_FDCWD, lwk_proc.exe, a[1], a[2]);
+	return linux_call3(NR_open, a[0], a[1], a[2]);
+}
+
+SYSCALL(openat)
+{
+	if (is_self_exe((const char *)a[1]))
+		return linux_call4(NR_openat, AT_FDCWD, lwk_proc.exe, a[2], a[3]);
+	return linux_call4(NR_openat, a[0], a[1], a[2], a[3]);
+}
+
+/* ---- execve ----------------------------------------------------------- */
+
+#define EXEC_LWK_ARGS	12
+static char exec_path[LWK_PATH_MAX];
+static char exec_opts[EXEC_LWK_ARGS][64];
+static struct script exec_script;
+
+/* The LWK options that carry this run's configuration to the new image. */
+static int lwk_options(const char **out)
+{
+	const struct lwk_config *c = &lwk_proc.cfg;
+	int n = 0;
+
+	out[n++] = TANDEM_LWK_MAGIC_ARG;
+	if (c->trace)
+		out[n++] = "--lwk-trace";
+	if (c->stats)
+		out[n++] = c->stats_json ? "--lwk-stats=json" : "--lwk-stats";
+	snprintf(exec_opts[0], sizeof(exec_opts[0]), "--lwk-inst-fd=%d",
+		 c->inst_fd);
+	out[n++] = exec_opts[0];
+	if (c->log_fd >= 0) {
+		snprintf(exec_opts[1], sizeof(exec_opts[1]), "--lwk-log-fd=%d",
+			 c->log_fd);
+		out[n++] = exec_opts[1];
+	}
+	if (c->mem_limit) {
+		snprintf(exec_opts[2], sizeof(exec_opts[2]), "--lwk-mem=%llu",
+			 (unsigned long long)c->mem_limit);
+		out[n++] = exec_opts[2];
+	}
+	return n;
+}
+
+/* Count the program's argv, reading it in chunks where it can. */
+static long count_args(const u64 *uargv)
+{
+	u64 chunk[64];
+	long n = 0;
+	int i, got;
+
+	if (!uargv)
+		return 0;
+	for (;;) {
+		got = 64;
+		if (plat_copy_from_user(chunk, uargv + n, sizeof(chunk))) {
+			got = 1;
+			if (plat_copy_from_user(chunk, uargv + n, sizeof(u64)))
+				return -EFAULT;
+		}
+		for (i = 0; i < got; i++, n++) {
+			if (!chunk[i])
+				return n;
+			if (n > (1 << 21))
+				return -E2BIG;
+		}
+	}
+}
+
+static long do_execve(struct lwk_thread *t, long dirfd, const char *upath,
+		      const u64 *uargv, const u64 *uenvp, long flags)
+{
+	const char *lead[EXEC_LWK_ARGS + 5];
+	const char *why;
+	long len, argc, nlead, size, err, i;
+	const char **argv;
+	char upath_copy[LWK_PATH_MAX];
+
+	len = plat_strncpy_from_user(upath_copy, upath, sizeof(upath_copy));
+	if (len < 0)
+		return len;
+	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	if (len == 0 && !(flags & AT_EMPTY_PATH))
+		return -ENOENT;
+	if (upath_copy[0] == '/' || dirfd == AT_FDCWD)
+		strlcpy(exec_path, upath_copy, sizeof(exec_path));
+	else if (len == 0)
+		snprintf(exec_path, sizeof(exec_path), "/proc/self/fd/%ld", dirfd);
+	else
+		snprintf(exec_path, sizeof(exec_path), "/proc/self/fd/%ld/%s",
+			 dirfd, upath_copy);
+
+	err = linux_call4(NR_faccessat, AT_FDCWD, exec_path, 1 /* X_OK */, 0);
+	if (err)
+		return err;
+	argc = count_args(uargv);
+	if (argc < 0)
+		return argc;
+
+	nlead = lwk_options(lead);
+	lead[nlead++] = "--";
+	err = exec_read_script(exec_path, &exec_script);
+	if (err < 0)
+		return err;
+	if (err == 1) {
+		err = exec_check(exec_script.interp, &why);
+		if (err)
+			return err == -ENOEXEC ? -ENOEXEC : err;
+		lead[nlead++] = exec_script.interp;
+		lead[nlead++] = exec_script.interp;
+		if (exec_script.arg)
+			lead[nlead++] = exec_script.arg;
+		lead[nlead++] = exec_path;
+		if (argc)
+			argc--, uargv++;
+	} else {
+		err = exec_check(exec_path, &why);
+		if (err)
+			return err;
+		lead[nlead++] = exec_path;
+	}
+
+	size = ALIGN_UP((nlead + argc + 2) * sizeof(char *), PAGE_SIZE);
+	argv = (const char **)linux_call6(NR_mmap, 0, size,
+					  PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (IS_ERR_VALUE(argv))
+		return -ENOMEM;
+	argv[0] = lwk_proc.image;
+	for (i = 0; i < nlead; i++)
+		argv[1 + i] = lead[i];
+	if (argc && plat_copy_from_user(argv + 1 + nlead, uargv,
+					argc * sizeof(char *))) {
+		err = -EFAULT;
+		goto unmap;
+	}
+	argv[1 + nlead + argc] = NULL;
+
+	syscall_trace_noreturn(t, NR_execve, (long[6]){ (long)upath,
+						       (long)uargv,
+						       (long)uenvp });
+	err = linux_call3(NR_execve, lwk_proc.image, argv, uenvp);
+unmap:
+	linux_call2(NR_munmap, argv, size);
+	return err;
+}
+
+SYSCALL(execve)
+{
+	return do_execve(t, AT_FDCWD, (const char *)a[0], (const u64 *)a[1],
+			 (const u64 *)a[2], 0);
+}
+
+SYSCALL(execveat)
+{
+	return do_execve(t, a[0], (const char *)a[1], (const u64 *)a[2],
+			 (const u64 *)a[3], a[4]);
+}

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Thread and process creation.  Every child a program makes, thread or
+ * process, starts with the LWK installed before it runs a single program
+ * instruction: Linux does not carry Syscall User Dispatch over clone or
+ * fork, so the platform arms it in the child (see plat_clone).
+ */
+#include "../sys.h"
+#include "../errno.h"
+#include "../lib/lib.h"
+#include "../arch/x86_64/abi.h"
+
+#define CLONE_ARGS_SIZE_VER0	64
+
+SYSCALL(clone)
+{
+	/* x86-64 argument order: flags, stack, parent_tid, child_tid, tls. */
+	return plat_clone(regs, a[0], a[1], a[2], a[3], a[4]);
+}
+
+SYSCALL(clone3)
+{
+	struct k_clone_args args;
+	size_t size = a[1];
+
+	if (size < CLONE_ARGS_SIZE_VER0)
+		return -EINVAL;
+	if (size > sizeof(args))
+		size = sizeof(args);
+	memset(&args, 0, sizeof(args));
+	if (plat_copy_from_user(&args, (void *)a[0], size))
+		return -EFAULT;
+	return plat_clone3(regs, &args, size);
+}
+
+SYSCALL(fork)
+{
+	return plat_clone(regs, SIGCHLD, 0, 0, 0, 0);
+}
+
+SYSCALL(vfork)
+{
+	return plat_clone(regs, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+}

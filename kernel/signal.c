@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Signals, as far as the LWK must own them for its entry path to hold.
+ *
+ * The LWK's entry is a SIGSYS handler on a per-thread LWK stack.  So SIGSYS
+ * must never be blocked in Linux's mask (a blocked SIGSYS from Syscall User
+ * Dispatch kills the process), the program's SIGSYS disposition and its
+ * sigaltstack are kept by the LWK as the program's view, and the mask a
+ * program sets is the mask its trapped context returns with.  Other
+ * dispositions stay with Linux.
+ */
+#include "sys.h"
+#include "errno.h"
+#include "lib/lib.h"
+#include "arch/x86_64/abi.h"
+#include "arch/x86_64/unistd.h"
+
+#define MINSIGSTKSZ	2048
+#define UNBLOCKABLE	(sigbit(SIGKILL) | sigbit(SIGSTOP))
+
+SYSCALL(rt_sigaction)
+{
+	struct k_sigaction act;
+	long sig = a[0];
+
+	if (a[3] != 8)
+		return -EINVAL;
+	if (sig < 1 || sig > NSIG || sig == SIGKILL || sig == SIGSTOP)
+		return a[1] || sig < 1 || sig > NSIG ? -EINVAL :
+		       linux_call4(NR_rt_sigaction, sig, 0, a[2], 8);
+	if (sig == SIGSYS) {
+		struct k_sigaction old;
+
+		memcpy(&old, &lwk_proc.sigsys_action, sizeof(old));
+		if (a[1] && plat_copy_from_user(&act, (void *)a[1], sizeof(act)))
+			return -EFAULT;
+		if (a[2] && plat_copy_to_user((void *)a[2], &old, sizeof(old)))
+			return -EFAULT;
+		if (a[1])
+			memcpy(&lwk_proc.sigsys_action, &act, sizeof(act));
+		return 0;
+	}
+	if (!a[1])
+		return linux_call4(NR_rt_sigaction, sig, 0, a[2], 8);
+	if (plat_copy_from_user(&act, (void *)a[1], sizeof(act)))
+		return -EFAULT;
+	act.mask &= ~sigbit(SIGSYS);
+	return linux_call4(NR_rt_sigaction, sig, &act, a[2], 8);
+}
+
+SYSCALL(rt_sigprocmask)
+{
+	u64 cur = plat_regs_sigmask(regs), set, new = 0;
+
+	if (a[3] != 8)
+		return -EINVAL;
+	if (t->sigsys_blocked)
+		cur |= sigbit(SIGSYS);
+	if (a[1]) {
+		if (plat_copy_from_user(&set, (void *)a[1], sizeof(set)))
+			return -EFAULT;
+		switch (a[0]) {
+		case SIG_BLOCK:
+			new = cur | set;
+			break;
+		case SIG_UNBLOCK:
+			new = cur & ~set;
+			break;
+		case SIG_SETMASK:
+			new = set;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	if (a[2] && plat_copy_to_user((void *)a[2], &cur, sizeof(cur)))
+		return -EFAULT;
+	if (a[1]) {
+		new &= ~UNBLOCKABLE;
+		t->sigsys_blocked = new & sigbit(SIGSYS);
+		plat_regs_set_sigmask(regs, new);
+	}
+	return 0;
+}
+
+SYSCALL(rt_sigreturn)
+{
+	syscall_trace_noreturn(t, NR_rt_sigreturn, a);
+	plat_sigreturn(regs);
+}
+
+/* Copy a program's signal mask with SIGSYS taken out. */
+static int mask_without_sigsys(const void *umask, u64 *out)
+{
+	if (plat_copy_from_user(out, umask, sizeof(*out)))
+		return -EFAULT;
+	*out &= ~sigbit(SIGSYS);
+	return 0;
+}
+
+SYSCALL(rt_sigsuspend)
+{
+	u64 mask;
+
+	if (a[1] != 8)
+		return -EINVAL;
+	if (mask_without_sigsys((void *)a[0], &mask))
+		return -EFAULT;
+	return linux_call2(NR_rt_sigsuspend, &mask, 8);
+}
+
+SYSCALL(ppoll)
+{
+	u64 mask;
+
+	if (!a[3])
+		return linux_call4(NR_ppoll, a[0], a[1], a[2], 0);
+	if (mask_without_sigsys((void *)a[3], &mask))
+		return -EFAULT;
+	return linux_call6(NR_ppoll, a[0], a[1], a[2], &mask, a[4], 0);
+}
+
+SYSCALL(pselect6)
+{
+	struct {
+		const u64 *ss;
+		u64 len;
+	} arg6;
+	u64 mask;
+
+	if (!a[5])
+		return linux_call6(NR_pselect6, a[0], a[1], a[2], a[3], a[4], 0);
+	if (plat_copy_from_user(&arg6, (void *)a[5], sizeof(arg6)))
+		return -EFAULT;
+	if (arg6.ss) {
+		if (mask_without_sigsys(arg6.ss, &mask))
+			return -EFAULT;
+		arg6.ss = &mask;
+	}
+	return linux_call6(NR_pselect6, a[0], a[1], a[2], a[3], a[4], &arg6);
+}
+
+SYSCALL(epoll_pwait)
+{
+	u64 mask;
+
+	if (!a[4])
+		return linux_call6(NR_epoll_pwait, a[0], a[1], a[2], a[3], 0, a[5]);
+	if (mask_without_sigsys((void *)a[4], &mask))
+		return -EFAULT;
+	return linux_call6(NR_epoll_pwait, a[0], a[1], a[2], a[3], &mask, a[5]);
+}
+
+/*
+ * The program's alternate signal stack is recorded, reported back and
+ * validated as Linux would; Linux itself keeps the LWK's.
+ * XXX: program handlers with SA_ONSTACK run on the LWK stack until the LWK
+ * delivers signals itself (the signals issue).
+ */
+SYSCALL(sigaltstack)
+{
+	struct k_stack ss, old = {
+		.ss_sp = (void *)t->prog_altstack.sp,
+		.ss_flags = t->prog_altstack.flags,
+		.ss_size = t->prog_altstack.size,
+	};
+
+	if (a[0]) {
+		if (plat_copy_from_user(&ss, (void *)a[0], sizeof(ss)))
+			return -EFAULT;
+		if (ss.ss_flags & ~(SS_DISABLE | (1 << 31)))
+			return -EINVAL;
+		if (!(ss.ss_flags & SS_DISABLE) && ss.ss_size < MINSIGSTKSZ)
+			return -ENOMEM;
+	}
+	if (a[1] && plat_copy_to_user((void *)a[1], &old, sizeof(old)))
+		return -EFAULT;
+	if (a[0]) {
+		t->prog_altstack.sp = (u64)ss.ss_sp;
+		t->prog_altstack.flags = ss.ss_flags & SS_DISABLE;
+		t->prog_altstack.size = ss.ss_size;
+		if (ss.ss_flags & SS_DISABLE)
+			t->prog_altstack.sp = t->prog_altstack.size = 0;
+	}
+	return 0;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The LWK's local system calls.  Each takes the calling thread, its trapped
+ * context and the six raw arguments, and returns the result or -errno.
+ */
+#ifndef TANDEM_KERNEL_SYS_H
+#define TANDEM_KERNEL_SYS_H
+
+#include "lwk.h"
+
+#define SYSCALL(name) \
+	long sys_##name(struct lwk_thread *t, struct plat_regs *regs, \
+			const long *a)
+
+/* kernel/proc.c */
+SYSCALL(getpid);
+SYSCALL(gettid);
+SYSCALL(exit);
+SYSCALL(exit_group);
+SYSCALL(set_tid_address);
+SYSCALL(arch_prctl);
+SYSCALL(rseq);
+SYSCALL(prlimit64);
+SYSCALL(getrlimit);
+SYSCALL(setrlimit);
+SYSCALL(prctl);
+SYSCALL(execve);
+SYSCALL(execveat);
+SYSCALL(close);
+SYSCALL(close_range);
+SYSCALL(dup2);
+SYSCALL(dup3);
+SYSCALL(readlink);
+SYSCALL(readlinkat);
+SYSCALL(open);
+SYSCALL(openat);
+
+/* kernel/signal.c */
+SYSCALL(rt_sigaction);
+SYSCALL(rt_sigprocmask);
+SYSCALL(rt_sigreturn);
+SYSCALL(rt_sigsuspend);
+SYSCALL(sigaltstack);
+SYSCALL(ppoll);
+SYSCALL(pselect6);
+SYSCALL(epoll_pwait);
+
+/* kernel/mm/mmap.c */
+SYSCALL(brk);
+SYSCALL(mmap);
+SYSCALL(munmap);
+SYSCALL(mprotect);
+SYSCALL(mremap);
+
+/* kernel/sched/clone.c */
+SYSCALL(clone);
+SYSCALL(clone3);
+SYSCALL(fork);
+SYSCALL(vfork);
+
+/* kernel/syscall.c: trace a call that will not return to the LWK. */
+void syscall_trace_noreturn(struct lwk_thread *t, long nr, const long *a);
+
+#endif

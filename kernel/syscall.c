@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The system-call table and dispatcher.  Every number has exactly one
+ * route: a local implementation listed in systab[], or, for everything
+ * else, the direct route (the calling thread performs it in Linux from LWK
+ * text).  The dispatcher also counts calls per route for --stats and writes
+ * the --trace line.
+ */
+#include "sys.h"
+#include "kmsg.h"
+#include "trace.h"
+#include "lib/lib.h"
+#include "arch/x86_64/unistd.h"
+
+typedef long (*sys_fn)(struct lwk_thread *, struct plat_regs *, const long *);
+
+#define LOCAL(name)	[NR_##name] = sys_##name
+
+static const sys_fn systab[TANDEM_NR_SYSCALLS] = {
+	LOCAL(getpid),
+	LOCAL(gettid),
+	LOCAL(exit),
+	LOCAL(exit_group),
+	LOCAL(set_tid_address),
+	LOCAL(arch_prctl),
+	LOCAL(rseq),
+	LOCAL(prlimit64),
+	LOCAL(getrlimit),
+	LOCAL(setrlimit),
+	LOCAL(prctl),
+	LOCAL(execve),
+	LOCAL(execveat),
+	LOCAL(close),
+	LOCAL(close_range),
+	LOCAL(dup2),
+	LOCAL(dup3),
+	LOCAL(readlink),
+	LOCAL(readlinkat),
+	LOCAL(open),
+	LOCAL(openat),
+	LOCAL(rt_sigaction),
+	LOCAL(rt_sigprocmask),
+	LOCAL(rt_sigreturn),
+	LOCAL(rt_sigsuspend),
+	LOCAL(sigaltstack),
+	LOCAL(ppoll),
+	LOCAL(pselect6),
+	LOCAL(epoll_pwait),
+	LOCAL(brk),
+	LOCAL(mmap),
+	LOCAL(munmap),
+	LOCAL(mprotect),
+	LOCAL(mremap),
+	LOCAL(clone),
+	LOCAL(clone3),
+	LOCAL(fork),
+	LOCAL(vfork),
+};
+
+static const char *const route_names[ROUTE_COUNT] = {
+	[ROUTE_LOCAL] = "local",
+	[ROUTE_DIRECT] = "direct",
+	[ROUTE_PROXY] = "proxy",
+};
+
+static void trace_emit(struct lwk_thread *t, long nr, const long *a, long ret,
+		       int route, bool noreturn)
+{
+	char line[1024];
+	int n;
+
+	n = snprintf(line, sizeof(line), "[%d] ", t->tid);
+	n += trace_format(line + n, sizeof(line) - n, nr, a, ret, noreturn);
+	if (n > (int)sizeof(line) - 16)
+		n = sizeof(line) - 16;
+	n += snprintf(line + n, sizeof(line) - n, " <%s>\n",
+		      route_names[route]);
+	plat_log_write(line, n);
+}
+
+void syscall_trace_noreturn(struct lwk_thread *t, long nr, const long *a)
+{
+	if (lwk_proc.cfg.trace)
+		trace_emit(t, nr, a, 0, ROUTE_LOCAL, true);
+}
+
+static void account(long nr, int route, u64 t0)
+{
+	struct tandem_instance *inst = lwk_proc.inst;
+
+	__atomic_fetch_add(&inst->route_calls[route], 1, __ATOMIC_RELAXED);
+	if ((ulong)nr < TANDEM_NR_SYSCALLS)
+		__atomic_fetch_add(&inst->calls[nr], 1, __ATOMIC_RELAXED);
+	if (t0)
+		__atomic_fetch_add(&inst->route_ns[route], plat_now_ns() - t0,
+				   __ATOMIC_RELAXED);
+}
+
+long syscall_dispatch(struct lwk_thread *t, struct plat_regs *regs)
+{
+	long nr = regs_nr(regs), a[6], ret;
+	u64 t0 = lwk_proc.cfg.stats ? plat_now_ns() : 0;
+	int i, route;
+
+	for (i = 0; i < 6; i++)
+		a[i] = regs_arg(regs, i);
+
+	if ((ulong)nr < TANDEM_NR_SYSCALLS && systab[nr]) {
+		route = ROUTE_LOCAL;
+		ret = systab[nr](t, regs, a);
+	} else {
+		route = ROUTE_DIRECT;
+		ret = plat_linux_call(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	}
+
+	account(nr, route, t0);
+	if (lwk_proc.cfg.trace)
+		trace_emit(t, nr, a, ret, route, false);
+	return ret;
+}

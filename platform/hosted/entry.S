@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hosted platform entry points that cannot be written in C: the image's
+ * first instruction, the signal restorer, and the few places that set the
+ * stack pointer or make a system call whose child returns on another
+ * stack.  All of this is LWK text, inside the region Syscall User Dispatch
+ * lets through.
+ */
+	.text
+
+/* The kernel starts the LWK image here with argc at (%rsp). */
+	.globl	_start
+	.type	_start, @function
+_start:
+	xor	%ebp, %ebp
+	mov	%rsp, %rdi
+	lea	hosted_boot_stack_top(%rip), %rsp
+	call	hosted_boot
+	ud2
+	.size	_start, . - _start
+
+/* Return path of every LWK signal handler. */
+	.globl	hosted_restorer
+	.type	hosted_restorer, @function
+hosted_restorer:
+	mov	$15, %eax		/* rt_sigreturn */
+	syscall
+	ud2
+	.size	hosted_restorer, . - hosted_restorer
+
+/* hosted_sigreturn_to(sp): rt_sigreturn with the frame just below sp. */
+	.globl	hosted_sigreturn_to
+	.type	hosted_sigreturn_to, @function
+hosted_sigreturn_to:
+	mov	%rdi, %rsp
+	mov	$15, %eax
+	syscall
+	ud2
+	.size	hosted_sigreturn_to, . - hosted_sigreturn_to
+
+/* hosted_jump(entry, sp): start a program image as the kernel would. */
+	.globl	hosted_jump
+	.type	hosted_jump, @function
+hosted_jump:
+	mov	%rsi, %rsp
+	mov	%rdi, %rax
+	xor	%ebx, %ebx
+	xor	%ecx, %ecx
+	xor	%edx, %edx		/* no rtld_fini */
+	xor	%esi, %esi
+	xor	%edi, %edi
+	xor	%ebp, %ebp
+	xor	%r8d, %r8d
+	xor	%r9d, %r9d
+	xor	%r10d, %r10d
+	xor	%r11d, %r11d
+	xor	%r12d, %r12d
+	xor	%r13d, %r13d
+	xor	%r14d, %r14d
+	xor	%r15d, %r15d
+	cld
+	jmp	*%rax
+	.size	hosted_jump, . - hosted_jump
+
+/* hosted_call_on(sp, fn, arg): call fn(arg) on another stack; no return. */
+	.globl	hosted_call_on
+	.type	hosted_call_on, @function
+hosted_call_on:
+	mov	%rdi, %rsp
+	mov	%rdx, %rdi
+	xor	%ebp, %ebp
+	call	*%rsi
+	ud2
+	.size	hosted_call_on, . - hosted_call_on
+
+/*
+ * hosted_clone_vm(flags, stack, ptid, ctid, tls, child): clone(2) whose
+ * child starts on `stack` (16-byte aligned) in hosted_thread_start(child).
+ * The child inherits every register but rax, so r9 still names it.
+ */
+	.globl	hosted_clone_vm
+	.type	hosted_clone_vm, @function
+hosted_clone_vm:
+	mov	%rcx, %r10
+	mov	$56, %eax		/* clone */
+	syscall
+	test	%rax, %rax
+	jnz	1f
+	xor	%ebp, %ebp
+	mov	%r9, %rdi
+	call	hosted_thread_start
+	ud2
+1:	ret
+	.size	hosted_clone_vm, . - hosted_clone_vm
+
+/* hosted_clone3_vm(args, size, child): the same for clone3(2). */
+	.globl	hosted_clone3_vm
+	.type	hosted_clone3_vm, @function
+hosted_clone3_vm:
+	mov	$435, %eax		/* clone3 */
+	syscall
+	test	%rax, %rax
+	jnz	1f
+	xor	%ebp, %ebp
+	mov	%rdx, %rdi
+	call	hosted_thread_start
+	ud2
+1:	ret
+	.size	hosted_clone3_vm, . - hosted_clone3_vm
+
+/*
+ * hosted_unmap_and_exit(area, size, code): free the calling thread's own
+ * LWK area and end the thread.  Nothing touches memory after the munmap;
+ * the caller has blocked all signals so none can be delivered onto it.
+ */
+	.globl	hosted_unmap_and_exit
+	.type	hosted_unmap_and_exit, @function
+hosted_unmap_and_exit:
+	mov	%edx, %ebx
+	mov	$11, %eax		/* munmap */
+	syscall
+	mov	%ebx, %edi
+	mov	$60, %eax		/* exit */
+	syscall
+	ud2
+	.size	hosted_unmap_and_exit, . - hosted_unmap_and_exit
+
+	.bss
+	.balign	16
+	.space	16384
+hosted_boot_stack_top:
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The hosted platform: the LWK core running inside the program's own Linux
+ * process.  System calls reach the LWK through Syscall User Dispatch: every
+ * syscall instruction outside the LWK's text raises SIGSYS, whose handler
+ * runs on a per-thread LWK stack, dispatches the call and returns the result
+ * in the trapped context.  The LWK's own calls come from its text and pass.
+ *
+ * This file may use Linux directly; it may not call into libc (there is
+ * none) nor assume anything about the program's FS, GS or stack.
+ */
+#include "hosted.h"
+#include "../../kernel/errno.h"
+#include "../../kernel/kmsg.h"
+#include "../../kernel/lib/lib.h"
+#include "../../kernel/arch/x86_64/unistd.h"
+
+#define SYS_USER_DISPATCH	2	/* si_code of an intercepted call */
+
+long plat_linux_call(long nr, long a0, long a1, long a2, long a3, long a4,
+		     long a5)
+{
+	register long r10 __asm__("r10") = a3;
+	register long r8 __asm__("r8") = a4;
+	register long r9 __asm__("r9") = a5;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r10),
+			   "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+long regs_nr(const struct plat_regs *r)
+{
+	return (long)r->uc.uc_mcontext.rax;
+}
+
+long regs_arg(const struct plat_regs *r, int i)
+{
+	const struct k_sigcontext *c = &r->uc.uc_mcontext;
+
+	switch (i) {
+	case 0:
+		return c->rdi;
+	case 1:
+		return c->rsi;
+	case 2:
+		return c->rdx;
+	case 3:
+		return c->r10;
+	case 4:
+		return c->r8;
+	default:
+		return c->r9;
+	}
+}
+
+void regs_set_arg(struct plat_regs *r, int i, long v)
+{
+	struct k_sigcontext *c = &r->uc.uc_mcontext;
+	u64 *slot[6] = { &c->rdi, &c->rsi, &c->rdx, &c->r10, &c->r8, &c->r9 };
+
+	*slot[i] = v;
+}
+
+u64 regs_ip(const struct plat_regs *r)
+{
+	return r->uc.uc_mcontext.rip;
+}
+
+u64 regs_sp(const struct plat_regs *r)
+{
+	return r->uc.uc_mcontext.rsp;
+}
+
+u64 plat_regs_sigmask(struct plat_regs *r)
+{
+	return r->uc.uc_sigmask;
+}
+
+void plat_regs_set_sigmask(struct plat_regs *r, u64 mask)
+{
+	r->uc.uc_sigmask = mask & ~sigbit(SIGSYS);
+}
+
+struct lwk_thread *plat_current(void)
+{
+	u64 sp = (u64)__builtin_frame_address(0);
+
+	return (struct lwk_thread *)ALIGN_DOWN(sp, AREA_SIZE);
+}
+
+irqflags_t plat_irq_save(void)
+{
+	u64 all = ~0ULL, old = 0;
+
+	linux_call4(NR_rt_sigprocmask, SIG_SETMASK, &all, &old, 8);
+	return old;
+}
+
+void plat_irq_restore(irqflags_t flags)
+{
+	linux_call4(NR_rt_sigprocmask, SIG_SETMASK, &flags, NULL, 8);
+}
+
+/*
+ * Program memory is read and written through process_vm_readv/writev on
+ * our own pid: a bad pointer gives EFAULT instead of a fault in the LWK.
+ */
+struct k_iovec {
+	const void *base;
+	size_t len;
+};
+
+static long vm_copy(int nr, void *local, const void *remote, size_t n)
+{
+	struct k_iovec l = { local, n }, r = { remote, n };
+
+	if (!n)
+		return 0;
+	return linux_call6(nr, lwk_proc.pid, &l, 1, &r, 1, 0);
+}
+
+int plat_copy_from_user(void *dst, const void *usrc, size_t n)
+{
+	return vm_copy(NR_process_vm_readv, dst, usrc, n) == (long)n ?
+	       0 : -EFAULT;
+}
+
+int plat_copy_to_user(void *udst, const void *src, size_t n)
+{
+	return vm_copy(NR_process_vm_writev, (void *)src, udst, n) ==
+	       (long)n ? 0 : -EFAULT;
+}
+
+long plat_strncpy_from_user(char *dst, const char *usrc, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		u64 at = (u64)usrc + done;
+		size_t chunk = MIN(PAGE_SIZE - (at & ~PAGE_MASK), n - done);
+		long got = vm_copy(NR_process_vm_readv, dst + done,
+				   (const void *)at, chunk);
+		size_t len;
+
+		if (got <= 0)
+			return -EFAULT;
+		len = strnlen(dst + done, got);
+		if (len < (size_t)got)
+			return done + len;
+		done += got;
+	}
+	return -ENAMETOOLONG;
+}
+
+u64 plat_now_ns(void)
+{
+	struct k_timespec ts;
+
+	linux_call2(NR_clock_gettime, CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+void plat_log_write(const char *buf, size_t len)
+{
+	int fd = lwk_proc.cfg.log_fd >= 0 ? lwk_proc.cfg.log_fd : 2;
+
+	while (len) {
+		long n = linux_call3(NR_write, fd, buf, len);
+
+		if (n == -EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= n;
+	}
+}
+
+__noreturn void plat_exit_group(int status)
+{
+	for (;;)
+		linux_call1(NR_exit_group, status);
+}
+
+/* Map a fresh, naturally aligned thread area with its guard page. */
+static struct hosted_thread *area_alloc(void)
+{
+	u64 p, start;
+
+	p = linux_call6(NR_mmap, 0, 2 * AREA_SIZE, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (IS_ERR_VALUE(p))
+		return NULL;
+	start = ALIGN_UP(p, AREA_SIZE);
+	if (start > p)
+		linux_call2(NR_munmap, p, start - p);
+	if (start + AREA_SIZE < p + 2 * AREA_SIZE)
+		linux_call2(NR_munmap, start + AREA_SIZE,
+			    p + 2 * AREA_SIZE - start - AREA_SIZE);
+	linux_call3(NR_mprotect, start + AREA_HDR, PAGE_SIZE, PROT_NONE);
+	return (struct hosted_thread *)start;
+}
+
+static void area_free(struct hosted_thread *ht)
+{
+	linux_call2(NR_munmap, ht, AREA_SIZE);
+}
+
+static u64 area_stack_top(struct hosted_thread *ht)
+{
+	return (u64)ht + AREA_SIZE;
+}
+
+/* Make this thread's area its signal stack and intercept its calls. */
+static void arm_thread(struct hosted_thread *ht)
+{
+	struct k_stack ss = {
+		.ss_sp = (char *)ht + AREA_STACK,
+		.ss_flags = 0,
+		.ss_size = AREA_SIZE - AREA_STACK,
+	};
+	long err;
+
+	ht->lt.magic = LWK_THREAD_MAGIC;
+	ht->lt.tid = linux_call0(NR_gettid);
+	ht->lt.pid = linux_call0(NR_getpid);
+	linux_call2(NR_sigaltstack, &ss, NULL);
+	err = linux_call6(NR_prctl, PR_SET_SYSCALL_USER_DISPATCH,
+			  PR_SYS_DISPATCH_ON, (u64)__lwk_text_start,
+			  __lwk_text_end - __lwk_text_start, 0, 0);
+	if (err) {
+		pr_err("hosted", "cannot intercept system calls (Syscall User Dispatch, Linux >= 5.11): error %ld",
+		       -err);
+		plat_exit_group(126);
+	}
+}
+
+static void install_sigsys(void)
+{
+	struct k_sigaction sa = {
+		.handler = (void *)hosted_sigsys,
+		.flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER | SA_RESTORER,
+		.restorer = (void *)hosted_restorer,
+		.mask = 0,
+	};
+
+	linux_call4(NR_rt_sigaction, SIGSYS, &sa, NULL, 8);
+}
+
+/*
+ * A SIGSYS that Syscall User Dispatch did not raise (kill -SYS from
+ * outside, a seccomp filter) gets the program's disposition; the LWK
+ * only implements the default, which ends the process with a core.
+ */
+static void foreign_sigsys(void)
+{
+	struct k_sigaction dfl = { .handler = SIG_DFL };
+	u64 unblock = sigbit(SIGSYS);
+
+	linux_call4(NR_rt_sigaction, SIGSYS, &dfl, NULL, 8);
+	linux_call4(NR_rt_sigprocmask, SIG_UNBLOCK, &unblock, NULL, 8);
+	linux_call2(NR_kill, lwk_proc.pid, SIGSYS);
+}
+
+void hosted_sigsys(int sig __unused, struct k_siginfo *si,
+		   struct k_ucontext *uc)
+{
+	struct lwk_thread *t = plat_current();
+	struct plat_regs *saved = t->regs;
+	struct plat_regs *regs = (struct plat_regs *)uc;
+
+	if (si->si_code != SYS_USER_DISPATCH) {
+		foreign_sigsys();
+		return;
+	}
+	t->regs = regs;
+	uc->uc_mcontext.rax = syscall_dispatch(t, regs);
+	t->regs = saved;
+}
+
+__noreturn void hosted_thread_start(struct hosted_thread *ht)
+{
+	struct k_ucontext *uc = &ht->start_uc;
+
+	ht->lt.prog_altstack.flags = SS_DISABLE;
+	arm_thread(ht);
+	uc->uc_stack.ss_sp = (char *)ht + AREA_STACK;
+	uc->uc_stack.ss_flags = 0;
+	uc->uc_stack.ss_size = AREA_SIZE - AREA_STACK;
+	hosted_sigreturn_to((u64)uc);
+}
+
+/* Describe the child's first instant: the parent's context, result 0. */
+static void prepare_child(struct hosted_thread *child, struct plat_regs *regs,
+			  u64 newsp)
+{
+	child->start_uc = regs->uc;
+	child->start_uc.uc_mcontext.rax = 0;
+	child->start_uc.uc_mcontext.fpstate = NULL;
+	child->start_uc.uc_link = NULL;
+	if (newsp)
+		child->start_uc.uc_mcontext.rsp = newsp;
+}
+
+/* The fork child continues here, in its copy of the parent's handler. */
+static void fork_child(void)
+{
+	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
+
+	lwk_proc.pid = linux_call0(NR_getpid);
+	arm_thread(ht);
+}
+
+long plat_clone(struct plat_regs *regs, u64 flags, u64 newsp, u64 ptid,
+		u64 ctid, u64 tls)
+{
+	struct hosted_thread *child;
+	long ret;
+
+	if (!(flags & CLONE_VM) && !newsp) {
+		ret = linux_call6(NR_clone, flags, 0, ptid, ctid, tls, 0);
+		if (ret == 0)
+			fork_child();
+		return ret;
+	}
+
+	child = area_alloc();
+	if (!child)
+		return -ENOMEM;
+	prepare_child(child, regs, newsp);
+	ret = hosted_clone_vm(flags, area_stack_top(child) - 16, ptid, ctid,
+			      tls, child);
+	/* A vfork child has left our memory by now: its area is ours again. */
+	if (ret < 0 || (flags & CLONE_VFORK))
+		area_free(child);
+	return ret;
+}
+
+long plat_clone3(struct plat_regs *regs, struct k_clone_args *args,
+		 size_t size)
+{
+	struct hosted_thread *child;
+	u64 newsp = args->stack ? args->stack + args->stack_size : 0;
+	long ret;
+
+	if (!(args->flags & CLONE_VM) && !newsp) {
+		ret = linux_call2(NR_clone3, args, size);
+		if (ret == 0)
+			fork_child();
+		return ret;
+	}
+
+	child = area_alloc();
+	if (!child)
+		return -ENOMEM;
+	prepare_child(child, regs, newsp);
+	args->stack = (u64)child + AREA_STACK;
+	args->stack_size = AREA_SIZE - AREA_STACK - 16;
+	ret = hosted_clone3_vm(args, size, child);
+	if (ret < 0 || (args->flags & CLONE_VFORK))
+		area_free(child);
+	return ret;
+}
+
+__noreturn void plat_thread_exit(int code)
+{
+	struct lwk_thread *t = plat_current();
+
+	plat_irq_save();
+	t->magic = 0;
+	hosted_unmap_and_exit((void *)ALIGN_DOWN((u64)t, AREA_SIZE),
+			      AREA_SIZE, code);
+}
+
+__noreturn void plat_sigreturn(struct plat_regs *regs)
+{
+	hosted_sigreturn_to(regs->uc.uc_mcontext.rsp);
+}
+
+__noreturn void plat_enter_program(u64 entry, u64 sp)
+{
+	arm_thread((struct hosted_thread *)plat_current());
+	hosted_jump(entry, sp);
+}
+
+static void boot_on_area(void *sp)
+{
+	lwk_boot(sp);
+}
+
+/*
+ * First C code of the image, on the static boot stack: give the main thread
+ * its area, take over SIGSYS, and continue the portable boot on the area's
+ * stack so plat_current() works from here on.
+ */
+__noreturn void hosted_boot(u64 *sp);
+__noreturn void hosted_boot(u64 *sp)
+{
+	struct hosted_thread *ht;
+
+	lwk_proc.pid = linux_call0(NR_getpid);
+	lwk_proc.cfg.log_fd = -1;
+	lwk_proc.lwk_start = (u64)__lwk_start;
+	lwk_proc.lwk_end = (u64)__lwk_end;
+	ht = area_alloc();
+	if (!ht) {
+		plat_log_write("tandem: out of memory starting the LWK\n", 39);
+		plat_exit_group(126);
+	}
+	ht->lt.magic = LWK_THREAD_MAGIC;
+	ht->lt.tid = ht->lt.pid = lwk_proc.pid;
+	ht->lt.prog_altstack.flags = SS_DISABLE;
+	install_sigsys();
+	hosted_call_on(area_stack_top(ht) - 16, boot_on_area, sp);
+}

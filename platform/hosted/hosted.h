@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to the hosted platform: how a trapped context and a thread's
+ * LWK area look when the LWK runs inside a Linux process.
+ */
+#ifndef TANDEM_HOSTED_H
+#define TANDEM_HOSTED_H
+
+#include "../../kernel/lwk.h"
+#include "../../kernel/arch/x86_64/abi.h"
+
+/* A trapped context is the ucontext Linux gave the SIGSYS handler. */
+struct plat_regs {
+	struct k_ucontext uc;
+};
+
+/*
+ * Each thread owns one naturally aligned area:
+ *   [0, AREA_HDR)             struct hosted_thread
+ *   [AREA_HDR, +PAGE_SIZE)    guard page
+ *   [AREA_STACK, AREA_SIZE)   the signal stack the LWK runs on
+ * so the LWK finds its thread state from any stack pointer in the area,
+ * whatever the program did to FS, GS or its own stack.
+ */
+#define AREA_SIZE	(256UL * 1024)
+#define AREA_HDR	(2 * PAGE_SIZE)
+#define AREA_STACK	(AREA_HDR + PAGE_SIZE)
+
+struct hosted_thread {
+	struct lwk_thread lt;
+	struct k_ucontext start_uc;	/* where a new thread begins */
+};
+
+/* entry.S */
+void hosted_restorer(void);
+__noreturn void hosted_sigreturn_to(u64 sp);
+__noreturn void hosted_jump(u64 entry, u64 sp);
+__noreturn void hosted_call_on(u64 sp, void (*fn)(void *), void *arg);
+long hosted_clone_vm(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls,
+		     struct hosted_thread *child);
+long hosted_clone3_vm(struct k_clone_args *args, size_t size,
+		      struct hosted_thread *child);
+__noreturn void hosted_unmap_and_exit(void *area, size_t size, int code);
+
+/* hosted.c */
+__noreturn void hosted_thread_start(struct hosted_thread *ht);
+void hosted_sigsys(int sig, struct k_siginfo *si, struct k_ucontext *uc);
+
+/* kernel/main.c: the portable boot, on the main thread's LWK stack. */
+__noreturn void lwk_boot(u64 *sp);
+
+extern char __lwk_text_start[], __lwk_text_end[];
+extern char __lwk_start[], __lwk_end[];
+
+#endif

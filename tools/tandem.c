@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tandem: the command line.  `tandem run` checks what the user asked for,
+ * finds the program the way execvp would, and replaces itself with the LWK
+ * image, which loads the program and runs it on the LWK in this same
+ * process: the pid, the exit status and the signals are the program's.
+ *
+ * This is ordinary Linux user space (libc, errno, stdio).  It shares only
+ * include/uapi with the LWK.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../include/uapi/tandem.h"
+
+#define EXIT_USAGE	2
+#define EXIT_CANNOT_RUN	126
+#define EXIT_NOT_FOUND	127
+
+struct run_opts {
+	bool stats, stats_json, trace;
+	unsigned long long mem;
+	const char *cpus;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tandem run [options] [--] PROG [ARGS...]\n"
+		"       tandem version\n"
+		"\n"
+		"tandem run options:\n"
+		"  --stats[=json]   print system calls by route, memory and time when PROG ends\n"
+		"  --trace          print one line per system call (thread, call, result, route)\n"
+		"  --mem SIZE       memory of the run's private LWK partition (e.g. 512M, 4G)\n"
+		"  --cpus LIST      cores of the partition (e.g. 0-3,6); default: all allowed\n"
+		"\n"
+		"See docs/usage.md.\n");
+}
+
+static __attribute__((noreturn, format(printf, 2, 3)))
+void die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tandem: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+static __attribute__((noreturn)) void die_usage(const char *fmt, const char *arg)
+{
+	fputs("tandem: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\n", stderr);
+	usage(stderr);
+	exit(EXIT_USAGE);
+}
+
+/* "512M", "4G", "1048576": bytes, with binary K/M/G/T suffixes. */
+static int parse_size(const char *s, unsigned long long *out)
+{
+	unsigned long long v, mul = 1;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': mul = 1ULL << 10; end++; break;
+	case 'm': case 'M': mul = 1ULL << 20; end++; break;
+	case 'g': case 'G': mul = 1ULL << 30; end++; break;
+	case 't': case 'T': mul = 1ULL << 40; end++; break;
+	}
+	if (mul > 1 && (!strcmp(end, "iB") || !strcmp(end, "B")))
+		end += strlen(end);
+	if (*end || v == 0 || v > ~0ULL / mul)
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+/* Validate a CPU list against the CPUs this process may use. */
+static void check_cpus(const char *list)
+{
+	cpu_set_t allowed;
+	const char *p = list;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		die(1, "cannot read the allowed CPUs: %s", strerror(errno));
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+
+		if (end == p || a < 0)
+			goto bad;
+		p = end;
+		if (*p == '-') {
+			b = strtol(p + 1, &end, 10);
+			if (end == p + 1 || b < a)
+				goto bad;
+			p = end;
+		}
+		for (; a <= b; a++)
+			if (a >= CPU_SETSIZE || !CPU_ISSET(a, &allowed))
+				die(EXIT_USAGE, "--cpus %s: CPU %ld is not available here (see `nproc` and `taskset -p $$`)",
+				    list, a);
+		if (*p == ',' && p[1])
+			p++;
+		else if (*p)
+			goto bad;
+	}
+	return;
+bad:
+	die_usage("--cpus '%s' is not a CPU list; use e.g. 0-3,6", list);
+}
+
+/*
+ * Find PROG as execvp does: a name with a slash is used as is; otherwise
+ * each PATH directory is tried, and a found-but-not-executable file is
+ * remembered in case nothing better turns up.
+ */
+static char *find_program(const char *prog, int *err)
+{
+	const char *path = getenv("PATH");
+	char *buf, *dirs, *dir, *save, *denied = NULL;
+
+	*err = 0;
+	if (strchr(prog, '/'))
+		return strdup(prog);
+	if (!*prog) {
+		*err = ENOENT;
+		return NULL;
+	}
+	if (!path)
+		path = "/usr/local/bin:/bin:/usr/bin";
+	dirs = strdup(path);
+	for (dir = strtok_r(dirs, ":", &save); dir;
+	     dir = strtok_r(NULL, ":", &save)) {
+		struct stat st;
+
+		if (asprintf(&buf, "%s/%s", *dir ? dir : ".", prog) < 0)
+			break;
+		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(buf, X_OK) == 0) {
+				free(dirs);
+				free(denied);
+				return buf;
+			}
+			if (!denied) {
+				denied = buf;
+				continue;
+			}
+		}
+		free(buf);
+	}
+	free(dirs);
+	if (denied) {
+		*err = EACCES;
+		return denied;
+	}
+	*err = ENOENT;
+	return NULL;
+}
+
+static void check_program(const char *prog, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		die(errno == ENOENT || errno == ENOTDIR ? EXIT_NOT_FOUND :
+		    EXIT_CANNOT_RUN, "%s: %s", prog, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		die(EXIT_CANNOT_RUN, "%s: Is a directory", prog);
+	if (!S_ISREG(st.st_mode))
+		die(EXIT_CANNOT_RUN, "%s: not a regular file", prog);
+	if (access(path, X_OK))
+		die(EXIT_CANNOT_RUN, "%s: Permission denied (not executable: chmod +x?)",
+		    prog);
+}
+
+/* The LWK image lives next to this binary. */
+static char *lwk_image(void)
+{
+	char self[PATH_MAX], *slash, *image;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n < 0)
+		die(1, "cannot find myself in /proc/self/exe: %s", strerror(errno));
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	*slash = '\0';
+	if (asprintf(&image, "%s/%s", self, TANDEM_LWK_IMAGE) < 0)
+		die(1, "out of memory");
+	if (access(image, X_OK))
+		die(EXIT_CANNOT_RUN, "the LWK image %s is missing (%s); run `make` again",
+		    image, strerror(errno));
+	return image;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { 0 };
+	char **lwk_argv, *image, *path, memopt[64], cpuopt[300];
+	int i, n = 0, err;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = NULL;
+
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (a[0] != '-')
+			break;
+		if (!strcmp(a, "--stats")) {
+			o.stats = true;
+		} else if (!strcmp(a, "--stats=json")) {
+			o.stats = o.stats_json = true;
+		} else if (!strcmp(a, "--trace")) {
+			o.trace = true;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--mem") || !strncmp(a, "--mem=", 6)) {
+			val = a[5] == '=' ? a + 6 : argv[++i];
+			if (!val)
+				die_usage("%s needs a size, e.g. --mem 4G", a);
+			if (parse_size(val, &o.mem))
+				die_usage("--mem '%s' is not a size; use e.g. 512M or 4G", val);
+		} else if (!strcmp(a, "--cpus") || !strncmp(a, "--cpus=", 7)) {
+			val = a[6] == '=' ? a + 7 : argv[++i];
+			if (!val)
+				die_usage("%s needs a CPU list, e.g. --cpus 0-1", a);
+			check_cpus(val);
+			o.cpus = val;
+		} else {
+			die_usage("unknown option '%s'", a);
+		}
+	}
+	if (i >= argc)
+		die_usage("%s", "no program given: tandem run [options] -- PROG [ARGS...]");
+
+	path = find_program(argv[i], &err);
+	if (!path)
+		die(EXIT_NOT_FOUND, "%s: %s", argv[i], strerror(err));
+	if (err)
+		die(EXIT_CANNOT_RUN, "%s: %s", argv[i], strerror(err));
+	check_program(argv[i], path);
+	image = lwk_image();
+
+	lwk_argv = calloc(argc + 12, sizeof(char *));
+	if (!lwk_argv)
+		die(1, "out of memory");
+	lwk_argv[n++] = TANDEM_LWK_IMAGE;
+	lwk_argv[n++] = TANDEM_LWK_MAGIC_ARG;
+	if (o.trace)
+		lwk_argv[n++] = "--lwk-trace";
+	if (o.stats)
+		lwk_argv[n++] = o.stats_json ? "--lwk-stats=json" : "--lwk-stats";
+	if (o.mem) {
+		snprintf(memopt, sizeof(memopt), "--lwk-mem=%llu", o.mem);
+		lwk_argv[n++] = memopt;
+	}
+	if (o.cpus) {
+		snprintf(cpuopt, sizeof(cpuopt), "--lwk-cpus=%s", o.cpus);
+		lwk_argv[n++] = cpuopt;
+	}
+	lwk_argv[n++] = "--";
+	lwk_argv[n++] = path;
+	for (; i < argc; i++)
+		lwk_argv[n++] = argv[i];
+	execv(image, lwk_argv);
+	die(EXIT_CANNOT_RUN, "cannot start the LWK image %s: %s", image,
+	    strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+		printf("tandem %s (LWK ABI %d)\n", TANDEM_VERSION,
+		       TANDEM_ABI_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	die_usage("unknown command '%s'", argv[1]);
+}
