@@ -1,0 +1,411 @@
+# SPDX-License-Identifier: MIT
+#
+# tandem's integration cases; sourced by run.sh, never run.
+#
+# run/*  compare a program run natively and under tandem: same stdout,
+#        stderr and exit status (see compare in lib.sh)
+# bad/*  programs tandem must refuse: exit status and message checked
+# cli/*  command-line errors: exit status 2 and a message
+#
+# bad/* and cli/* need a real tandem and are skipped with --tandem native.
+# Case names are stable: add new ones, do not rename old ones.
+
+FILE_1M=(1m.txt 2 1048576)
+FILE_20M=(20m.txt 1 20971520)
+
+# --- programs every system has ---------------------------------------------
+
+case_true() { compare --native-status 0 -- true; }
+case_false() { compare --native-status 1 -- false; }
+
+# /proc's link count is the number of processes on the machine (a helper
+# process of tandem's would change it), and /tmp's time changes whenever
+# anyone makes a file there: neither says anything about tandem.
+case_ls_root()
+{
+	compare --normalize 's/^(d[^ ]+) +[0-9]+ (.* proc)$/\1 N \2/' \
+		--retry-if-only ' (tmp|run|dev)$' \
+		--native-has ' N root root' -- ls -la /
+}
+
+case_cat_file()
+{
+	local big
+
+	big=$(data_file "${FILE_1M[@]}") || return
+	printf 'first line\nsecond line without newline' >small.txt
+	compare -- cat small.txt "$big"
+}
+
+case_sort_20m()
+{
+	local f
+
+	f=$(data_file "${FILE_20M[@]}") || return
+	compare -- sort "$f"
+}
+
+case_wc_20m()
+{
+	local f
+
+	f=$(data_file "${FILE_20M[@]}") || return
+	compare -- wc "$f"
+}
+
+case_sha256sum_20m()
+{
+	local f
+
+	f=$(data_file "${FILE_20M[@]}") || return
+	compare -- sha256sum "$f"
+}
+
+case_grep_tree()
+{
+	local gen a b f
+
+	gen=$(prog gen) || return
+	for a in 0 1 2 3; do
+		for b in 0 1 2 3; do
+			mkdir -p "tree/d$a/s$b"
+			for f in 0 1 2 3 4 5 6 7; do
+				"$gen" "$a$b$f" 8192 >"tree/d$a/s$b/f$f.txt"
+			done
+		done
+	done
+	compare --native-has 'tree/d3/' -- grep -rn -e abc -e 'x[aeiou]z' tree
+}
+
+case_env_controlled()
+{
+	compare --env A=1 --env B=2 --env 'C=two words' --env D= \
+		--native-has 'C=two words' -- "$(type -P env)"
+}
+
+case_sh_pipeline() { compare --native-has b -- sh -c 'echo a | tr a b'; }
+
+# The real interpreter, not a version manager's shell-script shim.
+case_python3()
+{
+	local py
+
+	py=$(type -P python3) || skip "python3 is not installed"
+	py=$("$py" -c 'import sys; print(sys.executable)') || return 1
+	compare -- "$py" -c '
+import hashlib, json
+d = {"name": "tandem", "n": list(range(20)),
+     "nested": {"pi": 3.14159, "none": None, "flags": [True, False]}}
+s = json.dumps(d, sort_keys=True)
+print(s)
+print(json.loads(s) == d)
+print(hashlib.sha256(s.encode()).hexdigest())
+print(hashlib.md5(b"tandem" * 100000).hexdigest())
+print(hashlib.sha512(bytes(range(256)) * 1000).hexdigest())
+'
+}
+
+# --- our own C programs -------------------------------------------------------
+
+case_hello()
+{
+	local p
+
+	p=$(prog "hello-$1") || return
+	compare --native-has "$2" -- "$p" first 'second arg'
+}
+
+case_tiny_elf()
+{
+	local mk
+
+	mk=$(prog mkelf) || return
+	"$mk" tiny tiny || return 1
+	compare --native-status 42 --native-has tiny -- ./tiny
+}
+
+case_signal_death()
+{
+	local p
+
+	p=$(prog "$1") || return
+	compare --native-status "$2" -- "$p"
+}
+
+case_argv_empty()
+{
+	local p
+
+	p=$(prog args) || return
+	compare --native-has 'argc=7' -- "$p" '' a '' '' 'b c' ''
+}
+
+case_argv_10000()
+{
+	local p many
+
+	p=$(prog args) || return
+	mapfile -t many < <(seq -f 'argument-%g' 1 10000)
+	compare --native-has 'argc=10001' -- "$p" "${many[@]}"
+}
+
+case_env_100k()
+{
+	local p big
+
+	p=$(prog envdump) || return
+	big=$(head -c 102400 /dev/zero | tr '\0' x)
+	compare --env "BIG=$big" --env SMALL=1 --native-has 'len=102404' \
+		-- "$p"
+}
+
+case_stdin_pipe()
+{
+	local f
+
+	f=$(data_file "${FILE_1M[@]}") || return
+	compare --pipe "$f" -- cat
+}
+
+case_exit_code()
+{
+	local p
+
+	p=$(prog exit) || return
+	compare --native-status "$1" -- "$p" "$1"
+}
+
+case_umask_cwd()
+{
+	local p
+
+	p=$(prog umaskcwd) || return
+	mkdir -p "a dir/deeper"
+	compare --umask 027 --cwd "$CASE_DIR/cwd/a dir/deeper" \
+		--native-has 'umask 0027' --native-has '/a dir/deeper' -- "$p"
+}
+
+case_proc_cmdline()
+{
+	local p
+
+	p=$(prog procself) || return
+	compare --native-has 'matches memory: yes' \
+		-- "$p" cmdline '' 'two words' last
+}
+
+case_proc_environ()
+{
+	local p
+
+	p=$(prog procself) || return
+	compare --env A=1 --env 'B=two words' --env C= \
+		--native-has 'matches memory: yes' -- "$p" environ
+}
+
+case_proc_exe()
+{
+	local p
+
+	p=$(prog procself) || return
+	compare --native-has "-> $p" -- "$p" exe
+}
+
+case_proc_exe_file()
+{
+	local p
+
+	p=$(prog procself) || return
+	compare --native-has 'stat /proc/self/exe is argv[0]: yes' \
+		--native-has 'open /proc/self/exe is argv[0]: yes' \
+		-- "$p" exe-file
+}
+
+case_proc_comm()
+{
+	local p
+
+	p=$(prog procself) || return
+	compare --native-has 'PR_GET_NAME: procself' -- "$p" comm
+}
+
+case_proc_auxv()
+{
+	local p
+
+	p=$(prog "$1") || return
+	compare --native-has "AT_EXECFN=\"$p\"" \
+		--native-has "AT_ENTRY is this program's _start: yes" \
+		--native-has "AT_PHDR is this program's headers: yes" \
+		--native-has 'AT_SYSINFO_EHDR points at an ELF image: yes' \
+		--native-has '/proc/self/auxv agrees with getauxval: yes' \
+		-- "$p"
+}
+
+case_threads()
+{
+	local p
+
+	p=$(prog threads) || return
+	compare --native-status 0 -- "$p"
+}
+
+case_forkexec()
+{
+	local p
+
+	p=$(prog forkexec) || return
+	compare --native-has 'hello from the child' -- "$p"
+}
+
+# --- programs tandem must refuse ----------------------------------------------
+
+case_bad_not_found_path()
+{
+	expect_tandem 127 \
+		--stderr-is 'tandem: ./no-such-program: No such file or directory' \
+		-- run "${RUN_OPTS[@]}" -- ./no-such-program
+}
+
+case_bad_not_found_bare()
+{
+	expect_tandem 127 \
+		--stderr-is 'tandem: no-such-program-for-tandem: No such file or directory' \
+		-- run "${RUN_OPTS[@]}" -- no-such-program-for-tandem
+}
+
+case_bad_not_executable()
+{
+	printf '#!/bin/sh\necho hello\n' >not-executable.sh
+	chmod 644 not-executable.sh
+	expect_tandem 126 --stderr-has not-executable.sh \
+		-- run "${RUN_OPTS[@]}" -- ./not-executable.sh
+}
+
+case_bad_directory()
+{
+	mkdir a-directory
+	expect_tandem 126 --stderr-has a-directory \
+		-- run "${RUN_OPTS[@]}" -- ./a-directory
+}
+
+case_bad_not_elf()
+{
+	printf 'echo this is text, not a program\n' >text-file
+	chmod 755 text-file
+	expect_tandem 126 --stderr-has text-file \
+		-- run "${RUN_OPTS[@]}" -- ./text-file
+}
+
+# A script whose interpreter is missing was found but cannot run: 126,
+# like an ELF file tandem cannot load, and the message names the
+# interpreter (the script itself is not what is missing).
+case_bad_missing_interpreter()
+{
+	printf '#!/nonexistent/tandem-interp\necho hello\n' >script
+	chmod 755 script
+	expect_tandem 126 --stderr-has /nonexistent/tandem-interp \
+		-- run "${RUN_OPTS[@]}" -- ./script
+}
+
+case_bad_crafted_elf()
+{
+	local mk
+
+	mk=$(prog mkelf) || return
+	"$mk" "$1" "$1.elf" || return 1
+	expect_tandem 126 --stderr-has "$1.elf" \
+		-- run "${RUN_OPTS[@]}" -- "./$1.elf"
+}
+
+case_bad_truncated_elf()
+{
+	head -c 100 "$(type -P true)" >truncated
+	chmod 755 truncated
+	expect_tandem 126 --stderr-has truncated \
+		-- run "${RUN_OPTS[@]}" -- ./truncated
+}
+
+# --- command-line errors --------------------------------------------------
+
+case_cli_unknown_option()
+{
+	expect_tandem 2 --stderr-match usage --stderr-has --no-such-option \
+		-- run "${RUN_OPTS[@]}" --no-such-option -- true
+}
+
+case_cli_unknown_command()
+{
+	expect_tandem 2 --stderr-match usage --stderr-has no-such-command \
+		-- no-such-command
+}
+
+case_cli_bad_mem()
+{
+	expect_tandem 2 --stderr-has 12Q \
+		-- run "${RUN_OPTS[@]}" --mem 12Q -- true
+}
+
+case_cli_no_program()
+{
+	expect_tandem 2 --stderr-match . -- run "${RUN_OPTS[@]}" "$@"
+}
+
+# --- the list -------------------------------------------------------------
+
+all_cases()
+{
+	local n
+
+	tcase run/true case_true
+	tcase run/false case_false
+	tcase run/ls-root case_ls_root
+	tcase run/cat-file case_cat_file
+	tcase run/sort-20m case_sort_20m
+	tcase run/wc-20m case_wc_20m
+	tcase run/sha256sum-20m case_sha256sum_20m
+	tcase run/grep-r-tree case_grep_tree
+	tcase run/env-controlled case_env_controlled
+	tcase run/sh-pipeline case_sh_pipeline
+	tcase run/python3-json-hashlib case_python3
+	tcase run/c-static case_hello static 'type=ET_EXEC interp=no'
+	tcase run/c-pie case_hello pie 'type=ET_DYN interp=yes'
+	tcase run/c-nopie case_hello nopie 'type=ET_EXEC interp=yes'
+	tcase run/tiny-elf case_tiny_elf
+	tcase run/segv case_signal_death segv 139
+	tcase run/abort case_signal_death abort 134
+	tcase run/argv-empty-strings case_argv_empty
+	tcase run/argv-10000 case_argv_10000
+	tcase run/env-100k case_env_100k
+	tcase run/stdin-pipe case_stdin_pipe
+	for n in 0 1 2 3 7 42 100 126 127 128 200 254 255; do
+		tcase "run/exit-$n" case_exit_code "$n"
+	done
+	tcase run/umask-cwd case_umask_cwd
+	tcase run/proc-cmdline case_proc_cmdline
+	tcase run/proc-environ case_proc_environ
+	tcase run/proc-exe case_proc_exe
+	tcase run/proc-exe-file case_proc_exe_file
+	tcase run/proc-comm case_proc_comm
+	tcase run/proc-auxv case_proc_auxv auxv
+	tcase run/proc-auxv-static case_proc_auxv auxv-static
+	tcase run/threads case_threads
+	tcase run/fork-exec-wait case_forkexec
+
+	tcase bad/not-found-path case_bad_not_found_path
+	tcase bad/not-found-bare case_bad_not_found_bare
+	tcase bad/not-executable case_bad_not_executable
+	tcase bad/directory case_bad_directory
+	tcase bad/not-elf case_bad_not_elf
+	tcase bad/missing-interpreter case_bad_missing_interpreter
+	tcase bad/wrong-arch-aarch64 case_bad_crafted_elf aarch64
+	tcase bad/elfclass32 case_bad_crafted_elf class32
+	tcase bad/truncated-elf case_bad_truncated_elf
+	tcase bad/corrupt-phoff case_bad_crafted_elf phoff
+
+	tcase cli/unknown-option case_cli_unknown_option
+	tcase cli/unknown-command case_cli_unknown_command
+	tcase cli/bad-mem-size case_cli_bad_mem
+	tcase cli/no-program case_cli_no_program --
+	tcase cli/no-program-no-dashdash case_cli_no_program
+}

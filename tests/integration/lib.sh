@@ -1,0 +1,394 @@
+# SPDX-License-Identifier: MIT
+#
+# Helpers for tandem's integration cases; sourced by run.sh, never run.
+#
+# A case is a shell function run by tcase in its own subshell, with its own
+# directory $CASE_DIR (outputs) and an empty working directory $CASE_DIR/cwd.
+# It returns 0 to pass, 77 after calling skip, anything else to fail; what it
+# prints is shown only when it fails, so it should print why.
+#
+# Globals set by run.sh: TANDEM (path, or "native"), RUN_OPTS (array, from
+# TANDEM_RUN_OPTS), FILTER, WORK (suite temp dir), PROGS (C sources),
+# TIMEOUT (seconds per command).
+
+PASSED=0
+FAILED=0
+SKIPPED=0
+
+# tcase NAME FUNC [ARGS...]: run FUNC ARGS in a subshell as the case NAME,
+# if NAME matches the filter, and print its one result line.
+tcase()
+{
+	local name=$1 dir rc line
+	shift
+
+	# shellcheck disable=SC2053 # a glob on purpose
+	[[ $name == $FILTER ]] || return 0
+	if [[ $LIST == 1 ]]; then
+		echo "$name"
+		return 0
+	fi
+
+	dir=$WORK/cases/${name//\//_}
+	mkdir -p "$dir/cwd"
+	(
+		CASE_DIR=$dir
+		cd "$dir/cwd" || exit 1
+		"$@"
+	) >"$dir/log" 2>&1 </dev/null
+	rc=$?
+
+	case $rc in
+	0)
+		echo "ok $name"
+		PASSED=$((PASSED + 1))
+		;;
+	77)
+		echo "skip $name: $(head -n 1 "$dir/skip")"
+		SKIPPED=$((SKIPPED + 1))
+		;;
+	*)
+		if [[ -s $dir/log ]]; then
+			IFS= read -r line <"$dir/log"
+			echo "FAIL $name: $line"
+			tail -n +2 "$dir/log" | head -n 60 | cut -c 1-240 |
+				sed 's/^/    /'
+		else
+			echo "FAIL $name: case returned $rc and said nothing"
+		fi
+		FAILED=$((FAILED + 1))
+		;;
+	esac
+}
+
+# skip REASON: end the current case as skipped.
+skip()
+{
+	echo "$*" >"$CASE_DIR/skip"
+	exit 77
+}
+
+# prog NAME: print the path of test program NAME, building it from
+# $PROGS on first use. Variants: NAME-static, NAME-pie, NAME-nopie.
+prog()
+{
+	local name=$1 src flags=()
+	local out=$WORK/bin/$name
+
+	if [[ -x $out ]]; then
+		echo "$out"
+		return 0
+	fi
+	case $name in
+	*-static) src=${name%-static} flags=(-static) ;;
+	*-nopie) src=${name%-nopie} flags=(-fno-pie -no-pie) ;;
+	*-pie) src=${name%-pie} flags=(-fPIE -pie) ;;
+	*) src=$name ;;
+	esac
+
+	mkdir -p "$WORK/bin"
+	if ! ${CC:-cc} -O2 -g -Wall -Wextra "${flags[@]}" -pthread \
+		-o "$out.tmp" "$PROGS/$src.c" >"$out.log" 2>&1; then
+		if [[ ${flags[0]:-} == -static ]] &&
+			! ${CC:-cc} -print-file-name=libc.a | grep -q /; then
+			skip "no static C library (libc.a; Debian: libc6-dev)"
+		fi
+		echo "building $name from $PROGS/$src.c failed:" >&2
+		cat "$out.log" >&2
+		return 1
+	fi
+	mv "$out.tmp" "$out"
+	echo "$out"
+}
+
+# data_file NAME SEED BYTES: print the path of a generated text file,
+# making it on first use (the same arguments always give the same bytes).
+data_file()
+{
+	local out=$WORK/data/$1 gen
+
+	if [[ ! -f $out ]]; then
+		gen=$(prog gen) || return
+		mkdir -p "$WORK/data"
+		"$gen" "$2" "$3" >"$out.tmp" && mv "$out.tmp" "$out" || return 1
+	fi
+	echo "$out"
+}
+
+need_tandem()
+{
+	if [[ $TANDEM == native ]]; then
+		skip "bad-input case: needs a real tandem (--tandem native)"
+	fi
+	if [[ ! -x $TANDEM ]]; then
+		echo "no tandem binary at $TANDEM (build it with make, or pass --tandem)"
+		return 1
+	fi
+}
+
+# Run one side of a comparison. Fills $CASE_DIR/SIDE.out, .err, .status
+# (as a shell reports it), .how ("exit N", "signal N" or "timeout N", from
+# waitrun) and .launcher (waitrun's own messages). Options come from
+# compare (globals C_*).
+run_side()
+{
+	local side=$1 runner
+	shift
+	local d=$CASE_DIR
+
+	runner=$(prog waitrun) || return
+	rm -f "$d/$side.how"
+	(
+		umask "$C_UMASK"
+		cd "$C_CWD" || exit 1
+		if [[ -n $C_PIPE ]]; then
+			# shellcheck disable=SC2002 # stdin must be a pipe
+			cat "$C_PIPE" | "$runner" "$TIMEOUT" "$d/$side.how" \
+				"$d/$side.err" "$@" \
+				>"$d/$side.out" 2>"$d/$side.launcher"
+			exit "${PIPESTATUS[1]}"
+		fi
+		exec "$runner" "$TIMEOUT" "$d/$side.how" "$d/$side.err" "$@" \
+			<"$C_STDIN" >"$d/$side.out" 2>"$d/$side.launcher"
+	)
+	echo "$?" >"$d/$side.status"
+	[[ -s $d/$side.how ]] || echo "none" >"$d/$side.how"
+}
+
+# describe_how FILE: the .how of a run, in words.
+describe_how()
+{
+	local how n
+
+	read -r how n <"$1"
+	case $how in
+	exit) echo "exit status $n" ;;
+	signal) echo "killed by SIG$(kill -l "$n" 2>/dev/null) (shell status $((128 + n)))" ;;
+	timeout) echo "still running after ${n}s, killed" ;;
+	*) echo "no status (the launcher failed)" ;;
+	esac
+}
+
+# show_diff WHAT NATIVE TANDEM: print a short diff of two output files.
+show_diff()
+{
+	echo "$1 differs (- native, + tandem):"
+	cmp "$2" "$3" 2>&1 | sed "s|$CASE_DIR/||g; s/^/  /"
+	timeout 20 diff -u --label native --label tandem "$2" "$3" |
+		head -n 24 | cut -c 1-200 | sed 's/^/  /'
+}
+
+# only_volatile REGEX: do all differing stdout lines match REGEX?
+only_volatile()
+{
+	local d=$CASE_DIR
+
+	diff "$d/native.cmp" "$d/tandem.cmp" | grep '^[<>]' |
+		grep -qvE "$1" && return 1
+	return 0
+}
+
+# normalize SIDE SED: make SIDE.cmp, the stdout that is compared.
+normalize()
+{
+	if [[ -n $2 ]]; then
+		sed -E "$2" "$CASE_DIR/$1.out" >"$CASE_DIR/$1.cmp"
+	else
+		ln -f "$CASE_DIR/$1.out" "$CASE_DIR/$1.cmp"
+	fi
+}
+
+# compare [OPTIONS] -- CMD [ARGS...]
+# Run CMD natively and as `tandem run $RUN_OPTS -- CMD ARGS` with the same
+# stdin, cwd, umask and environment; pass when stdout, stderr and the way
+# the command ended are identical: the same exit status, or death by the
+# same signal (a shell shows both as 128+N; waitrun tells them apart).
+#   --stdin FILE        stdin from FILE (default /dev/null)
+#   --pipe FILE         stdin is a pipe fed from FILE by cat
+#   --env K=V           run with exactly these variables (repeatable, env -i)
+#   --umask MASK        umask for the program (default 022)
+#   --cwd DIR           working directory (default the case's empty dir)
+#   --native-status N   sanity: the native run must exit with N
+#   --native-has TEXT   sanity: the native stdout must contain TEXT
+#   --normalize SED     compare stdout after this sed -E script (for output
+#                       that shows the state of the machine, not tandem's)
+#   --retry-if-only RE  rerun (up to 3 times) when the only stdout lines that
+#                       differ match RE (the machine changed in between)
+compare()
+{
+	local d=$CASE_DIR env_on=0 envs=() want_status='' want_text=()
+	local retry_re='' norm='' attempt ns bad tcmd t
+	C_STDIN=/dev/null C_PIPE='' C_UMASK=022 C_CWD=$CASE_DIR/cwd
+
+	while (($#)); do
+		case $1 in
+		--stdin) C_STDIN=$2; shift 2 ;;
+		--pipe) C_PIPE=$2; shift 2 ;;
+		--env) env_on=1; envs+=("$2"); shift 2 ;;
+		--umask) C_UMASK=$2; shift 2 ;;
+		--cwd) C_CWD=$2; shift 2 ;;
+		--native-status) want_status=$2; shift 2 ;;
+		--native-has) want_text+=("$2"); shift 2 ;;
+		--retry-if-only) retry_re=$2; shift 2 ;;
+		--normalize) norm=$2; shift 2 ;;
+		--) shift; break ;;
+		*) echo "compare: unknown option $1"; return 1 ;;
+		esac
+	done
+
+	if [[ $TANDEM == native ]]; then
+		tcmd=("$@")
+	else
+		if [[ ! -x $TANDEM ]]; then
+			echo "no tandem binary at $TANDEM (build it with make, or pass --tandem)"
+			return 1
+		fi
+		tcmd=("$TANDEM" run "${RUN_OPTS[@]}" -- "$@")
+	fi
+	if ((env_on)); then
+		set -- env -i "${envs[@]}" "$@"
+		tcmd=(env -i "${envs[@]}" "${tcmd[@]}")
+	fi
+
+	for attempt in 1 2 3; do
+		run_side native "$@" || return
+		run_side tandem "${tcmd[@]}" || return
+		normalize native "$norm"
+		normalize tandem "$norm"
+		if [[ -n $retry_re ]] &&
+			cmp -s "$d/native.err" "$d/tandem.err" &&
+			cmp -s "$d/native.how" "$d/tandem.how" &&
+			! cmp -s "$d/native.cmp" "$d/tandem.cmp" &&
+			only_volatile "$retry_re" && ((attempt < 3)); then
+			echo "attempt $attempt: only volatile lines differ, retrying"
+			continue
+		fi
+		break
+	done
+
+	ns=$(<"$d/native.status")
+	bad=0
+	if grep -q '^timeout' "$d/native.how"; then
+		echo "native run timed out after ${TIMEOUT}s: the test itself is broken"
+		return 1
+	fi
+	if grep -q '^timeout' "$d/tandem.how"; then
+		echo "timed out after ${TIMEOUT}s under tandem (natively it ended)"
+		bad=1
+	fi
+	if grep -qv 'killed after' "$d/native.launcher"; then
+		echo "native launcher said:"
+		sed 's/^/  /' "$d/native.launcher"
+	fi
+	if grep -qv 'killed after' "$d/tandem.launcher"; then
+		echo "tandem-side launcher said:"
+		sed 's/^/  /' "$d/tandem.launcher"
+	fi
+	if [[ -n $want_status && $ns != "$want_status" ]]; then
+		echo "native run: $(describe_how "$d/native.how"), the test expects $want_status: the test itself is broken"
+		sed 's/^/  native stderr: /' "$d/native.err" | head -n 5
+		return 1
+	fi
+	for t in "${want_text[@]}"; do
+		if ! grep -qF -- "$t" "$d/native.cmp"; then
+			echo "native stdout lacks '$t': the test itself is broken"
+			return 1
+		fi
+	done
+	if ! cmp -s "$d/native.how" "$d/tandem.how"; then
+		echo "native: $(describe_how "$d/native.how"); tandem: $(describe_how "$d/tandem.how")"
+		bad=1
+	fi
+	if ! cmp -s "$d/native.cmp" "$d/tandem.cmp"; then
+		show_diff stdout "$d/native.cmp" "$d/tandem.cmp"
+		bad=1
+	fi
+	if ! cmp -s "$d/native.err" "$d/tandem.err"; then
+		show_diff stderr "$d/native.err" "$d/tandem.err"
+		bad=1
+	fi
+	return $bad
+}
+
+# expect_tandem STATUS [CHECKS] -- ARGS...
+# Run `tandem ARGS` alone (stdin /dev/null, stdout and stderr kept apart) and
+# require exit status STATUS, an empty stdout and a stderr that passes every
+# check. A status >= 128 is reported as a crash.
+#   --stderr-is TEXT     stderr is exactly TEXT and a newline
+#   --stderr-has TEXT    stderr contains TEXT (fixed string)
+#   --stderr-match ERE   stderr has a line matching ERE (case-insensitive)
+expect_tandem()
+{
+	local want=$1 checks=() d=$CASE_DIR bad=0 i runner
+	shift
+	while (($#)) && [[ $1 != -- ]]; do
+		checks+=("$1" "$2")
+		shift 2
+	done
+	shift
+
+	need_tandem || return 1
+	runner=$(prog waitrun) || return
+	(
+		cd "$CASE_DIR/cwd" || exit 1
+		exec "$runner" "$TIMEOUT" "$d/tandem.how" "$d/tandem.err" \
+			"$TANDEM" "$@" \
+			</dev/null >"$d/tandem.out" 2>"$d/tandem.launcher"
+	)
+	if grep -q '^timeout' "$d/tandem.how" 2>/dev/null; then
+		echo "tandem $* timed out after ${TIMEOUT}s (expected status $want)"
+		return 1
+	fi
+	if [[ ! -s $d/tandem.how ]] || grep -qv 'killed after' "$d/tandem.launcher"; then
+		echo "the launcher failed:"
+		sed 's/^/  /' "$d/tandem.launcher"
+		return 1
+	fi
+	if [[ $(<"$d/tandem.how") != "exit $want" ]]; then
+		if [[ $(<"$d/tandem.how") == signal* ]]; then
+			echo "tandem crashed: $(describe_how "$d/tandem.how"), expected exit status $want"
+		else
+			echo "$(describe_how "$d/tandem.how"), expected $want"
+		fi
+		bad=1
+	fi
+	if [[ -s $d/tandem.out ]]; then
+		echo "stdout should be empty (errors go to stderr), got:"
+		head -n 5 "$d/tandem.out" | sed 's/^/  /'
+		bad=1
+	fi
+	for ((i = 0; i < ${#checks[@]}; i += 2)); do
+		local how=${checks[i]} text=${checks[i + 1]}
+
+		case $how in
+		--stderr-is)
+			if ! printf '%s\n' "$text" | cmp -s - "$d/tandem.err"; then
+				echo "stderr should be exactly: $text"
+				bad=1
+			fi
+			;;
+		--stderr-has)
+			if ! grep -qF -- "$text" "$d/tandem.err"; then
+				echo "stderr should contain: $text"
+				bad=1
+			fi
+			;;
+		--stderr-match)
+			if ! grep -qiE -- "$text" "$d/tandem.err"; then
+				echo "stderr should match /$text/"
+				bad=1
+			fi
+			;;
+		*)
+			echo "expect_tandem: unknown check $how"
+			return 1
+			;;
+		esac
+	done
+	if ((bad)); then
+		echo "command: tandem $*"
+		echo "stderr was:"
+		head -n 10 "$d/tandem.err" | cut -c 1-200 | sed 's/^/  /'
+	fi
+	return $bad
+}
