@@ -8,8 +8,10 @@
  * XXX: backing still comes from Linux's page allocator; the pool allocator
  * and VMA tree in kernel/mm/ replace it in the memory-management issue.
  */
+#include "mm.h"
 #include "../sys.h"
 #include "../errno.h"
+#include "../lib/lib.h"
 #include "../lib/lock.h"
 #include "../arch/x86_64/abi.h"
 #include "../arch/x86_64/unistd.h"
@@ -94,4 +96,15 @@ SYSCALL(mremap)
 	    ((a[3] & MREMAP_FIXED) && hits_lwk(a[4], a[2])))
 		return -EPERM;
 	return linux_call6(NR_mremap, a[0], a[1], a[2], a[3], a[4], 0);
+}
+
+/* XXX: no VMA tree yet: the views stay empty until the pool lands. */
+int mm_region_next(u64 addr, struct mm_region *out)
+{
+	return -ENOENT;
+}
+
+void mm_usage(struct mm_usage *u)
+{
+	memset(u, 0, sizeof(*u));
 }

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The LWK memory manager as the rest of the core sees it: the program's
+ * address space (a VMA tree per process, see vma.h) and the pool of page
+ * frames behind its anonymous memory (see buddy.h and docs/memory.md).
+ *
+ * Everything here takes the process's mm lock itself (with program signals
+ * blocked); none of it may be called with that lock held.
+ */
+#ifndef TANDEM_KERNEL_MM_MM_H
+#define TANDEM_KERNEL_MM_MM_H
+
+#include "../types.h"
+
+/* ---- The program's view of its memory (for /proc/self/maps, smaps...) -- */
+
+#define MM_REGION_ANON		(1U << 0)	/* anonymous memory */
+#define MM_REGION_SHARED	(1U << 1)	/* MAP_SHARED semantics */
+#define MM_REGION_HEAP		(1U << 2)	/* the brk heap: "[heap]" */
+#define MM_REGION_STACK		(1U << 3)	/* main thread's stack: "[stack]" */
+#define MM_REGION_FILE		(1U << 4)	/* a Linux mapping of a file */
+#define MM_REGION_POOL		(1U << 5)	/* backed by LWK pool frames */
+#define MM_REGION_LOCKED	(1U << 6)	/* mlock()ed */
+/*
+ * A mapping Linux made and still backs that is neither a file the program
+ * mapped nor pool memory: [vdso], [vvar], Linux anonymous memory (see
+ * docs/memory.md: MAP_NORESERVE, PROT_NONE reservations).  Its name, and
+ * its resident size, are Linux's: take them from Linux's /proc/self/maps
+ * and smaps line with the same start.
+ */
+#define MM_REGION_LINUX		(1U << 7)
+
+/*
+ * One region of the program's address space.  Neighbouring regions may
+ * have equal attributes (the LWK keeps one region per contiguous run of
+ * pool frames); a maps view may print them as they come.
+ */
+struct mm_region {
+	u64 start;		/* first byte */
+	u64 end;		/* one past the last byte */
+	u64 offset;		/* file offset of start (MM_REGION_FILE), else 0 */
+	u32 prot;		/* PROT_READ | PROT_WRITE | PROT_EXEC */
+	u32 flags;		/* MM_REGION_* */
+	u64 page_size;		/* bytes per page backing it: 4 KiB, 2 MiB, 1 GiB */
+	u64 resident;		/* bytes resident; 0 when unknown (FILE, LINUX) */
+};
+
+/*
+ * mm_region_next - the program's first region that ends above @addr
+ * @addr: 0 to start a walk, then the previous region's end
+ * @out: filled in
+ *
+ * Returns 0, or -ENOENT when no region ends above @addr.  LWK memory (its
+ * image, thread areas, pool windows) is never reported.  O(log n); takes
+ * and drops the mm lock, so a walk is not atomic against the program's
+ * own concurrent mmap calls (nor is Linux's).
+ */
+int mm_region_next(u64 addr, struct mm_region *out);
+
+/*
+ * Totals in bytes, as /proc/self/status and statm need them.  Linux's
+ * definitions: data = private writable non-stack mappings, stack = the
+ * main stack, exec = executable non-writable mappings.  rss_anon and
+ * rss_shmem count pool memory (always resident); resident file pages are
+ * Linux's to report (RssFile in Linux's status).
+ */
+struct mm_usage {
+	u64 size;		/* VmSize: every mapping */
+	u64 size_peak;		/* VmPeak */
+	u64 rss_anon;		/* RssAnon: private pool memory */
+	u64 rss_shmem;		/* RssShmem: shared anonymous pool memory */
+	u64 rss_peak;		/* VmHWM minus file pages: high-water of the two */
+	u64 data;		/* VmData */
+	u64 stack;		/* VmStk */
+	u64 exec;		/* VmExe (all executable mappings, libraries too) */
+	u64 locked;		/* VmLck */
+};
+
+void mm_usage(struct mm_usage *u);
+
+#endif
