@@ -66,6 +66,16 @@ typedef u64 irqflags_t;
 irqflags_t plat_irq_save(void);
 void plat_irq_restore(irqflags_t flags);
 
+/*
+ * plat_lwk_region_next - the platform's own memory in the program's
+ * address space (the hosted LWK image, its per-thread areas): the region
+ * with the lowest start among those ending above `addr`, stored in
+ * [*start, *end).  Returns false when there is none.  Takes no lock and
+ * may be called from any context; a region added or removed meanwhile may
+ * or may not be seen.
+ */
+bool plat_lwk_region_next(u64 addr, u64 *start, u64 *end);
+
 /* Write to the LWK's log descriptor (stderr of tandem); best effort. */
 void plat_log_write(const char *buf, size_t len);
 

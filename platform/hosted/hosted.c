@@ -203,11 +203,13 @@ static struct hosted_thread *area_alloc(void)
 		linux_call2(NR_munmap, start + AREA_SIZE,
 			    p + 2 * AREA_SIZE - start - AREA_SIZE);
 	linux_call3(NR_mprotect, start + AREA_HDR, PAGE_SIZE, PROT_NONE);
+	hosted_area_add((struct hosted_thread *)start);
 	return (struct hosted_thread *)start;
 }
 
 static void area_free(struct hosted_thread *ht)
 {
+	hosted_area_del(ht);
 	linux_call2(NR_munmap, ht, AREA_SIZE);
 }
 
@@ -313,6 +315,7 @@ static void fork_child(void)
 	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
 
 	lwk_proc.pid = linux_call0(NR_getpid);
+	hosted_areas_fork();
 	arm_thread(ht);
 }
 
@@ -373,6 +376,7 @@ __noreturn void plat_thread_exit(int code)
 
 	plat_irq_save();
 	t->magic = 0;
+	hosted_area_del((struct hosted_thread *)ALIGN_DOWN((u64)t, AREA_SIZE));
 	hosted_unmap_and_exit((void *)ALIGN_DOWN((u64)t, AREA_SIZE),
 			      AREA_SIZE, code);
 }

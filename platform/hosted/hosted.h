@@ -46,6 +46,11 @@ __noreturn void hosted_unmap_and_exit(void *area, size_t size, int code);
 __noreturn void hosted_thread_start(struct hosted_thread *ht);
 void hosted_sigsys(int sig, struct k_siginfo *si, struct k_ucontext *uc);
 
+/* regions.c: the table of live thread areas behind plat_lwk_region_next. */
+void hosted_area_add(struct hosted_thread *ht);
+void hosted_area_del(struct hosted_thread *ht);
+void hosted_areas_fork(void);
+
 /* kernel/main.c: the portable boot, on the main thread's LWK stack. */
 __noreturn void lwk_boot(u64 *sp);
 
