@@ -10,6 +10,7 @@
 
 #include "types.h"
 #include "plat.h"
+#include "arch/x86_64/abi.h"
 #include "../include/uapi/tandem.h"
 
 #define LWK_PATH_MAX	4096
@@ -59,12 +60,13 @@ struct lwk_process {
 	u64 brk_mapped;			/* end of memory mapped for the heap */
 	u64 stack_limit;		/* RLIMIT_STACK as the program sees it */
 	u64 stack_limit_max;
-	struct k_sigaction_view {
-		void *handler;
-		u64 flags;
-		void *restorer;
-		u64 mask;
-	} sigsys_action;		/* the program's SIGSYS disposition */
+/*
+	 * The program's view of the signal dispositions it installed with a
+	 * handler (and of SIGSYS, which the LWK keeps for itself); Linux
+	 * holds the LWK's delivery entry for those, and the truth for the
+	 * rest.  Written by rt_sigaction, read at delivery.
+	 */
+	struct k_sigaction sigact[NSIG + 1];
 	u64 lwk_start, lwk_end;		/* the LWK image's address range */
 };
 

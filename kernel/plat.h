@@ -12,6 +12,7 @@
 #include "types.h"
 
 struct lwk_thread;
+struct k_sigaction;
 
 /*
  * The register state of a program thread at a system call, as the platform
@@ -112,6 +113,17 @@ __noreturn void plat_sigreturn(struct plat_regs *regs);
  * stack pointer `sp`.
  */
 __noreturn void plat_enter_program(u64 entry, u64 sp);
+
+/*
+ * Make Linux deliver signal `sig` through the LWK, which then runs the
+ * program's handler in lwk_proc.sigact[sig] as Linux would (on the
+ * program's stack or its sigaltstack, with its mask and flags).  Returns
+ * 0 or -errno; the previous Linux disposition is not reported.
+ */
+int plat_signal_install(int sig, const struct k_sigaction *prog);
+
+/* Is `sp` on the program's own sigaltstack (its view, not Linux's)? */
+bool plat_on_prog_altstack(struct lwk_thread *t, u64 sp);
 
 /* The signal mask to restore when the current LWK entry returns. */
 u64 plat_regs_sigmask(struct plat_regs *r);

@@ -6,8 +6,10 @@
  * must never be blocked in Linux's mask (a blocked SIGSYS from Syscall User
  * Dispatch kills the process), the program's SIGSYS disposition and its
  * sigaltstack are kept by the LWK as the program's view, and the mask a
- * program sets is the mask its trapped context returns with.  Other
- * dispositions stay with Linux.
+ * program sets is the mask its trapped context returns with.  Signals the
+ * program handles are delivered by the LWK, which builds the handler's
+ * frame where Linux would have (platform: plat_signal_install); SIG_DFL
+ * and SIG_IGN stay with Linux.
  */
 #include "sys.h"
 #include "errno.h"
@@ -18,34 +20,55 @@
 #define MINSIGSTKSZ	2048
 #define UNBLOCKABLE	(sigbit(SIGKILL) | sigbit(SIGSTOP))
 
+static bool is_handler(const void *h)
+{
+	return h != SIG_DFL && h != SIG_IGN;
+}
+
+/*
+ * Dispositions with a handler are the LWK's to deliver (see
+ * plat_signal_install); SIG_DFL and SIG_IGN stay with Linux, which also
+ * stays the truth for them (an ignored signal survives execve there).
+ */
 SYSCALL(rt_sigaction)
 {
-	struct k_sigaction act;
-	long sig = a[0];
+	struct k_sigaction act, old;
+	long sig = a[0], err;
 
 	if (a[3] != 8)
 		return -EINVAL;
-	if (sig < 1 || sig > NSIG || sig == SIGKILL || sig == SIGSTOP)
-		return a[1] || sig < 1 || sig > NSIG ? -EINVAL :
-		       linux_call4(NR_rt_sigaction, sig, 0, a[2], 8);
-	if (sig == SIGSYS) {
-		struct k_sigaction old;
-
-		memcpy(&old, &lwk_proc.sigsys_action, sizeof(old));
-		if (a[1] && plat_copy_from_user(&act, (void *)a[1], sizeof(act)))
-			return -EFAULT;
-		if (a[2] && plat_copy_to_user((void *)a[2], &old, sizeof(old)))
-			return -EFAULT;
-		if (a[1])
-			memcpy(&lwk_proc.sigsys_action, &act, sizeof(act));
-		return 0;
-	}
-	if (!a[1])
-		return linux_call4(NR_rt_sigaction, sig, 0, a[2], 8);
-	if (plat_copy_from_user(&act, (void *)a[1], sizeof(act)))
+	if (sig < 1 || sig > NSIG)
+		return -EINVAL;
+	if (a[1] && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	if (a[1] && plat_copy_from_user(&act, (void *)a[1], sizeof(act)))
 		return -EFAULT;
-	act.mask &= ~sigbit(SIGSYS);
-	return linux_call4(NR_rt_sigaction, sig, &act, a[2], 8);
+
+	old = lwk_proc.sigact[sig];
+	if (sig != SIGSYS && !is_handler(old.handler)) {
+		err = linux_call4(NR_rt_sigaction, sig, NULL, &old, 8);
+		if (err)
+			return err;
+	}
+	if (a[1]) {
+		act.mask &= ~UNBLOCKABLE;
+		if (sig == SIGSYS) {
+			err = 0;
+		} else if (is_handler(act.handler)) {
+			err = plat_signal_install(sig, &act);
+		} else {
+			struct k_sigaction lin = act;
+
+			lin.mask &= ~sigbit(SIGSYS);
+			err = linux_call4(NR_rt_sigaction, sig, &lin, NULL, 8);
+		}
+		if (err)
+			return err;
+		lwk_proc.sigact[sig] = act;
+	}
+	if (a[2] && plat_copy_to_user((void *)a[2], &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
 }
 
 SYSCALL(rt_sigprocmask)
@@ -153,9 +176,8 @@ SYSCALL(epoll_pwait)
 
 /*
  * The program's alternate signal stack is recorded, reported back and
- * validated as Linux would; Linux itself keeps the LWK's.
- * XXX: program handlers with SA_ONSTACK run on the LWK stack until the LWK
- * delivers signals itself (the signals issue).
+ * validated as Linux would; Linux itself keeps the LWK's, and the LWK's
+ * delivery puts SA_ONSTACK handlers on the program's.
  */
 SYSCALL(sigaltstack)
 {
@@ -165,9 +187,13 @@ SYSCALL(sigaltstack)
 		.ss_size = t->prog_altstack.size,
 	};
 
+	if (plat_on_prog_altstack(t, regs_sp(t->regs)))
+		old.ss_flags = SS_ONSTACK;
 	if (a[0]) {
 		if (plat_copy_from_user(&ss, (void *)a[0], sizeof(ss)))
 			return -EFAULT;
+		if (old.ss_flags == SS_ONSTACK)
+			return -EPERM;
 		if (ss.ss_flags & ~(SS_DISABLE | (1 << 31)))
 			return -EINVAL;
 		if (!(ss.ss_flags & SS_DISABLE) && ss.ss_size < MINSIGSTKSZ)
@@ -183,4 +209,37 @@ SYSCALL(sigaltstack)
 			t->prog_altstack.sp = t->prog_altstack.size = 0;
 	}
 	return 0;
+}
+
+/*
+ * A signal a thread sends itself is delivered, as on Linux, when the call
+ * returns to the program: all signals stay blocked from the send until
+ * the trapped context's own mask comes back, so the handler runs on the
+ * program's stack (or sigaltstack), not nested inside the LWK.
+ */
+static long send_to_self(long nr, long a0, long a1, long a2)
+{
+	plat_irq_save();
+	return linux_call3(nr, a0, a1, a2);
+}
+
+SYSCALL(kill)
+{
+	if (a[0] == t->pid || a[0] == 0)
+		return send_to_self(NR_kill, a[0], a[1], 0);
+	return linux_call2(NR_kill, a[0], a[1]);
+}
+
+SYSCALL(tkill)
+{
+	if (a[0] == t->tid)
+		return send_to_self(NR_tkill, a[0], a[1], 0);
+	return linux_call2(NR_tkill, a[0], a[1]);
+}
+
+SYSCALL(tgkill)
+{
+	if (a[1] == t->tid)
+		return send_to_self(NR_tgkill, a[0], a[1], a[2]);
+	return linux_call3(NR_tgkill, a[0], a[1], a[2]);
 }

@@ -44,6 +44,9 @@ SYSCALL(sigaltstack);
 SYSCALL(ppoll);
 SYSCALL(pselect6);
 SYSCALL(epoll_pwait);
+SYSCALL(kill);
+SYSCALL(tkill);
+SYSCALL(tgkill);
 
 /* kernel/mm/mmap.c */
 SYSCALL(brk);

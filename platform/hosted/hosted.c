@@ -254,21 +254,6 @@ static void install_sigsys(void)
 	linux_call4(NR_rt_sigaction, SIGSYS, &sa, NULL, 8);
 }
 
-/*
- * A SIGSYS that Syscall User Dispatch did not raise (kill -SYS from
- * outside, a seccomp filter) gets the program's disposition; the LWK
- * only implements the default, which ends the process with a core.
- */
-static void foreign_sigsys(void)
-{
-	struct k_sigaction dfl = { .handler = SIG_DFL };
-	u64 unblock = sigbit(SIGSYS);
-
-	linux_call4(NR_rt_sigaction, SIGSYS, &dfl, NULL, 8);
-	linux_call4(NR_rt_sigprocmask, SIG_UNBLOCK, &unblock, NULL, 8);
-	linux_call2(NR_kill, lwk_proc.pid, SIGSYS);
-}
-
 void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 		   struct k_ucontext *uc)
 {
@@ -276,8 +261,9 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 	struct plat_regs *saved = t->regs;
 	struct plat_regs *regs = (struct plat_regs *)uc;
 
+	/* kill -SYS from outside, or a seccomp filter: the program's. */
 	if (si->si_code != SYS_USER_DISPATCH) {
-		foreign_sigsys();
+		hosted_deliver(SIGSYS, si, uc);
 		return;
 	}
 	t->regs = regs;

@@ -51,6 +51,9 @@ void hosted_area_add(struct hosted_thread *ht);
 void hosted_area_del(struct hosted_thread *ht);
 void hosted_areas_fork(void);
 
+/* signal.c: run the program's handler for a signal Linux gave the LWK. */
+void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc);
+
 /* kernel/main.c: the portable boot, on the main thread's LWK stack. */
 __noreturn void lwk_boot(u64 *sp);
 

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Signal delivery for the program's handlers.
+ *
+ * Linux delivers every signal the program handles to hosted_signal(), on
+ * the thread's LWK stack.  It builds the frame Linux would have built for
+ * the program's handler — on the program's stack below its red zone, or on
+ * the program's own sigaltstack for SA_ONSTACK — and returns into the
+ * handler through rt_sigreturn.  When the handler returns through its
+ * restorer, the program's rt_sigreturn traps and plat_sigreturn() hands
+ * that frame to Linux.  So the LWK keeps its own signal stack (the entry
+ * path needs it) while the program sees its own.
+ *
+ * A signal that interrupts the LWK itself (a blocking call in progress)
+ * runs its handler right there, below the LWK's live frames on the LWK
+ * stack: moving it elsewhere would let the handler's own system calls
+ * reuse the stack those frames are on.
+ */
+#include "hosted.h"
+#include "../../kernel/errno.h"
+#include "../../kernel/kmsg.h"
+#include "../../kernel/lib/lib.h"
+#include "../../kernel/arch/x86_64/unistd.h"
+
+#define REDZONE		128
+#define NESTED_GAP	(16 * 1024)
+#define FP_XSTATE_MAGIC1	0x46505853U
+#define FXSAVE_SIZE	512
+#define EFLAGS_TF	0x100
+#define EFLAGS_DF	0x400
+
+/* The frame a handler finds at its stack pointer, as Linux lays it out. */
+struct rt_sigframe {
+	u64 pretcode;
+	struct k_ucontext uc;
+	struct k_siginfo info;
+};
+
+/* Size of the FPU/extended state Linux saved for this delivery. */
+static u64 fpstate_size(const void *fp)
+{
+	const u32 *sw = (const u32 *)((const u8 *)fp + 464);
+
+	if (!fp)
+		return 0;
+	if (sw[0] == FP_XSTATE_MAGIC1 && sw[1] >= FXSAVE_SIZE && sw[1] < 65536)
+		return sw[1];
+	return FXSAVE_SIZE;
+}
+
+static bool in_area(struct hosted_thread *ht, u64 sp)
+{
+	return sp >= (u64)ht && sp < (u64)ht + AREA_SIZE;
+}
+
+bool plat_on_prog_altstack(struct lwk_thread *t, u64 sp)
+{
+	return !(t->prog_altstack.flags & SS_DISABLE) &&
+	       sp - t->prog_altstack.sp < t->prog_altstack.size;
+}
+
+static bool is_fault(int sig, const struct k_siginfo *si)
+{
+	return si->si_code > 0 && si->si_code < 0x80 &&
+	       (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
+		sig == SIGFPE || sig == SIGTRAP);
+}
+
+/*
+ * End the process as Linux's default action for `sig` would: restore the
+ * default disposition, unblock it and raise it again.  For a fault,
+ * returning re-executes the faulting instruction, which now kills.
+ */
+static void default_action(int sig, const struct k_siginfo *si,
+			   struct k_ucontext *uc)
+{
+	struct k_sigaction dfl = { .handler = SIG_DFL };
+
+	linux_call4(NR_rt_sigaction, sig, &dfl, NULL, 8);
+	uc->uc_sigmask &= ~sigbit(sig);
+	if (!is_fault(sig, si))
+		linux_call3(NR_tgkill, lwk_proc.pid, linux_call0(NR_gettid), sig);
+}
+
+/*
+ * Build the program handler's frame and point the context we return
+ * through at the handler.  Returns false if the frame cannot be written
+ * (the program's stack is bad), as Linux then forces SIGSEGV.
+ */
+static bool setup_frame(struct hosted_thread *ht, int sig,
+			const struct k_sigaction *act,
+			const struct k_siginfo *si, struct k_ucontext *uc)
+{
+	struct lwk_thread *t = &ht->lt;
+	u64 isp = uc->uc_mcontext.rsp, sp, fp, fpsize;
+	struct rt_sigframe frame;
+
+	if (in_area(ht, isp))
+		/* Below this delivery's own frame and everything it calls. */
+		sp = (u64)__builtin_frame_address(0) - NESTED_GAP;
+	else if (!(act->flags & SA_ONSTACK) ||
+		 (t->prog_altstack.flags & SS_DISABLE) ||
+		 plat_on_prog_altstack(t, isp))
+		sp = isp - REDZONE;
+	else
+		sp = t->prog_altstack.sp + t->prog_altstack.size;
+
+	fpsize = fpstate_size(uc->uc_mcontext.fpstate);
+	fp = ALIGN_DOWN(sp - fpsize, 64);
+	sp = ALIGN_DOWN(fp - sizeof(frame), 16) - 8;
+
+	memset(&frame, 0, sizeof(frame));
+	frame.pretcode = (u64)act->restorer;
+	frame.uc.uc_flags = uc->uc_flags;
+	frame.uc.uc_stack = uc->uc_stack;	/* the LWK's: what Linux restores */
+	frame.uc.uc_mcontext = uc->uc_mcontext;
+	frame.uc.uc_mcontext.fpstate = fpsize ? (void *)fp : NULL;
+	frame.uc.uc_sigmask = uc->uc_sigmask;
+	memcpy(&frame.info, si, sizeof(frame.info));
+
+	if (!(act->flags & SA_RESTORER))
+		return false;
+	if (plat_copy_to_user((void *)sp, &frame, sizeof(frame)) ||
+	    (fpsize && plat_copy_to_user((void *)fp, uc->uc_mcontext.fpstate,
+					 fpsize)))
+		return false;
+
+	uc->uc_mcontext.rip = (u64)act->handler;
+	uc->uc_mcontext.rsp = sp;
+	uc->uc_mcontext.rdi = sig;
+	uc->uc_mcontext.rsi = sp + offsetof(struct rt_sigframe, info);
+	uc->uc_mcontext.rdx = sp + offsetof(struct rt_sigframe, uc);
+	uc->uc_mcontext.rax = 0;
+	uc->uc_mcontext.eflags &= ~(EFLAGS_TF | EFLAGS_DF);
+	uc->uc_sigmask |= act->mask;
+	if (!(act->flags & SA_NODEFER))
+		uc->uc_sigmask |= sigbit(sig);
+	uc->uc_sigmask &= ~(sigbit(SIGSYS) | sigbit(SIGKILL) | sigbit(SIGSTOP));
+	return true;
+}
+
+void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc)
+{
+	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
+	struct k_sigaction act = lwk_proc.sigact[sig];
+	u64 rip = uc->uc_mcontext.rip;
+
+	if (is_fault(sig, si) && rip >= (u64)__lwk_text_start &&
+	    rip < (u64)__lwk_text_end) {
+		pr_err("hosted", "LWK fault: signal %d at %#llx, address %p; please report it",
+		       sig, (unsigned long long)rip, si->sys.call_addr);
+		default_action(sig, si, uc);
+		return;
+	}
+	if (act.handler == SIG_IGN)
+		return;
+	if (act.handler == SIG_DFL) {
+		default_action(sig, si, uc);
+		return;
+	}
+	if (act.flags & SA_RESETHAND)
+		lwk_proc.sigact[sig].handler = SIG_DFL;
+	if (!setup_frame(ht, sig, &act, si, uc)) {
+		struct k_siginfo segv = { .si_signo = SIGSEGV, .si_code = 0x80 };
+
+		default_action(SIGSEGV, &segv, uc);
+		linux_call3(NR_tgkill, lwk_proc.pid, ht->lt.tid, SIGSEGV);
+	}
+}
+
+static void hosted_signal(int sig, struct k_siginfo *si, struct k_ucontext *uc)
+{
+	hosted_deliver(sig, si, uc);
+}
+
+int plat_signal_install(int sig, const struct k_sigaction *prog)
+{
+	struct k_sigaction sa = {
+		.handler = (void *)hosted_signal,
+		.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER |
+			 (prog->flags & (SA_RESTART | SA_NODEFER | SA_RESETHAND)),
+		.restorer = (void *)hosted_restorer,
+		.mask = prog->mask & ~sigbit(SIGSYS),
+	};
+
+	return linux_call4(NR_rt_sigaction, sig, &sa, NULL, 8);
+}
