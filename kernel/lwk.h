@@ -43,6 +43,7 @@ struct lwk_config {
 	char cpus[256];			/* --cpus as given, "" = all */
 	int log_fd;			/* -1 when neither trace nor stats */
 	int inst_fd;			/* the instance page's memfd */
+	int entry;			/* --entry: enum tandem_entry */
 };
 
 /*
@@ -74,6 +75,7 @@ extern struct lwk_process lwk_proc;
 
 /* kernel/syscall.c */
 long syscall_dispatch(struct lwk_thread *t, struct plat_regs *regs);
+bool syscall_passthrough(long nr);
 void stats_print(void);
 
 /* Accounting of anonymous memory against the run's --mem limit. */

@@ -134,6 +134,12 @@ static int parse_options(int argc, char **argv, int *inst_fd)
 			lwk_proc.cfg.log_fd = parse_fd(a + 13);
 		else if (str_starts(a, "--lwk-inst-fd="))
 			*inst_fd = parse_fd(a + 14);
+		else if (!strcmp(a, "--lwk-entry=signal"))
+			lwk_proc.cfg.entry = TANDEM_ENTRY_SIGNAL;
+		else if (!strcmp(a, "--lwk-entry=rewrite"))
+			lwk_proc.cfg.entry = TANDEM_ENTRY_REWRITE;
+		else if (!strcmp(a, "--lwk-entry=auto"))
+			lwk_proc.cfg.entry = TANDEM_ENTRY_AUTO;
 		else
 			boot_fail(a, "unknown LWK option (tandem and tandem-lwk from different builds?)",
 				  2);

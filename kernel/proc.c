@@ -287,6 +287,10 @@ static int lwk_options(const char **out)
 			 (unsigned long long)c->mem_limit);
 		out[n++] = exec_opts[2];
 	}
+	if (c->entry == TANDEM_ENTRY_SIGNAL)
+		out[n++] = "--lwk-entry=signal";
+	else if (c->entry == TANDEM_ENTRY_REWRITE)
+		out[n++] = "--lwk-entry=rewrite";
 	return n;
 }
 

@@ -66,6 +66,15 @@ static int top_calls(const struct tandem_instance *inst, int *out)
 	return n;
 }
 
+/* The entries the run's processes used (docs/fast-entry.md). */
+static const char *entry_name(unsigned int modes)
+{
+	bool sig = modes & (1U << TANDEM_ENTRY_SIGNAL);
+	bool rw = modes & (1U << TANDEM_ENTRY_REWRITE);
+
+	return sig && rw ? "rewrite+signal" : rw ? "rewrite" : "signal";
+}
+
 static void emit(char *buf, int *len, int size, const char *fmt, ...)
 	__printf(4, 5);
 static void emit(char *buf, int *len, int size, const char *fmt, ...)
@@ -112,7 +121,16 @@ void stats_print(void)
 			emit(out, &len, sizeof(out), "%s\"%s\":%llu",
 			     i ? "," : "", syscall_name(top[i]),
 			     (unsigned long long)inst->calls[top[i]]);
-		emit(out, &len, sizeof(out), "},\"peak_rss_kib\":%llu}\n",
+		emit(out, &len, sizeof(out),
+		     "},\"entry\":{\"mode\":\"%s\",\"sites\":%llu,"
+		     "\"sites_kept\":%llu,\"fast_calls\":%llu,"
+		     "\"signal_calls\":%llu}",
+		     entry_name(inst->entry_modes),
+		     (unsigned long long)inst->entry_sites,
+		     (unsigned long long)inst->entry_sites_kept,
+		     (unsigned long long)inst->entry_fast_calls,
+		     (unsigned long long)inst->entry_signal_calls);
+		emit(out, &len, sizeof(out), ",\"peak_rss_kib\":%llu}\n",
 		     (unsigned long long)peak_rss_kib());
 	} else {
 		emit(out, &len, sizeof(out),
@@ -133,6 +151,13 @@ void stats_print(void)
 			emit(out, &len, sizeof(out), "%s%s %llu",
 			     i ? ", " : "", syscall_name(top[i]),
 			     (unsigned long long)inst->calls[top[i]]);
+		emit(out, &len, sizeof(out),
+		     "\n  entry         %s: %llu sites rewritten, %llu kept trapping; %llu calls fast, %llu by SIGSYS",
+		     entry_name(inst->entry_modes),
+		     (unsigned long long)inst->entry_sites,
+		     (unsigned long long)inst->entry_sites_kept,
+		     (unsigned long long)inst->entry_fast_calls,
+		     (unsigned long long)inst->entry_signal_calls);
 		emit(out, &len, sizeof(out),
 		     "\n  memory peak   %llu KiB resident (top process)\n",
 		     (unsigned long long)peak_rss_kib());

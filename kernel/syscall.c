@@ -99,6 +99,17 @@ static void account(long nr, int route, u64 t0)
 				   __ATOMIC_RELAXED);
 }
 
+/*
+ * syscall_passthrough - does call nr go to Linux exactly as the program
+ * made it (the direct route, nothing for the LWK to do)?  A platform may
+ * then make it without entering the dispatcher, as long as it keeps the
+ * per-call counters; with --stats or --trace it must not.
+ */
+bool syscall_passthrough(long nr)
+{
+	return (ulong)nr < TANDEM_NR_SYSCALLS && !systab[nr];
+}
+
 long syscall_dispatch(struct lwk_thread *t, struct plat_regs *regs)
 {
 	long nr = regs_nr(regs), a[6], ret;

@@ -30,6 +30,7 @@ struct run_opts {
 	bool stats, stats_json, trace;
 	unsigned long long mem;
 	const char *cpus;
+	const char *entry;
 };
 
 static void usage(FILE *f)
@@ -43,6 +44,9 @@ static void usage(FILE *f)
 		"  --trace          print one line per system call (thread, call, result, route)\n"
 		"  --mem SIZE       memory of the run's private LWK partition (e.g. 512M, 4G)\n"
 		"  --cpus LIST      cores of the partition (e.g. 0-3,6); default: all allowed\n"
+		"  --entry HOW      how system calls enter the LWK: auto (default), rewrite\n"
+		"                   (patch call sites after their first trap) or signal\n"
+		"                   (SIGSYS for every call); see docs/fast-entry.md\n"
 		"\n"
 		"See docs/usage.md.\n");
 }
@@ -216,7 +220,7 @@ static char *lwk_image(void)
 static int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
-	char **lwk_argv, *image, *path, memopt[64], cpuopt[300];
+	char **lwk_argv, *image, *path, memopt[64], cpuopt[300], entryopt[32];
 	int i, n = 0, err;
 
 	for (i = 1; i < argc; i++) {
@@ -249,6 +253,14 @@ static int cmd_run(int argc, char **argv)
 				die_usage("%s needs a CPU list, e.g. --cpus 0-1", a);
 			check_cpus(val);
 			o.cpus = val;
+		} else if (!strcmp(a, "--entry") || !strncmp(a, "--entry=", 8)) {
+			val = a[7] == '=' ? a + 8 : argv[++i];
+			if (!val)
+				die_usage("%s needs auto, rewrite or signal", a);
+			if (strcmp(val, "auto") && strcmp(val, "rewrite") &&
+			    strcmp(val, "signal"))
+				die_usage("--entry '%s': use auto, rewrite or signal", val);
+			o.entry = val;
 		} else {
 			die_usage("unknown option '%s'", a);
 		}
@@ -280,6 +292,10 @@ static int cmd_run(int argc, char **argv)
 	if (o.cpus) {
 		snprintf(cpuopt, sizeof(cpuopt), "--lwk-cpus=%s", o.cpus);
 		lwk_argv[n++] = cpuopt;
+	}
+	if (o.entry) {
+		snprintf(entryopt, sizeof(entryopt), "--lwk-entry=%s", o.entry);
+		lwk_argv[n++] = entryopt;
 	}
 	lwk_argv[n++] = "--";
 	lwk_argv[n++] = path;

@@ -9,7 +9,7 @@
 #ifndef TANDEM_UAPI_H
 #define TANDEM_UAPI_H
 
-#define TANDEM_ABI_VERSION	1
+#define TANDEM_ABI_VERSION	2
 #define TANDEM_VERSION		"0.1"
 
 /* Where a system call number is served. */
@@ -27,7 +27,19 @@ enum tandem_route {
  * program's execve builds them again from the running configuration.
  */
 #define TANDEM_LWK_IMAGE	"tandem-lwk"
-#define TANDEM_LWK_MAGIC_ARG	"--lwk-abi=1"
+#define TANDEM_LWK_MAGIC_ARG	"--lwk-abi=2"
+
+/*
+ * How a program's system calls reach the LWK (tandem run --entry): by the
+ * SIGSYS that Syscall User Dispatch raises, or through call sites the LWK
+ * rewrote after their first trap (docs/fast-entry.md).  AUTO rewrites when
+ * the machine allows it.
+ */
+enum tandem_entry {
+	TANDEM_ENTRY_AUTO = 0,
+	TANDEM_ENTRY_SIGNAL = 1,
+	TANDEM_ENTRY_REWRITE = 2,
+};
 
 /* Number of system-call numbers the tables cover (x86-64). */
 #define TANDEM_NR_SYSCALLS	512
@@ -52,6 +64,12 @@ struct tandem_instance {
 	unsigned long long mem_limit;		/* bytes the run may map */
 	unsigned long long mem_used;		/* anonymous bytes mapped now */
 	unsigned long long mem_peak;		/* high-water mark of mem_used */
+	unsigned int entry_modes;		/* bit n: a process used entry n */
+	unsigned int entry_pad;
+	unsigned long long entry_sites;		/* call sites rewritten */
+	unsigned long long entry_sites_kept;	/* sites that could not be */
+	unsigned long long entry_fast_calls;	/* calls through rewritten sites */
+	unsigned long long entry_signal_calls;	/* calls through SIGSYS */
 	unsigned long long kmsg_head;		/* bytes ever written */
 	char kmsg[TANDEM_KMSG_SIZE];
 };

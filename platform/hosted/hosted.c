@@ -10,6 +10,7 @@
  * none) nor assume anything about the program's FS, GS or stack.
  */
 #include "hosted.h"
+#include "fastentry.h"
 #include "../../kernel/errno.h"
 #include "../../kernel/kmsg.h"
 #include "../../kernel/lib/lib.h"
@@ -78,12 +79,17 @@ u64 regs_sp(const struct plat_regs *r)
 
 u64 plat_regs_sigmask(struct plat_regs *r)
 {
+	if (hosted_regs_fast(r))
+		return hosted_fast_sigmask(r);
 	return r->uc.uc_sigmask;
 }
 
 void plat_regs_set_sigmask(struct plat_regs *r, u64 mask)
 {
-	r->uc.uc_sigmask = mask & ~sigbit(SIGSYS);
+	if (hosted_regs_fast(r))
+		hosted_fast_set_sigmask(r, mask);
+	else
+		r->uc.uc_sigmask = mask & ~sigbit(SIGSYS);
 }
 
 struct lwk_thread *plat_current(void)
@@ -209,6 +215,7 @@ static struct hosted_thread *area_alloc(void)
 
 static void area_free(struct hosted_thread *ht)
 {
+	hosted_fast_thread_del(ht);
 	hosted_area_del(ht);
 	linux_call2(NR_munmap, ht, AREA_SIZE);
 }
@@ -240,6 +247,7 @@ static void arm_thread(struct hosted_thread *ht)
 		       -err);
 		plat_exit_group(126);
 	}
+	hosted_fast_thread_add(ht);
 }
 
 static void install_sigsys(void)
@@ -260,14 +268,19 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 	struct lwk_thread *t = plat_current();
 	struct plat_regs *saved = t->regs;
 	struct plat_regs *regs = (struct plat_regs *)uc;
+	struct rewrite_call rc;
 
 	/* kill -SYS from outside, or a seccomp filter: the program's. */
 	if (si->si_code != SYS_USER_DISPATCH) {
 		hosted_deliver(SIGSYS, si, uc);
 		return;
 	}
+	hosted_fast_count_trap();
+	rewrite_trap(uc);
 	t->regs = regs;
+	rewrite_call_begin(&rc, &uc->uc_mcontext);
 	uc->uc_mcontext.rax = syscall_dispatch(t, regs);
+	rewrite_call_end(&rc);
 	t->regs = saved;
 }
 
@@ -276,6 +289,11 @@ __noreturn void hosted_thread_start(struct hosted_thread *ht)
 	struct k_ucontext *uc = &ht->start_uc;
 
 	ht->lt.prog_altstack.flags = SS_DISABLE;
+	/* A clone without CLONE_VM onto its own stack made a new process. */
+	if (ht->lt.pid == -1) {
+		lwk_proc.pid = linux_call0(NR_getpid);
+		hosted_fast_fork_child();
+	}
 	arm_thread(ht);
 	uc->uc_stack.ss_sp = (char *)ht + AREA_STACK;
 	uc->uc_stack.ss_flags = 0;
@@ -302,6 +320,7 @@ static void fork_child(void)
 
 	lwk_proc.pid = linux_call0(NR_getpid);
 	hosted_areas_fork();
+	hosted_fast_fork_child();
 	arm_thread(ht);
 }
 
@@ -309,24 +328,34 @@ long plat_clone(struct plat_regs *regs, u64 flags, u64 newsp, u64 ptid,
 		u64 ctid, u64 tls)
 {
 	struct hosted_thread *child;
+	u64 fk = 0;
 	long ret;
 
+	if (!(flags & CLONE_VM))
+		fk = hosted_fast_fork_begin();
 	if (!(flags & CLONE_VM) && !newsp) {
 		ret = linux_call6(NR_clone, flags, 0, ptid, ctid, tls, 0);
 		if (ret == 0)
 			fork_child();
-		return ret;
+		goto out;
 	}
 
 	child = area_alloc();
-	if (!child)
-		return -ENOMEM;
+	if (!child) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	prepare_child(child, regs, newsp);
+	if (!(flags & CLONE_VM))
+		child->lt.pid = -1;
 	ret = hosted_clone_vm(flags, area_stack_top(child) - 16, ptid, ctid,
 			      tls, child);
 	/* A vfork child has left our memory by now: its area is ours again. */
 	if (ret < 0 || (flags & CLONE_VFORK))
 		area_free(child);
+out:
+	if (!(flags & CLONE_VM))
+		hosted_fast_fork_end(fk, ret == 0);
 	return ret;
 }
 
@@ -335,24 +364,33 @@ long plat_clone3(struct plat_regs *regs, struct k_clone_args *args,
 {
 	struct hosted_thread *child;
 	u64 newsp = args->stack ? args->stack + args->stack_size : 0;
+	bool copy = !(args->flags & CLONE_VM);
+	u64 fk = copy ? hosted_fast_fork_begin() : 0;
 	long ret;
 
-	if (!(args->flags & CLONE_VM) && !newsp) {
+	if (copy && !newsp) {
 		ret = linux_call2(NR_clone3, args, size);
 		if (ret == 0)
 			fork_child();
-		return ret;
+		goto out;
 	}
 
 	child = area_alloc();
-	if (!child)
-		return -ENOMEM;
+	if (!child) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	prepare_child(child, regs, newsp);
+	if (copy)
+		child->lt.pid = -1;
 	args->stack = (u64)child + AREA_STACK;
 	args->stack_size = AREA_SIZE - AREA_STACK - 16;
 	ret = hosted_clone3_vm(args, size, child);
 	if (ret < 0 || (args->flags & CLONE_VFORK))
 		area_free(child);
+out:
+	if (copy)
+		hosted_fast_fork_end(fk, ret == 0);
 	return ret;
 }
 
@@ -362,6 +400,8 @@ __noreturn void plat_thread_exit(int code)
 
 	plat_irq_save();
 	t->magic = 0;
+	hosted_fast_thread_del((struct hosted_thread *)ALIGN_DOWN((u64)t,
+								  AREA_SIZE));
 	hosted_area_del((struct hosted_thread *)ALIGN_DOWN((u64)t, AREA_SIZE));
 	hosted_unmap_and_exit((void *)ALIGN_DOWN((u64)t, AREA_SIZE),
 			      AREA_SIZE, code);
@@ -374,6 +414,7 @@ __noreturn void plat_sigreturn(struct plat_regs *regs)
 
 __noreturn void plat_enter_program(u64 entry, u64 sp)
 {
+	hosted_fast_init();
 	arm_thread((struct hosted_thread *)plat_current());
 	hosted_jump(entry, sp);
 }

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The C half of the hosted platform's fast system-call entry: choosing the
+ * entry at boot (--entry=auto|rewrite|signal), the table that maps a
+ * thread id to its LWK area for fastentry.S, and hosted_fast_dispatch(),
+ * which runs a call that came in through a rewritten site the way
+ * hosted_sigsys() runs a trapped one.  Finding and patching the sites is
+ * rewrite.c's.
+ *
+ * The entry cannot use FS or GS (the program owns them) and the program's
+ * stack is not the LWK's, so the thread is found by its Linux tid, asked
+ * from LWK text.  The table holds one 64-bit word per thread, tid and area
+ * together, so a lock-free reader never pairs a tid with another thread's
+ * area; a miss only costs the signal path.
+ */
+#include "fastentry.h"
+#include "../../kernel/errno.h"
+#include "../../kernel/kmsg.h"
+#include "../../kernel/lib/lib.h"
+#include "../../kernel/lib/lock.h"
+#include "../../kernel/arch/x86_64/unistd.h"
+
+_Static_assert(__builtin_offsetof(struct fast_frame, uc.uc_mcontext) == FF_MC,
+	       "fastentry.h: uc_mcontext");
+_Static_assert(__builtin_offsetof(struct fast_frame, uc.uc_mcontext.rip) ==
+	       FF_RIP, "fastentry.h: rip");
+_Static_assert(__builtin_offsetof(struct fast_frame, uc.uc_mcontext.fpstate) ==
+	       FF_FPSTATE, "fastentry.h: fpstate");
+_Static_assert(__builtin_offsetof(struct fast_frame, uc.uc_sigmask) ==
+	       FF_SIGMASK, "fastentry.h: uc_sigmask");
+_Static_assert(__builtin_offsetof(struct fast_frame, slow) == FF_SLOW,
+	       "fastentry.h: slow");
+_Static_assert(__builtin_offsetof(struct fast_frame, fallback) == FF_FALLBACK,
+	       "fastentry.h: fallback");
+_Static_assert(__builtin_offsetof(struct fast_frame, mask_state) ==
+	       FF_MASK_STATE, "fastentry.h: mask_state");
+_Static_assert(sizeof(struct fast_frame) == FF_SIZE, "fastentry.h: size");
+_Static_assert(AREA_SIZE == 1UL << TID_AREA_SHIFT, "fastentry.h: area");
+_Static_assert(AREA_STACK == 3 * 4096 && AREA_SIZE == 256 * 1024,
+	       "fastentry.S: area layout");
+
+int hosted_entry_mode = TANDEM_ENTRY_SIGNAL;
+
+/* Bit n: call n goes to Linux as it is; made once at boot. */
+u64 hosted_fast_direct[TANDEM_NR_SYSCALLS / 64];
+
+/*
+ * The thread table, open addressing by tid.  Readers (fastentry.S) take
+ * no lock; writers hold tid_lock with program signals blocked.  A slot is
+ * 0 (empty: ends a probe), tid | area >> 18 << 32, or TID_TOMB as its tid
+ * (removed: probing goes on).
+ */
+u64 hosted_tid_table[TID_SLOTS];
+static spinlock_t tid_lock = SPINLOCK_INIT;
+static u32 tid_used;			/* slots not empty; under tid_lock */
+
+/* Counters in the instance page, for fastentry.S. */
+unsigned long long *hosted_fast_route_ctr;
+unsigned long long *hosted_fast_calls_ctr;
+unsigned long long *hosted_fast_entry_ctr;
+
+/*
+ * Calls that need the context only a signal gives: the full register
+ * state for a new thread or process or for rt_sigreturn's frame, or the
+ * thread's area itself (exit frees it).  A stub sends them back to its
+ * `syscall`, which traps.
+ */
+bool hosted_fast_needs_signal(long nr)
+{
+	switch (nr) {
+	case NR_rt_sigreturn:
+	case NR_clone:
+	case NR_clone3:
+	case NR_fork:
+	case NR_vfork:
+	case NR_execve:
+	case NR_execveat:
+	case NR_exit:
+		return true;
+	}
+	return false;
+}
+
+static u32 tid_hash(s32 tid)
+{
+	return (u32)tid & (TID_SLOTS - 1);
+}
+
+static u64 tid_word(s32 tid, u64 area)
+{
+	return (u32)tid | (area >> TID_AREA_SHIFT) << 32;
+}
+
+/* Rebuild without tombstones; a reader meanwhile may miss, never err. */
+static void __tid_rehash(void)
+{
+	static u64 live[TID_SLOTS];
+	u32 n = 0, i, j;
+
+	for (i = 0; i < TID_SLOTS; i++) {
+		u64 w = hosted_tid_table[i];
+
+		if (w && (u32)w != TID_TOMB)
+			live[n++] = w;
+	}
+	for (i = 0; i < TID_SLOTS; i++)
+		WRITE_ONCE(hosted_tid_table[i], 0);
+	for (i = 0; i < n; i++) {
+		for (j = tid_hash((s32)live[i]); hosted_tid_table[j];
+		     j = (j + 1) & (TID_SLOTS - 1))
+			;
+		WRITE_ONCE(hosted_tid_table[j], live[i]);
+	}
+	tid_used = n;
+}
+
+static void __tid_remove_area(u64 area)
+{
+	u32 i;
+
+	for (i = 0; i < TID_SLOTS; i++) {
+		u64 w = hosted_tid_table[i];
+
+		if (w && (u32)w != TID_TOMB &&
+		    w >> 32 == area >> TID_AREA_SHIFT)
+			WRITE_ONCE(hosted_tid_table[i],
+				   (w & ~0xffffffffULL) | TID_TOMB);
+	}
+}
+
+/*
+ * hosted_fast_thread_add - make the calling thread (tid already in its
+ * area) findable by fastentry.S.  A full table leaves it on the signal
+ * path.  Context: any; blocks signals itself.
+ */
+void hosted_fast_thread_add(struct hosted_thread *ht)
+{
+	u64 area = (u64)ht, w = tid_word(ht->lt.tid, area);
+	irqflags_t irq;
+	u32 i, free = TID_SLOTS;
+
+	if (hosted_entry_mode != TANDEM_ENTRY_REWRITE)
+		return;
+	irq = plat_irq_save();
+	spin_lock(&tid_lock);
+	__tid_remove_area(area);
+	if (tid_used >= TID_SLOTS / 2)
+		__tid_rehash();
+	for (i = tid_hash(ht->lt.tid); hosted_tid_table[i];
+	     i = (i + 1) & (TID_SLOTS - 1)) {
+		if ((u32)hosted_tid_table[i] == (u32)ht->lt.tid)
+			break;
+		if ((u32)hosted_tid_table[i] == TID_TOMB && free == TID_SLOTS)
+			free = i;
+	}
+	if (!hosted_tid_table[i] && free != TID_SLOTS)
+		i = free;
+	if (!hosted_tid_table[i])
+		tid_used++;
+	if (tid_used < TID_SLOTS - 1)
+		__atomic_store_n(&hosted_tid_table[i], w, __ATOMIC_RELEASE);
+	spin_unlock(&tid_lock);
+	plat_irq_restore(irq);
+}
+
+/* hosted_fast_thread_del - the thread owning this area is going away. */
+void hosted_fast_thread_del(struct hosted_thread *ht)
+{
+	irqflags_t irq;
+
+	if (hosted_entry_mode != TANDEM_ENTRY_REWRITE)
+		return;
+	irq = plat_irq_save();
+	spin_lock(&tid_lock);
+	__tid_remove_area((u64)ht);
+	spin_unlock(&tid_lock);
+	plat_irq_restore(irq);
+}
+
+bool hosted_regs_fast(const struct plat_regs *r)
+{
+	return r->uc.uc_flags & FAST_UC_FLAG;
+}
+
+/*
+ * Through a rewritten site the mask is Linux's live one (no signal frame
+ * will restore one): read it when first asked, hand a new one to Linux on
+ * the way out.
+ */
+u64 hosted_fast_sigmask(struct plat_regs *r)
+{
+	struct fast_frame *f = (struct fast_frame *)r;
+
+	if (f->mask_state == FAST_MASK_UNREAD) {
+		linux_call4(NR_rt_sigprocmask, SIG_BLOCK, NULL, &f->uc.uc_sigmask,
+			    8);
+		f->mask_state = FAST_MASK_READ;
+	}
+	return f->uc.uc_sigmask;
+}
+
+void hosted_fast_set_sigmask(struct plat_regs *r, u64 mask)
+{
+	struct fast_frame *f = (struct fast_frame *)r;
+
+	f->uc.uc_sigmask = mask & ~sigbit(SIGSYS);
+	f->mask_state = FAST_MASK_SET;
+}
+
+/*
+ * hosted_fast_dispatch - run the call fastentry.S framed, on the thread's
+ * LWK stack, and return its result; or set f->fallback so the stub makes
+ * it trap instead.
+ */
+long hosted_fast_dispatch(struct fast_frame *f)
+{
+	struct lwk_thread *t = plat_current();
+	struct plat_regs *regs = (struct plat_regs *)&f->uc, *saved;
+	struct rewrite_call rc;
+	long ret;
+
+	if (t->magic != LWK_THREAD_MAGIC || hosted_fast_needs_signal(f->uc.uc_mcontext.rax)) {
+		f->fallback = 1;
+		return 0;
+	}
+	__atomic_fetch_add(hosted_fast_entry_ctr, 1, __ATOMIC_RELAXED);
+	saved = t->regs;
+	t->regs = regs;
+	rewrite_call_begin(&rc, &f->uc.uc_mcontext);
+	ret = syscall_dispatch(t, regs);
+	rewrite_call_end(&rc);
+	t->regs = saved;
+	if (f->mask_state == FAST_MASK_SET)
+		linux_call4(NR_rt_sigprocmask, SIG_SETMASK, &f->uc.uc_sigmask,
+			    NULL, 8);
+	return ret;
+}
+
+/* hosted_fast_count_trap - one call entered through SIGSYS. */
+void hosted_fast_count_trap(void)
+{
+	__atomic_fetch_add(&lwk_proc.inst->entry_signal_calls, 1,
+			   __ATOMIC_RELAXED);
+}
+
+/*
+ * Around a fork (a clone without CLONE_VM): hold the rewrite lock, so no
+ * site is half patched in the child's copy of the code.
+ */
+u64 hosted_fast_fork_begin(void)
+{
+	if (hosted_entry_mode != TANDEM_ENTRY_REWRITE)
+		return 0;
+	return rewrite_lock_for_fork();
+}
+
+/*
+ * hosted_fast_fork_child - first thing in a new process that shares no
+ * memory with its parent: its one thread starts an empty thread table
+ * (arming itself adds it) and nobody holds or waits for a lock here.
+ */
+void hosted_fast_fork_child(void)
+{
+	u32 i;
+
+	if (hosted_entry_mode != TANDEM_ENTRY_REWRITE)
+		return;
+	spin_init(&tid_lock);
+	for (i = 0; i < TID_SLOTS; i++)
+		hosted_tid_table[i] = 0;
+	tid_used = 0;
+	rewrite_fork_child();
+}
+
+/* After the fork, in the parent and the child (which returns 0). */
+void hosted_fast_fork_end(u64 cookie, bool child)
+{
+	if (hosted_entry_mode != TANDEM_ENTRY_REWRITE)
+		return;
+	rewrite_unlock_after_fork(cookie, child);
+}
+
+/*
+ * hosted_fast_init - choose this process's entry from --entry and what
+ * the machine allows, and prepare the fast one.  Called once at boot,
+ * before the program's first instruction.  --entry=rewrite on a machine
+ * that cannot rewrite is an error that ends the run.
+ */
+void hosted_fast_init(void)
+{
+	struct tandem_instance *inst = lwk_proc.inst;
+	const char *why = NULL;
+	long nr;
+
+	if (lwk_proc.cfg.entry == TANDEM_ENTRY_SIGNAL) {
+		hosted_entry_mode = TANDEM_ENTRY_SIGNAL;
+		goto out;
+	}
+	if (!rewrite_init(&why)) {
+		if (lwk_proc.cfg.entry == TANDEM_ENTRY_REWRITE) {
+			pr_err("entry", "--entry=rewrite: %s; use --entry=signal or see docs/fast-entry.md",
+			       why);
+			plat_exit_group(126);
+		}
+		pr_info("entry", "system calls stay on the signal path: %s",
+			why);
+		hosted_entry_mode = TANDEM_ENTRY_SIGNAL;
+		goto out;
+	}
+
+	hosted_fast_route_ctr = &inst->route_calls[ROUTE_DIRECT];
+	hosted_fast_calls_ctr = &inst->calls[0];
+	hosted_fast_entry_ctr = &inst->entry_fast_calls;
+	/* With --stats or --trace every call goes through the dispatcher. */
+	if (!lwk_proc.cfg.stats && !lwk_proc.cfg.trace)
+		for (nr = 0; nr < TANDEM_NR_SYSCALLS; nr++)
+			if (syscall_passthrough(nr))
+				hosted_fast_direct[nr / 64] |= 1ULL << (nr % 64);
+	hosted_entry_mode = TANDEM_ENTRY_REWRITE;
+out:
+	__atomic_fetch_or(&inst->entry_modes, 1U << hosted_entry_mode,
+			  __ATOMIC_RELAXED);
+}
