@@ -30,6 +30,9 @@ struct lwk_thread {
 		s32 flags;
 		u64 size;
 	} prog_altstack;		/* the program's view of sigaltstack */
+	int cpu;			/* the core it is pinned to, or -1 */
+	bool own_affinity;		/* the program placed it itself */
+	u64 robust_list;		/* set_robust_list head */
 };
 
 #define LWK_THREAD_MAGIC	0x544e444dU	/* "TNDM" */
@@ -42,6 +45,8 @@ struct lwk_config {
 	u64 mem_limit;			/* bytes; 0 = no limit */
 	char cpus[256];			/* --cpus as given, "" = all */
 	int log_fd;			/* -1 when neither trace nor stats */
+	u64 futex_spin_ns;		/* --futex-spin: busy-wait before blocking */
+	bool oversubscribe;		/* --oversubscribe: doubling up is meant */
 	int inst_fd;			/* the instance page's memfd */
 	int entry;			/* --entry: enum tandem_entry */
 };
@@ -61,6 +66,7 @@ struct lwk_process {
 	u64 brk_mapped;			/* end of memory mapped for the heap */
 	u64 stack_limit;		/* RLIMIT_STACK as the program sees it */
 	u64 stack_limit_max;
+	u16 core_threads[TANDEM_MAX_CPUS];	/* this process's threads per core */
 /*
 	 * The program's view of the signal dispositions it installed with a
 	 * handler (and of SIGSYS, which the LWK keeps for itself); Linux

@@ -8,6 +8,7 @@
  */
 #include "lwk.h"
 #include "exec.h"
+#include "sched/sched.h"
 #include "errno.h"
 #include "kmsg.h"
 #include "lib/lib.h"
@@ -111,6 +112,7 @@ static int parse_options(int argc, char **argv, int *inst_fd)
 	int i;
 
 	*inst_fd = -1;
+	lwk_proc.cfg.futex_spin_ns = FUTEX_SPIN_NS_DEFAULT;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		u64 v;
@@ -130,6 +132,10 @@ static int parse_options(int argc, char **argv, int *inst_fd)
 		else if (str_starts(a, "--lwk-cpus="))
 			strlcpy(lwk_proc.cfg.cpus, a + 11,
 				sizeof(lwk_proc.cfg.cpus));
+		else if (str_starts(a, "--lwk-futex-spin=") && !parse_u64(a + 17, &v))
+			lwk_proc.cfg.futex_spin_ns = v;
+		else if (!strcmp(a, "--lwk-oversubscribe"))
+			lwk_proc.cfg.oversubscribe = true;
 		else if (str_starts(a, "--lwk-log-fd="))
 			lwk_proc.cfg.log_fd = parse_fd(a + 13);
 		else if (str_starts(a, "--lwk-inst-fd="))
@@ -266,6 +272,7 @@ __noreturn void lwk_boot(u64 *sp)
 		lwk_proc.cfg.log_fd = hide_fd(linux_call1(NR_dup, 2));
 	if (lwk_proc.cfg.cpus[0])
 		set_affinity(lwk_proc.cfg.cpus);
+	sched_boot();
 
 	prog_argc = argc - first - 1;
 	prog_argv = (const char *const *)argv + first + 1;

@@ -8,6 +8,7 @@
  */
 #include "sys.h"
 #include "exec.h"
+#include "sched/sched.h"
 #include "errno.h"
 #include "kmsg.h"
 #include "lib/lib.h"
@@ -29,12 +30,15 @@ SYSCALL(gettid)
 SYSCALL(exit)
 {
 	syscall_trace_noreturn(t, NR_exit, a);
+	futex_thread_exit(t);
+	sched_thread_exit(t);
 	plat_thread_exit((int)a[0]);
 }
 
 SYSCALL(exit_group)
 {
 	syscall_trace_noreturn(t, NR_exit_group, a);
+	sched_process_exit();
 	if (lwk_proc.inst->top_pid == t->pid)
 		stats_print();
 	plat_exit_group((int)a[0]);
@@ -274,6 +278,11 @@ static int lwk_options(const char **out)
 		out[n++] = "--lwk-trace";
 	if (c->stats)
 		out[n++] = c->stats_json ? "--lwk-stats=json" : "--lwk-stats";
+	if (c->oversubscribe)
+		out[n++] = "--lwk-oversubscribe";
+	snprintf(exec_opts[3], sizeof(exec_opts[3]), "--lwk-futex-spin=%llu",
+		 (unsigned long long)c->futex_spin_ns);
+	out[n++] = exec_opts[3];
 	snprintf(exec_opts[0], sizeof(exec_opts[0]), "--lwk-inst-fd=%d",
 		 c->inst_fd);
 	out[n++] = exec_opts[0];
@@ -392,7 +401,9 @@ static long do_execve(struct lwk_thread *t, long dirfd, const char *upath,
 	syscall_trace_noreturn(t, NR_execve, (long[6]){ (long)upath,
 						       (long)uargv,
 						       (long)uenvp });
+	sched_process_exit();
 	err = linux_call3(NR_execve, lwk_proc.image, argv, uenvp);
+	sched_thread_start(t);
 unmap:
 	linux_call2(NR_munmap, argv, size);
 	return err;

@@ -48,6 +48,12 @@ SYSCALL(kill);
 SYSCALL(tkill);
 SYSCALL(tgkill);
 
+/* kernel/sched/futex.c, place.c */
+SYSCALL(futex);
+SYSCALL(set_robust_list);
+SYSCALL(sched_getaffinity);
+SYSCALL(sched_setaffinity);
+
 /* kernel/mm/mmap.c */
 SYSCALL(brk);
 SYSCALL(mmap);

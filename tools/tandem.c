@@ -27,7 +27,8 @@
 #define EXIT_NOT_FOUND	127
 
 struct run_opts {
-	bool stats, stats_json, trace;
+	bool stats, stats_json, trace, oversubscribe, futex_spin_set;
+	unsigned long long futex_spin;
 	unsigned long long mem;
 	const char *cpus;
 	const char *entry;
@@ -44,6 +45,8 @@ static void usage(FILE *f)
 		"  --trace          print one line per system call (thread, call, result, route)\n"
 		"  --mem SIZE       memory of the run's private LWK partition (e.g. 512M, 4G)\n"
 		"  --cpus LIST      cores of the partition (e.g. 0-3,6); default: all allowed\n"
+		"  --oversubscribe  more threads than cores is meant: no warning in kmsg\n"
+		"  --futex-spin NS  busy-wait of a futex waiter before it blocks (default 20000)\n"
 		"  --entry HOW      how system calls enter the LWK: auto (default), rewrite\n"
 		"                   (patch call sites after their first trap) or signal\n"
 		"                   (SIGSYS for every call); see docs/fast-entry.md\n"
@@ -220,7 +223,7 @@ static char *lwk_image(void)
 static int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
-	char **lwk_argv, *image, *path, memopt[64], cpuopt[300], entryopt[32];
+	char **lwk_argv, *image, *path, memopt[64], cpuopt[300], spinopt[64], entryopt[32];
 	int i, n = 0, err;
 
 	for (i = 1; i < argc; i++) {
@@ -238,6 +241,21 @@ static int cmd_run(int argc, char **argv)
 			o.stats = o.stats_json = true;
 		} else if (!strcmp(a, "--trace")) {
 			o.trace = true;
+		} else if (!strcmp(a, "--oversubscribe")) {
+			o.oversubscribe = true;
+		} else if (!strcmp(a, "--futex-spin") ||
+			   !strncmp(a, "--futex-spin=", 13)) {
+			char *end;
+
+			val = a[12] == '=' ? a + 13 : argv[++i];
+			if (!val)
+				die_usage("%s needs a time in ns, e.g. --futex-spin 20000", a);
+			errno = 0;
+			o.futex_spin = strtoull(val, &end, 10);
+			if (errno || *end || *val < '0' || *val > '9')
+				die_usage("--futex-spin '%s' is not a time in ns; use e.g. 20000 (0: block at once)",
+					  val);
+			o.futex_spin_set = true;
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return 0;
@@ -285,6 +303,13 @@ static int cmd_run(int argc, char **argv)
 		lwk_argv[n++] = "--lwk-trace";
 	if (o.stats)
 		lwk_argv[n++] = o.stats_json ? "--lwk-stats=json" : "--lwk-stats";
+	if (o.oversubscribe)
+		lwk_argv[n++] = "--lwk-oversubscribe";
+	if (o.futex_spin_set) {
+		snprintf(spinopt, sizeof(spinopt), "--lwk-futex-spin=%llu",
+			 o.futex_spin);
+		lwk_argv[n++] = spinopt;
+	}
 	if (o.mem) {
 		snprintf(memopt, sizeof(memopt), "--lwk-mem=%llu", o.mem);
 		lwk_argv[n++] = memopt;

@@ -44,6 +44,9 @@ enum tandem_entry {
 /* Number of system-call numbers the tables cover (x86-64). */
 #define TANDEM_NR_SYSCALLS	512
 
+/* Cores the placement tables cover. */
+#define TANDEM_MAX_CPUS		1024
+
 /* Size of the kmsg ring in the instance page, in bytes (power of two). */
 #define TANDEM_KMSG_SIZE	(64 * 1024)
 
@@ -70,6 +73,11 @@ struct tandem_instance {
 	unsigned long long entry_sites_kept;	/* sites that could not be */
 	unsigned long long entry_fast_calls;	/* calls through rewritten sites */
 	unsigned long long entry_signal_calls;	/* calls through SIGSYS */
+	/* Placement (kernel/sched/place.c): the partition, threads per core. */
+	unsigned long long partition[TANDEM_MAX_CPUS / 64];
+	unsigned int partition_set;
+	unsigned int oversub_warned;
+	unsigned int core_threads[TANDEM_MAX_CPUS];
 	unsigned long long kmsg_head;		/* bytes ever written */
 	char kmsg[TANDEM_KMSG_SIZE];
 };

@@ -10,6 +10,7 @@
  * none) nor assume anything about the program's FS, GS or stack.
  */
 #include "hosted.h"
+#include "../../kernel/sched/sched.h"
 #include "fastentry.h"
 #include "../../kernel/errno.h"
 #include "../../kernel/kmsg.h"
@@ -287,14 +288,21 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 __noreturn void hosted_thread_start(struct hosted_thread *ht)
 {
 	struct k_ucontext *uc = &ht->start_uc;
+	bool new_process = ht->lt.pid == -1;
 
 	ht->lt.prog_altstack.flags = SS_DISABLE;
 	/* A clone without CLONE_VM onto its own stack made a new process. */
-	if (ht->lt.pid == -1) {
+	if (new_process) {
 		lwk_proc.pid = linux_call0(NR_getpid);
 		hosted_fast_fork_child();
 	}
 	arm_thread(ht);
+	if (new_process) {
+		futex_after_fork();
+		sched_after_fork(&ht->lt);
+	} else {
+		sched_thread_start(&ht->lt);
+	}
 	uc->uc_stack.ss_sp = (char *)ht + AREA_STACK;
 	uc->uc_stack.ss_flags = 0;
 	uc->uc_stack.ss_size = AREA_SIZE - AREA_STACK;
@@ -322,6 +330,8 @@ static void fork_child(void)
 	hosted_areas_fork();
 	hosted_fast_fork_child();
 	arm_thread(ht);
+	futex_after_fork();
+	sched_after_fork(&ht->lt);
 }
 
 long plat_clone(struct plat_regs *regs, u64 flags, u64 newsp, u64 ptid,

@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Local futexes.  Private futex operations (FUTEX_PRIVATE_FLAG: what glibc
+ * uses for mutexes, condition variables, barriers and semaphores of one
+ * process, and what libgomp uses) are served here: the waiter queues in an
+ * LWK hash table, spins for a while (--futex-spin), then blocks in Linux
+ * on a word of its own.  A wake that finds the waiter still spinning costs
+ * no Linux call at all.
+ *
+ * Shared futexes (they may link processes, and Linux's own thread-exit
+ * wake of CLONE_CHILD_CLEARTID is one) and the priority-inheritance
+ * operations stay with Linux, which serves them correctly across processes.
+ */
+#include "sched.h"
+#include "../sys.h"
+#include "../errno.h"
+#include "../kmsg.h"
+#include "../lib/lib.h"
+#include "../lib/lock.h"
+#include "../arch/x86_64/unistd.h"
+
+#define FUTEX_WAIT		0
+#define FUTEX_WAKE		1
+#define FUTEX_REQUEUE		3
+#define FUTEX_CMP_REQUEUE	4
+#define FUTEX_WAKE_OP		5
+#define FUTEX_WAIT_BITSET	9
+#define FUTEX_WAKE_BITSET	10
+#define FUTEX_PRIVATE_FLAG	128
+#define FUTEX_CLOCK_REALTIME	256
+#define FUTEX_CMD_MASK		(~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
+#define FUTEX_BITSET_ANY	0xffffffffU
+
+#define FUTEX_WAITERS		0x80000000U
+#define FUTEX_OWNER_DIED	0x40000000U
+#define FUTEX_TID_MASK		0x3fffffffU
+
+#define CLOCK_REALTIME		0
+#define NR_BUCKETS		256
+#define ROBUST_LIST_LIMIT	2048
+
+enum { W_WAITING, W_WOKEN };
+
+/* A thread waiting on a futex; lives on the waiter's LWK stack. */
+struct futex_waiter {
+	struct futex_waiter *next;
+	u64 key;			/* the futex address */
+	u32 bitset;
+	u32 state;			/* W_WAITING until a waker dequeues it */
+	bool sleeping;			/* blocked in Linux: wake needs a call */
+	struct futex_bucket *bucket;	/* where it is queued (requeue moves it) */
+};
+
+/* One hash chain; `lock` protects `head` and every waiter on it. */
+struct futex_bucket {
+	spinlock_t lock;
+	struct futex_waiter *head;
+};
+
+static struct futex_bucket buckets[NR_BUCKETS];
+
+static struct futex_bucket *bucket_of(u64 key)
+{
+	return &buckets[(key >> 2) * 0x9e3779b97f4a7c15ULL >> 56];
+}
+
+/* Lock two buckets in address order (the same one once). */
+static void lock_pair(struct futex_bucket *a, struct futex_bucket *b)
+{
+	if (a > b) {
+		struct futex_bucket *tmp = a;
+
+		a = b;
+		b = tmp;
+	}
+	spin_lock(&a->lock);
+	if (b != a)
+		spin_lock(&b->lock);
+}
+
+static void unlock_pair(struct futex_bucket *a, struct futex_bucket *b)
+{
+	spin_unlock(&a->lock);
+	if (b != a)
+		spin_unlock(&b->lock);
+}
+
+static void unlink_waiter(struct futex_bucket *b, struct futex_waiter *w)
+{
+	struct futex_waiter **pp;
+
+	for (pp = &b->head; *pp; pp = &(*pp)->next) {
+		if (*pp == w) {
+			*pp = w->next;
+			return;
+		}
+	}
+}
+
+/* Mark a dequeued waiter woken; wake it in Linux if it went to sleep. */
+static void wake_waiter(struct futex_waiter *w)
+{
+	bool sleeping = READ_ONCE(w->sleeping);
+
+	__atomic_store_n(&w->state, W_WOKEN, __ATOMIC_RELEASE);
+	if (sleeping)
+		linux_call3(NR_futex, &w->state,
+			    FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1);
+}
+
+/* Read a futex word: -EFAULT for a bad address, never a fault. */
+static int get_word(u64 uaddr, u32 *val)
+{
+	if (uaddr & 3)
+		return -EINVAL;
+	if (plat_copy_from_user(val, (void *)uaddr, sizeof(*val)))
+		return -EFAULT;
+	*val = __atomic_load_n((u32 *)uaddr, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+static s64 ts_to_ns(const struct k_timespec *ts)
+{
+	return ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+static s64 clock_ns(int clock)
+{
+	struct k_timespec ts;
+
+	linux_call2(NR_clock_gettime, clock, &ts);
+	return ts_to_ns(&ts);
+}
+
+static long futex_wait(u64 uaddr, u32 val, const struct k_timespec *utmo,
+		       u32 bitset, int op)
+{
+	int clock = op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+	struct futex_waiter w = { .key = uaddr, .bitset = bitset };
+	struct k_timespec deadline, tmo;
+	bool timed = utmo != NULL;
+	struct futex_bucket *b;
+	s64 spin_until;
+	irqflags_t irq;
+	long ret;
+	u32 cur;
+	int err;
+
+	if (!bitset)
+		return -EINVAL;
+	if (timed) {
+		if (plat_copy_from_user(&tmo, utmo, sizeof(tmo)))
+			return -EFAULT;
+		if (tmo.tv_sec < 0 || (u64)tmo.tv_nsec >= 1000000000ULL)
+			return -EINVAL;
+		/* FUTEX_WAIT's timeout is relative; the others absolute. */
+		if ((op & FUTEX_CMD_MASK) == FUTEX_WAIT) {
+			s64 end = clock_ns(CLOCK_MONOTONIC) + ts_to_ns(&tmo);
+
+			clock = CLOCK_MONOTONIC;
+			deadline.tv_sec = end / 1000000000LL;
+			deadline.tv_nsec = end % 1000000000LL;
+		} else {
+			deadline = tmo;
+		}
+	}
+
+	irq = plat_irq_save();
+	b = bucket_of(uaddr);
+	spin_lock(&b->lock);
+	err = get_word(uaddr, &cur);
+	if (err || cur != val) {
+		spin_unlock(&b->lock);
+		plat_irq_restore(irq);
+		return err ? err : -EAGAIN;
+	}
+	w.bucket = b;
+	w.next = b->head;
+	b->head = &w;
+	spin_unlock(&b->lock);
+	plat_irq_restore(irq);
+
+	spin_until = lwk_proc.cfg.futex_spin_ns ?
+		     clock_ns(CLOCK_MONOTONIC) + lwk_proc.cfg.futex_spin_ns : 0;
+	for (;;) {
+		if (__atomic_load_n(&w.state, __ATOMIC_ACQUIRE) == W_WOKEN)
+			return 0;
+		if (!spin_until || clock_ns(CLOCK_MONOTONIC) >= spin_until)
+			break;
+		__builtin_ia32_pause();
+	}
+
+	WRITE_ONCE(w.sleeping, true);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (;;) {
+		if (__atomic_load_n(&w.state, __ATOMIC_ACQUIRE) == W_WOKEN)
+			return 0;
+		ret = linux_call6(NR_futex, &w.state,
+				  FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG |
+				  (clock == CLOCK_REALTIME ? FUTEX_CLOCK_REALTIME : 0),
+				  W_WAITING, timed ? &deadline : NULL, 0,
+				  FUTEX_BITSET_ANY);
+		if (ret == -ETIMEDOUT || ret == -EINTR)
+			break;
+	}
+
+	/* Timed out or interrupted, unless a waker got there first. */
+	irq = plat_irq_save();
+	for (;;) {
+		b = READ_ONCE(w.bucket);
+		spin_lock(&b->lock);
+		if (b == READ_ONCE(w.bucket))
+			break;
+		spin_unlock(&b->lock);
+	}
+	if (__atomic_load_n(&w.state, __ATOMIC_ACQUIRE) == W_WOKEN)
+		ret = 0;
+	else
+		unlink_waiter(b, &w);
+	spin_unlock(&b->lock);
+	plat_irq_restore(irq);
+	return ret;
+}
+
+/* Wake up to nr waiters on key matching bitset; bucket b is locked. */
+static int __wake(struct futex_bucket *b, u64 key, int nr, u32 bitset)
+{
+	struct futex_waiter **pp = &b->head, *w;
+	int woken = 0;
+
+	while ((w = *pp) && woken < nr) {
+		if (w->key != key || !(w->bitset & bitset)) {
+			pp = &w->next;
+			continue;
+		}
+		*pp = w->next;
+		wake_waiter(w);
+		woken++;
+	}
+	return woken;
+}
+
+static long futex_wake(u64 uaddr, int nr, u32 bitset)
+{
+	struct futex_bucket *b = bucket_of(uaddr);
+	irqflags_t irq;
+	int woken;
+
+	if (!bitset)
+		return -EINVAL;
+	if (uaddr & 3)
+		return -EINVAL;
+	irq = plat_irq_save();
+	spin_lock(&b->lock);
+	woken = __wake(b, uaddr, nr, bitset);
+	spin_unlock(&b->lock);
+	plat_irq_restore(irq);
+	return woken;
+}
+
+static long futex_requeue(u64 uaddr, int nr_wake, int nr_requeue, u64 uaddr2,
+			  bool cmp, u32 val3)
+{
+	struct futex_bucket *b1 = bucket_of(uaddr), *b2 = bucket_of(uaddr2);
+	struct futex_waiter **pp, *w;
+	int woken, moved = 0;
+	irqflags_t irq;
+	u32 cur;
+	int err;
+
+	if (nr_wake < 0 || nr_requeue < 0 || (uaddr2 & 3))
+		return -EINVAL;
+	irq = plat_irq_save();
+	lock_pair(b1, b2);
+	if (cmp) {
+		err = get_word(uaddr, &cur);
+		if (err || cur != val3) {
+			unlock_pair(b1, b2);
+			plat_irq_restore(irq);
+			return err ? err : -EAGAIN;
+		}
+	}
+	woken = __wake(b1, uaddr, nr_wake, FUTEX_BITSET_ANY);
+	pp = &b1->head;
+	while ((w = *pp) && moved < nr_requeue) {
+		if (w->key != uaddr) {
+			pp = &w->next;
+			continue;
+		}
+		*pp = w->next;
+		w->key = uaddr2;
+		w->next = b2->head;
+		b2->head = w;
+		WRITE_ONCE(w->bucket, b2);
+		moved++;
+	}
+	unlock_pair(b1, b2);
+	plat_irq_restore(irq);
+	return woken + moved;
+}
+
+/* FUTEX_WAKE_OP: the atomic operation on uaddr2 and its comparison. */
+static int wake_op_apply(u64 uaddr2, u32 encoded, int *result)
+{
+	u32 op = (encoded >> 28) & 7, cmp = (encoded >> 24) & 15;
+	u32 oparg = (encoded >> 12) & 0xfff, cmparg = encoded & 0xfff;
+	u32 *p = (u32 *)uaddr2, old, dummy;
+
+	if (encoded & (8U << 28))
+		oparg = 1U << (oparg & 31);
+	if (plat_copy_from_user(&dummy, p, sizeof(dummy)))
+		return -EFAULT;
+	switch (op) {
+	case 0:
+		old = __atomic_exchange_n(p, oparg, __ATOMIC_SEQ_CST);
+		break;
+	case 1:
+		old = __atomic_fetch_add(p, oparg, __ATOMIC_SEQ_CST);
+		break;
+	case 2:
+		old = __atomic_fetch_or(p, oparg, __ATOMIC_SEQ_CST);
+		break;
+	case 3:
+		old = __atomic_fetch_and(p, ~oparg, __ATOMIC_SEQ_CST);
+		break;
+	case 4:
+		old = __atomic_fetch_xor(p, oparg, __ATOMIC_SEQ_CST);
+		break;
+	default:
+		return -ENOSYS;
+	}
+	switch (cmp) {
+	case 0:
+		*result = old == cmparg;
+		break;
+	case 1:
+		*result = old != cmparg;
+		break;
+	case 2:
+		*result = (s32)old < (s32)cmparg;
+		break;
+	case 3:
+		*result = (s32)old <= (s32)cmparg;
+		break;
+	case 4:
+		*result = (s32)old > (s32)cmparg;
+		break;
+	case 5:
+		*result = (s32)old >= (s32)cmparg;
+		break;
+	default:
+		return -ENOSYS;
+	}
+	return 0;
+}
+
+static long futex_wake_op(u64 uaddr, int nr, u64 uaddr2, int nr2, u32 op)
+{
+	struct futex_bucket *b1 = bucket_of(uaddr), *b2 = bucket_of(uaddr2);
+	irqflags_t irq;
+	int woken, cond, err;
+
+	if ((uaddr & 3) || (uaddr2 & 3))
+		return -EINVAL;
+	irq = plat_irq_save();
+	lock_pair(b1, b2);
+	err = wake_op_apply(uaddr2, op, &cond);
+	if (err) {
+		unlock_pair(b1, b2);
+		plat_irq_restore(irq);
+		return err;
+	}
+	woken = __wake(b1, uaddr, nr, FUTEX_BITSET_ANY);
+	if (cond)
+		woken += __wake(b2, uaddr2, nr2, FUTEX_BITSET_ANY);
+	unlock_pair(b1, b2);
+	plat_irq_restore(irq);
+	return woken;
+}
+
+SYSCALL(futex)
+{
+	u64 uaddr = a[0];
+	int op = (int)a[1], cmd = op & FUTEX_CMD_MASK;
+	u32 val = (u32)a[2];
+
+	if (!(op & FUTEX_PRIVATE_FLAG))
+		return linux_call6(NR_futex, a[0], a[1], a[2], a[3], a[4], a[5]);
+	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET &&
+	    cmd != FUTEX_WAIT)
+		return -ENOSYS;
+
+	switch (cmd) {
+	case FUTEX_WAIT:
+		return futex_wait(uaddr, val, (void *)a[3], FUTEX_BITSET_ANY, op);
+	case FUTEX_WAIT_BITSET:
+		return futex_wait(uaddr, val, (void *)a[3], (u32)a[5], op);
+	case FUTEX_WAKE:
+		return futex_wake(uaddr, (int)val, FUTEX_BITSET_ANY);
+	case FUTEX_WAKE_BITSET:
+		return futex_wake(uaddr, (int)val, (u32)a[5]);
+	case FUTEX_REQUEUE:
+		return futex_requeue(uaddr, (int)val, (int)a[3], a[4], false, 0);
+	case FUTEX_CMP_REQUEUE:
+		return futex_requeue(uaddr, (int)val, (int)a[3], a[4], true,
+				     (u32)a[5]);
+	case FUTEX_WAKE_OP:
+		return futex_wake_op(uaddr, (int)val, a[4], (int)a[3], (u32)a[5]);
+	}
+	/* The priority-inheritance family: Linux's, with the same tids. */
+	return linux_call6(NR_futex, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+SYSCALL(set_robust_list)
+{
+	long err;
+
+	if (a[1] != 24)
+		return -EINVAL;
+	err = linux_call2(NR_set_robust_list, a[0], a[1]);
+	if (!err)
+		t->robust_list = a[0];
+	return err;
+}
+
+/*
+ * A dying thread's robust mutexes: mark each one it holds OWNER_DIED and
+ * wake a waiter, locally and in Linux (waiters may use either), as Linux
+ * does for the futexes it serves.
+ */
+void futex_thread_exit(struct lwk_thread *t)
+{
+	struct {
+		u64 next;
+		s64 futex_offset;
+		u64 pending;
+	} head;
+	u64 entry;
+	int n = 0;
+
+	if (!t->robust_list ||
+	    plat_copy_from_user(&head, (void *)t->robust_list, sizeof(head)))
+		return;
+	for (entry = head.next; entry && entry != t->robust_list &&
+	     n < ROBUST_LIST_LIMIT; n++) {
+		u64 uaddr = entry + head.futex_offset;
+		u32 word;
+
+		if (get_word(uaddr, &word) == 0 &&
+		    (word & FUTEX_TID_MASK) == (u32)t->tid) {
+			u32 nw = (word & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+
+			if (__atomic_compare_exchange_n((u32 *)uaddr, &word, nw,
+							false, __ATOMIC_SEQ_CST,
+							__ATOMIC_SEQ_CST) &&
+			    (nw & FUTEX_WAITERS)) {
+				futex_wake(uaddr, 1, FUTEX_BITSET_ANY);
+				linux_call3(NR_futex, uaddr, FUTEX_WAKE, 1);
+			}
+		}
+		if (plat_copy_from_user(&entry, (void *)entry, sizeof(entry)))
+			break;
+	}
+}
+
+/* A fork child has one thread: waiters copied from the parent are not. */
+void futex_after_fork(void)
+{
+	int i;
+
+	for (i = 0; i < NR_BUCKETS; i++) {
+		spin_init(&buckets[i].lock);
+		buckets[i].head = NULL;
+	}
+}

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Thread placement.  The run's partition is a set of cores (--cpus, or
+ * every core tandem run was allowed); each new thread of any process of
+ * the run is pinned to the partition core with the fewest LWK threads,
+ * lowest number first, so threads spread one per core in order, as an HPC
+ * user expects.  With more threads than cores they double up round-robin:
+ * allowed, with a kmsg warning, unless --oversubscribe says it is meant.
+ *
+ * The per-core counts live in the instance page, shared by the run's
+ * processes.  The program sees the whole partition as its affinity.
+ */
+#include "sched.h"
+#include "../sys.h"
+#include "../errno.h"
+#include "../kmsg.h"
+#include "../lib/lib.h"
+#include "../arch/x86_64/unistd.h"
+
+#define MASK_WORDS	(TANDEM_MAX_CPUS / 64)
+
+static bool in_partition(int cpu)
+{
+	return lwk_proc.inst->partition[cpu / 64] & (1ULL << (cpu % 64));
+}
+
+static int pick_core(void)
+{
+	struct tandem_instance *inst = lwk_proc.inst;
+	int cpu, best = -1;
+
+	for (cpu = 0; cpu < TANDEM_MAX_CPUS; cpu++) {
+		if (!in_partition(cpu))
+			continue;
+		if (best < 0 || READ_ONCE(inst->core_threads[cpu]) <
+				READ_ONCE(inst->core_threads[best]))
+			best = cpu;
+	}
+	return best;
+}
+
+static void pin(struct lwk_thread *t, int cpu)
+{
+	u64 mask[MASK_WORDS] = { 0 };
+
+	mask[cpu / 64] = 1ULL << (cpu % 64);
+	linux_call3(NR_sched_setaffinity, 0, sizeof(mask), mask);
+	t->cpu = cpu;
+}
+
+/*
+ * sched_boot - record the partition (first process of a run) from the
+ * affinity Linux gave us, then place the main thread.
+ */
+void sched_boot(void)
+{
+	struct tandem_instance *inst = lwk_proc.inst;
+	struct lwk_thread *t = plat_current();
+	u64 mask[MASK_WORDS] = { 0 };
+	int i;
+
+	if (!inst->partition_set) {
+		if (linux_call3(NR_sched_getaffinity, 0, sizeof(mask), mask) > 0)
+			for (i = 0; i < MASK_WORDS; i++)
+				inst->partition[i] = mask[i];
+		inst->partition_set = 1;
+	}
+	sched_thread_start(t);
+}
+
+/* sched_thread_start - place the calling (new) thread on its core. */
+void sched_thread_start(struct lwk_thread *t)
+{
+	struct tandem_instance *inst = lwk_proc.inst;
+	int cpu = pick_core();
+
+	t->cpu = -1;
+	if (cpu < 0)
+		return;
+	if (__atomic_fetch_add(&inst->core_threads[cpu], 1, __ATOMIC_RELAXED) &&
+	    !lwk_proc.cfg.oversubscribe &&
+	    !__atomic_exchange_n(&inst->oversub_warned, 1, __ATOMIC_RELAXED))
+		pr_warn("sched", "more threads than partition cores: sharing core %d (use --oversubscribe to say this is meant)",
+			cpu);
+	pin(t, cpu);
+}
+
+void sched_thread_exit(struct lwk_thread *t)
+{
+	if (t->cpu >= 0)
+		__atomic_fetch_sub(&lwk_proc.inst->core_threads[t->cpu], 1,
+				   __ATOMIC_RELAXED);
+	t->cpu = -1;
+}
+
+/* The whole process ends: give back the cores of its threads. */
+void sched_process_exit(void)
+{
+	sched_thread_exit(plat_current());
+}
+
+/* The program sees the partition, not the one core its thread is on. */
+SYSCALL(sched_getaffinity)
+{
+	u64 size = a[1], n = sizeof(lwk_proc.inst->partition);
+
+	if (a[0] && a[0] != t->tid && a[0] != t->pid)
+		return linux_call3(NR_sched_getaffinity, a[0], a[1], a[2]);
+	if (size < 8 || (size & 7))
+		return -EINVAL;
+	if (t->own_affinity)
+		return linux_call3(NR_sched_getaffinity, 0, a[1], a[2]);
+	n = MIN(n, size);
+	if (plat_copy_to_user((void *)a[2], lwk_proc.inst->partition, n))
+		return -EFAULT;
+	return n;
+}
+
+/*
+ * A program that places its own threads (OpenMP's proc_bind, MPI
+ * binding) is obeyed within the partition.
+ */
+SYSCALL(sched_setaffinity)
+{
+	u64 mask[MASK_WORDS] = { 0 };
+	u64 size = MIN((u64)a[1], sizeof(mask));
+	bool any = false;
+	long err;
+	int i;
+
+	if (a[0] && a[0] != t->tid && a[0] != t->pid)
+		return linux_call3(NR_sched_setaffinity, a[0], a[1], a[2]);
+	if (plat_copy_from_user(mask, (void *)a[2], size))
+		return -EFAULT;
+	for (i = 0; i < MASK_WORDS; i++) {
+		mask[i] &= lwk_proc.inst->partition[i];
+		any |= mask[i] != 0;
+	}
+	if (!any)
+		return -EINVAL;
+	err = linux_call3(NR_sched_setaffinity, 0, sizeof(mask), mask);
+	if (!err)
+		t->own_affinity = true;
+	return err;
+}
+
+/*
+ * A fork child is a new process of one thread: it starts with no cores of
+ * its own and is placed like any new thread.
+ */
+void sched_after_fork(struct lwk_thread *t)
+{
+	memset(lwk_proc.core_threads, 0, sizeof(lwk_proc.core_threads));
+	sched_thread_start(t);
+}
