@@ -260,6 +260,52 @@ SYSCALL(openat)
 	return linux_call4(NR_openat, a[0], a[1], a[2], a[3]);
 }
 
+/* stat and access of the link itself follow it to the program, too. */
+SYSCALL(stat)
+{
+	if (is_self_exe((const char *)a[0]))
+		return linux_call2(NR_stat, lwk_proc.exe, a[1]);
+	return linux_call2(NR_stat, a[0], a[1]);
+}
+
+SYSCALL(newfstatat)
+{
+	if (!(a[3] & AT_SYMLINK_NOFOLLOW) && is_self_exe((const char *)a[1]))
+		return linux_call4(NR_newfstatat, AT_FDCWD, lwk_proc.exe, a[2],
+				   a[3]);
+	return linux_call4(NR_newfstatat, a[0], a[1], a[2], a[3]);
+}
+
+SYSCALL(statx)
+{
+	if (!(a[2] & AT_SYMLINK_NOFOLLOW) && is_self_exe((const char *)a[1]))
+		return linux_call6(NR_statx, AT_FDCWD, lwk_proc.exe, a[2], a[3],
+				   a[4], 0);
+	return linux_call6(NR_statx, a[0], a[1], a[2], a[3], a[4], 0);
+}
+
+SYSCALL(access)
+{
+	if (is_self_exe((const char *)a[0]))
+		return linux_call2(NR_access, lwk_proc.exe, a[1]);
+	return linux_call2(NR_access, a[0], a[1]);
+}
+
+SYSCALL(faccessat)
+{
+	if (is_self_exe((const char *)a[1]))
+		return linux_call3(NR_faccessat, AT_FDCWD, lwk_proc.exe, a[2]);
+	return linux_call3(NR_faccessat, a[0], a[1], a[2]);
+}
+
+SYSCALL(faccessat2)
+{
+	if (!(a[3] & AT_SYMLINK_NOFOLLOW) && is_self_exe((const char *)a[1]))
+		return linux_call4(NR_faccessat2, AT_FDCWD, lwk_proc.exe, a[2],
+				   a[3]);
+	return linux_call4(NR_faccessat2, a[0], a[1], a[2], a[3]);
+}
+
 /* ---- execve ----------------------------------------------------------- */
 
 #define EXEC_LWK_ARGS	12

@@ -34,6 +34,12 @@ SYSCALL(readlink);
 SYSCALL(readlinkat);
 SYSCALL(open);
 SYSCALL(openat);
+SYSCALL(stat);
+SYSCALL(newfstatat);
+SYSCALL(statx);
+SYSCALL(access);
+SYSCALL(faccessat);
+SYSCALL(faccessat2);
 
 /* kernel/signal.c */
 SYSCALL(rt_sigaction);
