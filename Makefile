@@ -27,7 +27,7 @@ LWK_OBJS := $(patsubst %,$(BUILD)/lwk/%.o,$(KERNEL_SRCS) $(HOSTED_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-all: $(BUILD)/tandem $(BUILD)/tandem-lwk
+all: deps $(BUILD)/tandem $(BUILD)/tandem-lwk
 
 $(BUILD)/tandem: tools/tandem.c include/uapi/tandem.h
 	$(Q)mkdir -p $(@D)
