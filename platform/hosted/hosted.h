@@ -51,6 +51,9 @@ void hosted_area_add(struct hosted_thread *ht);
 void hosted_area_del(struct hosted_thread *ht);
 void hosted_areas_fork(void);
 
+/* rewrite.c: its trampoline pages, LWK memory like the areas. */
+bool hosted_tramp_next(u64 addr, u64 *start, u64 *end);
+
 /* signal.c: run the program's handler for a signal Linux gave the LWK. */
 void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc);
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The hosted platform's own memory in the program's address space: the
- * LWK image and one area per thread (hosted.h).  The core asks about it
+ * LWK image, one area per thread (hosted.h) and the trampoline pages of
+ * rewritten call sites (rewrite.c).  The core asks about it
  * through plat_lwk_region_next() to keep it out of the program's view of
  * itself (/proc/self/maps) and out of the program's reach.
  *
@@ -100,7 +101,7 @@ void hosted_areas_fork(void)
 bool plat_lwk_region_next(u64 addr, u64 *start, u64 *end)
 {
 	u64 img_start = (u64)__lwk_start, img_end = (u64)__lwk_end;
-	u64 a = 0;
+	u64 a = 0, ts, te;
 	bool found;
 	u32 seq, count, i;
 
@@ -116,11 +117,17 @@ bool plat_lwk_region_next(u64 addr, u64 *start, u64 *end)
 	if (img_end > addr && (!found || img_start <= a)) {
 		*start = img_start;
 		*end = img_end;
-		return true;
+	} else if (found) {
+		*start = a;
+		*end = a + AREA_SIZE;
 	}
-	if (!found)
-		return false;
-	*start = a;
-	*end = a + AREA_SIZE;
-	return true;
+	found |= img_end > addr;
+
+	/* The rewriter's trampoline pages are the platform's too. */
+	if (hosted_tramp_next(addr, &ts, &te) && (!found || ts < *start)) {
+		*start = ts;
+		*end = te;
+		found = true;
+	}
+	return found;
 }

@@ -1107,3 +1107,32 @@ bool rewrite_init(const char **why)
 	}
 	return true;
 }
+
+/*
+ * hosted_tramp_next - the first trampoline page ending above @addr, in
+ * [*start, *end); false when there is none.  Trampolines are LWK memory
+ * in the program's address space: plat_lwk_region_next reports them.
+ * No lock; any context.
+ */
+bool hosted_tramp_next(u64 addr, u64 *start, u64 *end)
+{
+	u64 s = 0, e = 0;
+	bool found;
+	u32 seq, n, i;
+
+	do {
+		seq = seq_read_begin(&regions.seq);
+		n = MIN(READ_ONCE(regions.count), (u32)REGIONS_MAX);
+		found = false;
+		for (i = region_search(addr, n); i < n && !found; i++) {
+			if (READ_ONCE(regions.r[i].kind) != REGION_TRAMP)
+				continue;
+			s = READ_ONCE(regions.r[i].start);
+			e = READ_ONCE(regions.r[i].end);
+			found = true;
+		}
+	} while (seq_read_retry(&regions.seq, seq));
+	*start = s;
+	*end = e;
+	return found;
+}
