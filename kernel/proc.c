@@ -11,6 +11,7 @@
 #include "sched/sched.h"
 #include "errno.h"
 #include "kmsg.h"
+#include "procfs.h"
 #include "lib/lib.h"
 #include "arch/x86_64/abi.h"
 #include "arch/x86_64/unistd.h"
@@ -206,71 +207,57 @@ SYSCALL(dup3)
 	return linux_call3(NR_dup3, a[0], a[1], a[2]);
 }
 
-/* ---- /proc/self/exe --------------------------------------------------- */
-
-/* Is this path Linux's link to the running image (which is tandem-lwk)? */
-static bool is_self_exe(const char *upath)
-{
-	char path[64], mine[64];
-
-	if (plat_strncpy_from_user(path, upath, sizeof(path)) < 0)
-		return false;
-	if (!strcmp(path, "/proc/self/exe") ||
-	    !strcmp(path, "/proc/thread-self/exe"))
-		return true;
-	snprintf(mine, sizeof(mine), "/proc/%d/exe", lwk_proc.pid);
-	return !strcmp(path, mine);
-}
-
-static long readlink_exe(char *ubuf, long size)
-{
-	long len = strlen(lwk_proc.exe);
-
-	if (size <= 0)
-		return -EINVAL;
-	len = MIN(len, size);
-	return plat_copy_to_user(ubuf, lwk_proc.exe, len) ? -EFAULT : len;
-}
+/* ---- the process's own /proc entries (procfs.c) ------------------------ */
 
 SYSCALL(readlink)
 {
-	if (is_self_exe((const char *)a[0]))
-		return readlink_exe((char *)a[1], a[2]);
+	long ret;
+
+	if (procfs_readlink(AT_FDCWD, (const char *)a[0], (char *)a[1], a[2],
+			    &ret))
+		return ret;
 	return linux_call3(NR_readlink, a[0], a[1], a[2]);
 }
 
 SYSCALL(readlinkat)
 {
-	if (is_self_exe((const char *)a[1]))
-		return readlink_exe((char *)a[2], a[3]);
+	long ret;
+
+	if (procfs_readlink(a[0], (const char *)a[1], (char *)a[2], a[3], &ret))
+		return ret;
 	return linux_call4(NR_readlinkat, a[0], a[1], a[2], a[3]);
 }
 
 SYSCALL(open)
 {
-	if (is_self_exe((const char *)a[0]))
-		return linux_call4(NR_openat, AT_FDCWD, lwk_proc.exe, a[1], a[2]);
+	long ret;
+
+	if (procfs_open(AT_FDCWD, (const char *)a[0], a[1], a[2], &ret))
+		return ret;
 	return linux_call3(NR_open, a[0], a[1], a[2]);
 }
 
 SYSCALL(openat)
 {
-	if (is_self_exe((const char *)a[1]))
-		return linux_call4(NR_openat, AT_FDCWD, lwk_proc.exe, a[2], a[3]);
+	long ret;
+
+	if (procfs_open(a[0], (const char *)a[1], a[2], a[3], &ret))
+		return ret;
 	return linux_call4(NR_openat, a[0], a[1], a[2], a[3]);
 }
 
 /* stat and access of the link itself follow it to the program, too. */
 SYSCALL(stat)
 {
-	if (is_self_exe((const char *)a[0]))
+	if (procfs_is_exe(AT_FDCWD, (const char *)a[0]))
 		return linux_call2(NR_stat, lwk_proc.exe, a[1]);
 	return linux_call2(NR_stat, a[0], a[1]);
 }
 
 SYSCALL(newfstatat)
 {
-	if (!(a[3] & AT_SYMLINK_NOFOLLOW) && is_self_exe((const char *)a[1]))
+	if (!(a[3] & AT_SYMLINK_NOFOLLOW) &&
+	    procfs_is_exe(a[0], (const char *)a[1]))
 		return linux_call4(NR_newfstatat, AT_FDCWD, lwk_proc.exe, a[2],
 				   a[3]);
 	return linux_call4(NR_newfstatat, a[0], a[1], a[2], a[3]);
@@ -278,7 +265,8 @@ SYSCALL(newfstatat)
 
 SYSCALL(statx)
 {
-	if (!(a[2] & AT_SYMLINK_NOFOLLOW) && is_self_exe((const char *)a[1]))
+	if (!(a[2] & AT_SYMLINK_NOFOLLOW) &&
+	    procfs_is_exe(a[0], (const char *)a[1]))
 		return linux_call6(NR_statx, AT_FDCWD, lwk_proc.exe, a[2], a[3],
 				   a[4], 0);
 	return linux_call6(NR_statx, a[0], a[1], a[2], a[3], a[4], 0);
@@ -286,21 +274,22 @@ SYSCALL(statx)
 
 SYSCALL(access)
 {
-	if (is_self_exe((const char *)a[0]))
+	if (procfs_is_exe(AT_FDCWD, (const char *)a[0]))
 		return linux_call2(NR_access, lwk_proc.exe, a[1]);
 	return linux_call2(NR_access, a[0], a[1]);
 }
 
 SYSCALL(faccessat)
 {
-	if (is_self_exe((const char *)a[1]))
+	if (procfs_is_exe(a[0], (const char *)a[1]))
 		return linux_call3(NR_faccessat, AT_FDCWD, lwk_proc.exe, a[2]);
 	return linux_call3(NR_faccessat, a[0], a[1], a[2]);
 }
 
 SYSCALL(faccessat2)
 {
-	if (!(a[3] & AT_SYMLINK_NOFOLLOW) && is_self_exe((const char *)a[1]))
+	if (!(a[3] & AT_SYMLINK_NOFOLLOW) &&
+	    procfs_is_exe(a[0], (const char *)a[1]))
 		return linux_call4(NR_faccessat2, AT_FDCWD, lwk_proc.exe, a[2],
 				   a[3]);
 	return linux_call4(NR_faccessat2, a[0], a[1], a[2], a[3]);
