@@ -691,22 +691,43 @@ static int mode_status(void)
 /* ---- other names for the same files --------------------------------------- */
 
 /*
- * The part of a file two reads must agree on: all of it, but for status
- * only the memory lines (the rest counts context switches and the like).
+ * The part of a file two reads must agree on: all of maps; the memory
+ * lines of status (the rest counts context switches and the like); the
+ * headers, sizes and flags of smaps (Linux ages pages and khugepaged
+ * collapses them behind the program's back, so Rss and Referenced move).
+ * Filtered in place; returns the length from *from.
  */
 static size_t stable_part(const char *e, char *buf, ssize_t n, char **from)
 {
-	char *s, *t;
+	char *s, *t, *w, *line, *save = NULL;
 
 	*from = buf;
-	if (n < 0 || strcmp(e, "status"))
-		return n < 0 ? 0 : (size_t)n;
-	s = strstr(buf, "\nVmPeak:");
-	t = s ? strstr(s, "\nVmSwap:") : NULL;
-	if (!t)
+	if (n < 0)
 		return 0;
-	*from = s;
-	return (size_t)(t - s);
+	if (!strcmp(e, "status")) {
+		s = strstr(buf, "\nVmPeak:");
+		t = s ? strstr(s, "\nVmSwap:") : NULL;
+		if (!t)
+			return 0;
+		*from = s;
+		return (size_t)(t - s);
+	}
+	if (strcmp(e, "smaps"))
+		return (size_t)n;
+	w = buf;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		size_t len = strlen(line);
+
+		if ((*line >= 'A' && *line <= 'Z') &&
+		    strncmp(line, "Size:", 5) && strncmp(line, "VmFlags:", 8) &&
+		    strncmp(line, "KernelPageSize:", 15))
+			continue;
+		memmove(w, line, len);
+		w += len;
+		*w++ = '\n';
+	}
+	return (size_t)(w - buf);
 }
 
 /* Does reading `path` (relative to dirfd) give the stable part of ref? */
