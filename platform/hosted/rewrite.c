@@ -479,7 +479,10 @@ fail:
 	return NULL;
 }
 
-/* A free stub within reach of [addr, addr + 16), or 0. */
+/*
+ * A free stub within reach of [addr, addr + 16), or 0.  May add a region:
+ * pointers into the table are stale afterwards.
+ */
 static u64 stub_alloc(u64 addr, const struct region *r)
 {
 	struct tramp *tp = NULL;
@@ -582,11 +585,14 @@ static void store16(u64 at, u16 v)
  * Replace the JMP_LEN bytes at `at` (in region r), which must read `old`,
  * with `new`, so that no thread executing there sees a mix.  Returns 0 or
  * -errno with nothing changed.
+ *
+ * The whole mapping is made writable, not just the page: Linux would
+ * otherwise leave the page a mapping of its own (a private mapping once
+ * writable stays accounted), and /proc/self/maps would show the seam.
  */
 static int patch(const struct region *r, u64 at, const u8 *old, const u8 *new)
 {
-	u64 first = ALIGN_DOWN(at, PAGE_SIZE);
-	u64 len = ALIGN_UP(at + JMP_LEN, PAGE_SIZE) - first;
+	u64 first = r->start, len = r->end - r->start;
 	u8 now[JMP_LEN];
 	long err;
 	int i;
@@ -595,8 +601,14 @@ static int patch(const struct region *r, u64 at, const u8 *old, const u8 *new)
 	    memcmp(now, old, JMP_LEN))
 		return -EAGAIN;
 	err = linux_call3(NR_mprotect, first, len, r->prot | PROT_WRITE);
-	if (err)
-		return err;
+	if (err) {
+		/* Strict overcommit may refuse to account it all: one page. */
+		first = ALIGN_DOWN(at, PAGE_SIZE);
+		len = ALIGN_UP(at + JMP_LEN, PAGE_SIZE) - first;
+		err = linux_call3(NR_mprotect, first, len, r->prot | PROT_WRITE);
+		if (err)
+			return err;
+	}
 	store16(at, 0xfeeb);				/* jmp . */
 	sync_cores();
 	for (i = 2; i < JMP_LEN; i++)
@@ -650,11 +662,24 @@ static bool trap_reg(const struct k_sigcontext *c, int reg, u64 *v)
 	return true;
 }
 
-static bool is_prefix(u8 b)
+/*
+ * Could byte b be a prefix of the instruction that follows it (then that
+ * instruction is not the one we decoded)?  The segment overrides that
+ * 64-bit mode ignores change nothing, and FS/GS only matter to a memory
+ * operand: those are "harmless" for an instruction without one.
+ */
+enum { PFX_NONE, PFX_HARMLESS, PFX_SEG_FSGS, PFX_OTHER };
+
+static int prefix_kind(u8 b)
 {
-	return (b & 0xf0) == 0x40 || b == 0x66 || b == 0x67 || b == 0xf0 ||
-	       b == 0xf2 || b == 0xf3 || b == 0x2e || b == 0x36 || b == 0x3e ||
-	       b == 0x26 || b == 0x64 || b == 0x65;
+	if (b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e)
+		return PFX_HARMLESS;
+	if (b == 0x64 || b == 0x65)
+		return PFX_SEG_FSGS;
+	if ((b & 0xf0) == 0x40 || b == 0x66 || b == 0x67 || b == 0xf0 ||
+	    b == 0xf2 || b == 0xf3)
+		return PFX_OTHER;
+	return PFX_NONE;
 }
 
 /*
@@ -753,6 +778,8 @@ static u32 find_displaced(const struct k_sigcontext *c, u64 ip,
 	u64 sys = ip - 2;
 	u8 b[P_MAX + 1];
 	u32 len;
+	int pfx;
+	u8 op;
 
 	for (len = JMP_LEN; len <= P_MAX; len++) {
 		u64 at = sys - len;
@@ -760,8 +787,14 @@ static u32 find_displaced(const struct k_sigcontext *c, u64 ip,
 		if (at - 1 < r->start ||
 		    plat_copy_from_user(b, (void *)(at - 1), len + 1))
 			continue;
-		/* A prefix before it would make it another instruction. */
-		if (is_prefix(b[0]))
+		/*
+		 * A prefix before it would make it another instruction, unless
+		 * the prefix means nothing to this one (a `jmp` in its place
+		 * would ignore it too).
+		 */
+		pfx = prefix_kind(b[0]);
+		op = b[1 + ((b[1] & 0xf0) == 0x40)];	/* past a REX */
+		if (pfx == PFX_OTHER || (pfx == PFX_SEG_FSGS && op == 0x8b))
 			continue;
 		if (displaced_ok(b + 1, len, c, nr)) {
 			memcpy(p, b + 1, len);
@@ -828,6 +861,8 @@ static void __rewrite(const struct k_sigcontext *c)
 	stub = stub_alloc(at, r);
 	if (!stub)
 		goto forget;
+	/* A new trampoline page moved the table under r. */
+	r = region_find(ip - 2);
 	stub_build(code, stub, p, len, ip);
 	if (tramp_write(tramp_of(stub), stub, code, STUB_SIZE))
 		goto free_stub;
