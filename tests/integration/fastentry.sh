@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Integration cases for the fast system-call entry (docs/fast-entry.md).
+#
+# Two ways to use it:
+#   - sourced by tests/integration/run.sh (after lib.sh): defines
+#     fastentry_cases, which registers the cases with tcase; call it from
+#     all_cases;
+#   - run on its own, with run.sh's options:
+#       tests/integration/fastentry.sh [--tandem PATH|native] [--filter GLOB]
+#                                      [--list] [--keep] [--no-summary]
+#     Environment as for run.sh (TANDEM_RUN_OPTS, TANDEM_TEST_TIMEOUT, CC).
+#
+# run/fastentry-*   programs compared natively and under tandem run
+#                   $TANDEM_RUN_OPTS, so they follow --entry when the suite
+#                   runs with --entry=signal or --entry=rewrite;
+# entry/*           what --entry chooses and what --stats says about it
+#                   (need a real tandem);
+# cli/entry-*       bad --entry values.
+
+# fastentry_dso NR: the test library built with -DNR=NR, built once.
+fastentry_dso()
+{
+	local out=$WORK/bin/libfastentry$1.so
+
+	if [[ ! -f $out ]]; then
+		mkdir -p "$WORK/bin"
+		if ! ${CC:-cc} -O2 -g -shared -fPIC -DNR="$1" -o "$out.tmp" \
+			"$PROGS/fastentry_dso.c" >"$out.log" 2>&1; then
+			echo "building $out from $PROGS/fastentry_dso.c failed:"
+			cat "$out.log"
+			return 1
+		fi
+		mv "$out.tmp" "$out"
+	fi
+	echo "$out"
+}
+
+case_fastentry_prog()
+{
+	local p
+
+	p=$(prog "fastentry_$1") || return
+	compare --native-status 0 -- "$p"
+}
+
+case_fastentry_dlopen()
+{
+	local p a b
+
+	p=$(prog fastentry_dlopen) || return
+	a=$(fastentry_dso 39) || return
+	b=$(fastentry_dso 110) || return
+	compare --native-status 0 --native-has 'in the library: 0' \
+		-- "$p" "$a" "$b" 300
+}
+
+# fastentry_stats OPTIONS... -- CMD...: run tandem with --stats=json and
+# print the "entry" object of the summary, e.g.
+#   "mode":"rewrite","sites":12,"sites_kept":3,"fast_calls":90,"signal_calls":9
+fastentry_stats()
+{
+	local opts=() out=$CASE_DIR/stats.err
+
+	while (($#)) && [[ $1 != -- ]]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	timeout -k 5 "$TIMEOUT" "$TANDEM" run "${RUN_OPTS[@]}" "${opts[@]}" \
+		--stats=json -- "$@" >"$CASE_DIR/stats.out" 2>"$out" </dev/null
+	grep -o '"entry":{[^}]*}' "$out" | tail -n 1 | sed 's/^"entry":{//; s/}$//'
+}
+
+# fastentry_field JSON NAME: one number or string out of fastentry_stats.
+fastentry_field()
+{
+	sed -n "s/.*\"$2\":\"\\{0,1\\}\\([^,\"]*\\).*/\\1/p" <<<"$1"
+}
+
+# --entry=rewrite: sites are rewritten and calls come in through them.
+case_entry_rewrite()
+{
+	local p e
+
+	need_tandem || return
+	p=$(prog fastentry_race) || return
+	e=$(fastentry_stats --entry=rewrite -- "$p") || return
+	if [[ -z $e ]]; then
+		echo "no entry line in --stats=json:"
+		head -n 5 "$CASE_DIR/stats.err"
+		return 1
+	fi
+	[[ $(fastentry_field "$e" mode) == rewrite ]] || { echo "mode is not rewrite: $e"; return 1; }
+	(($(fastentry_field "$e" sites) >= 76)) || { echo "fewer sites rewritten than the program has: $e"; return 1; }
+	(($(fastentry_field "$e" fast_calls) > 50000)) || { echo "too few fast calls: $e"; return 1; }
+}
+
+# --entry=signal: nothing is rewritten, every call traps.
+case_entry_signal()
+{
+	local p e
+
+	need_tandem || return
+	p=$(prog fastentry_race) || return
+	e=$(fastentry_stats --entry=signal -- "$p") || return
+	[[ $(fastentry_field "$e" mode) == signal ]] || { echo "mode is not signal: $e"; return 1; }
+	[[ $(fastentry_field "$e" sites) == 0 ]] || { echo "sites rewritten: $e"; return 1; }
+	[[ $(fastentry_field "$e" fast_calls) == 0 ]] || { echo "fast calls: $e"; return 1; }
+	(($(fastentry_field "$e" signal_calls) > 50000)) || { echo "too few trapped calls: $e"; return 1; }
+}
+
+# The default (auto) rewrites where the machine allows; here it should.
+case_entry_auto()
+{
+	local p e mode
+
+	need_tandem || return
+	p=$(prog fastentry_race) || return
+	RUN_OPTS=()
+	e=$(fastentry_stats -- "$p") || return
+	mode=$(fastentry_field "$e" mode)
+	if [[ $mode == signal ]]; then
+		skip "auto chose the signal path on this machine (see tandem kmsg)"
+	fi
+	[[ $mode == rewrite ]] || { echo "unexpected mode: $e"; return 1; }
+}
+
+# --entry crosses execve: a shell running the program keeps the choice.
+case_entry_exec()
+{
+	local p e m
+
+	need_tandem || return
+	p=$(prog fastentry_race) || return
+	for m in signal rewrite; do
+		e=$(fastentry_stats --entry=$m -- sh -c "\"$p\" >/dev/null") || return
+		[[ $(fastentry_field "$e" mode) == "$m" ]] || { echo "--entry=$m, after execve: $e"; return 1; }
+	done
+}
+
+case_cli_entry_bad()
+{
+	expect_tandem 2 --stderr-has bogus --stderr-match 'auto, rewrite or signal' \
+		-- run "${RUN_OPTS[@]}" --entry=bogus -- true
+}
+
+case_cli_entry_missing()
+{
+	expect_tandem 2 --stderr-has --entry -- run --entry
+}
+
+fastentry_cases()
+{
+	local t
+
+	for t in jit race signal fork regs selfpatch; do
+		tcase "run/fastentry-$t" case_fastentry_prog "$t"
+	done
+	tcase run/fastentry-dlopen case_fastentry_dlopen
+	tcase entry/rewrite case_entry_rewrite
+	tcase entry/signal case_entry_signal
+	tcase entry/auto case_entry_auto
+	tcase entry/across-execve case_entry_exec
+	tcase cli/entry-bad case_cli_entry_bad
+	tcase cli/entry-missing case_cli_entry_missing
+}
+
+# ---- on its own: the same setup as run.sh ---------------------------------
+
+fastentry_main()
+{
+	local here
+
+	set -u
+	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+	ROOT=$(cd "$here/../.." && pwd)
+	PROGS=$ROOT/tests/progs
+	TANDEM=$ROOT/build/tandem
+	FILTER='*'
+	LIST=0
+	KEEP=0
+	SUMMARY=1
+	TIMEOUT=${TANDEM_TEST_TIMEOUT:-60}
+	read -r -a RUN_OPTS <<<"${TANDEM_RUN_OPTS:-}"
+
+	while (($#)); do
+		case $1 in
+		--tandem) TANDEM=$2; shift 2 ;;
+		--tandem=*) TANDEM=${1#*=}; shift ;;
+		--filter) FILTER=$2; shift 2 ;;
+		--filter=*) FILTER=${1#*=}; shift ;;
+		--list) LIST=1; shift ;;
+		--keep) KEEP=1; shift ;;
+		--no-summary) SUMMARY=0; shift ;;
+		*)
+			sed -n '/^#   - run on its own/,/^#     Environment/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+			exit 2
+			;;
+		esac
+	done
+	if [[ $TANDEM != native && $TANDEM != /* ]]; then
+		TANDEM=$PWD/$TANDEM
+	fi
+
+	source "$here/lib.sh"
+	if [[ $LIST == 1 ]]; then
+		fastentry_cases
+		exit 0
+	fi
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/tandem-fastentry.XXXXXX") || exit 1
+	if [[ $KEEP == 1 ]]; then
+		trap 'echo "# kept $WORK" >&2' EXIT
+	else
+		trap 'rm -rf "$WORK"' EXIT
+	fi
+	export LC_ALL=C
+	ulimit -c 0
+	umask 022
+
+	fastentry_cases
+	if [[ $SUMMARY == 1 ]]; then
+		echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+		((PASSED + SKIPPED + FAILED > 0)) || exit 1
+	fi
+	((FAILED == 0))
+}
+
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+	fastentry_main "$@"
+fi
