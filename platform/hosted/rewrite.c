@@ -237,6 +237,19 @@ static u64 parse_hex(const char **p)
 }
 
 /*
+ * Is this a file whose code a program may write through another mapping
+ * (a memfd, shared memory, a file already deleted)?  A private mapping of
+ * it sees such writes only until we patch a page, so leave it alone.
+ */
+static bool written_elsewhere(const char *path)
+{
+	size_t n = strlen(path);
+
+	return str_starts(path, "/memfd:") || str_starts(path, "/dev/shm/") ||
+	       (n >= 10 && !strcmp(path + n - 10, " (deleted)"));
+}
+
+/*
  * One maps line: "start-end perms offset dev inode [path]".  Fills the
  * range, protection and kind; false if the line is not one.
  */
@@ -263,8 +276,10 @@ static bool parse_maps_line(const char *l, struct region *out)
 			field++;
 	while (*p >= '0' && *p <= '9')
 		inode = inode * 10 + (*p++ - '0');
+	while (*p == ' ')
+		p++;
 	out->kind = out->prot == (PROT_READ | PROT_EXEC) && perms[3] == 'p' &&
-		    inode ? REGION_CODE : REGION_OTHER;
+		    inode && !written_elsewhere(p) ? REGION_CODE : REGION_OTHER;
 	return out->start < out->end;
 }
 

@@ -136,10 +136,11 @@ static void memfd_views(void)
 	}
 	rw = xmmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
 	rx = xmmap(NULL, page, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd);
-	emit(rw, SYS_getpid);
-	printf("memfd first:   %s\n", run((fn_t)rx));
-	emit(rw, SYS_getppid);
-	printf("memfd changed: %s\n", run((fn_t)rx));
+	/* Not at the page's start: the byte before the mov is readable. */
+	emit(rw + 64, SYS_getpid);
+	printf("memfd first:   %s\n", run((fn_t)(rx + 64)));
+	emit(rw + 64, SYS_getppid);
+	printf("memfd changed: %s\n", run((fn_t)(rx + 64)));
 	munmap(rx, page);
 	munmap(rw, page);
 	close(fd);
