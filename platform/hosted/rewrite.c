@@ -17,7 +17,9 @@
  * Every mapping this file relies on is recorded in a region table, and
  * the program's munmap, mprotect, mremap, MAP_FIXED mmap and SHM_REMAP
  * shmat pass through rewrite_call_begin(), which undoes or forgets what
- * they touch before Linux sees them.
+ * they touch before Linux sees them; every call that can map anything
+ * (plain mmap, brk, shmat too) is counted while it runs, so a new
+ * trampoline page and the LWK's choice of an address never race.
  *
  * The patch itself: the page is made writable for the moment (keeping
  * PROT_EXEC, so other threads run on), the first two bytes become a jump
@@ -1054,8 +1056,17 @@ void rewrite_call_begin(struct rewrite_call *c, const struct k_sigcontext *mc)
 		mm_change_begin(c, MM_UNMAP, mc->rdi, mc->rsi, 0, 0);
 		break;
 	case NR_mmap:
+		/*
+		 * Even without MAP_FIXED: the LWK may choose the address and
+		 * map it fixed, so it must not race a new trampoline page.
+		 */
 		if (mc->r10 & MAP_FIXED)
 			mm_change_begin(c, MM_REPLACE, mc->rdi, mc->rsi, 0, 0);
+		else
+			mm_change_begin(c, MM_REPLACE, 0, 0, 0, 0);
+		break;
+	case NR_brk:
+		mm_change_begin(c, MM_REPLACE, 0, 0, 0, 0);
 		break;
 	case NR_mprotect:
 	case NR_pkey_mprotect:
@@ -1070,6 +1081,8 @@ void rewrite_call_begin(struct rewrite_call *c, const struct k_sigcontext *mc)
 		if (mc->rdx & SHM_REMAP)
 			mm_change_begin(c, MM_REPLACE, mc->rsi, shm_size(mc->rdi),
 					0, 0);
+		else
+			mm_change_begin(c, MM_REPLACE, 0, 0, 0, 0);
 		break;
 	}
 }
