@@ -25,6 +25,7 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -795,6 +796,7 @@ static int mode_paths(void)
 
 static int mode_fd(void)
 {
+	struct stat st;
 	char head[64];
 	ssize_t n;
 	int a, b, fd, fl;
@@ -810,6 +812,9 @@ static int mode_fd(void)
 	fl = fcntl(fd, F_GETFL);
 	check("opened read-only", fl >= 0 && (fl & O_ACCMODE) == O_RDONLY);
 	check("starts at offset 0", lseek(fd, 0, SEEK_CUR) == 0);
+	check("a regular file readable by all, writable by none",
+	      !fstat(fd, &st) && S_ISREG(st.st_mode) &&
+	      (st.st_mode & 0777) == 0444);
 	errno = 0;
 	check("write is refused with EBADF",
 	      write(fd, "x", 1) < 0 && errno == EBADF);
