@@ -220,6 +220,22 @@ static bool regions_overlap(u64 start, u64 end)
 	return hit;
 }
 
+/* Is addr in a recorded region of this kind?  No lock; any context. */
+static bool regions_overlap_kind(u64 addr, u32 kind)
+{
+	bool hit;
+	u32 seq, n, i;
+
+	do {
+		seq = seq_read_begin(&regions.seq);
+		n = MIN(READ_ONCE(regions.count), (u32)REGIONS_MAX);
+		i = region_search(addr, n);
+		hit = i < n && READ_ONCE(regions.r[i].start) <= addr &&
+		      READ_ONCE(regions.r[i].kind) == kind;
+	} while (seq_read_retry(&regions.seq, seq));
+	return hit;
+}
+
 /* ---- learning a mapping from /proc/self/maps ------------------------- */
 
 static u64 parse_hex(const char **p)
@@ -380,6 +396,27 @@ static struct site *site_find(u64 ip)
 		if (sites[i].state != SITE_TOMB && sites[i].ip == ip)
 			return &sites[i];
 	return NULL;
+}
+
+/*
+ * Is the site at ip one that stays on the signal path?  Reads the table
+ * without the lock: a wrong answer only costs a look under the lock, or
+ * delays a rewrite to the site's next trap.
+ */
+static bool site_settled(u64 ip)
+{
+	u32 i, n;
+
+	for (i = site_hash(ip), n = 0; n < SITES_MAX;
+	     i = (i + 1) & (SITES_MAX - 1), n++) {
+		u8 state = READ_ONCE(sites[i].state);
+
+		if (state == SITE_FREE)
+			return false;
+		if (READ_ONCE(sites[i].ip) == ip)
+			return state == SITE_KEPT;
+	}
+	return false;
 }
 
 static struct site *site_new(u64 ip)
@@ -907,9 +944,11 @@ forget:
  */
 void rewrite_trap(const struct k_ucontext *uc)
 {
+	u64 ip = uc->uc_mcontext.rip;
 	irqflags_t irq;
 
-	if (hosted_entry_mode != TANDEM_ENTRY_REWRITE)
+	if (hosted_entry_mode != TANDEM_ENTRY_REWRITE || site_settled(ip) ||
+	    regions_overlap_kind(ip - 2, REGION_TRAMP))
 		return;
 	irq = plat_irq_save();
 	if (code_trylock()) {
