@@ -24,6 +24,7 @@ static struct {
 	seqlock_t lock;
 	u32 count;			/* entries in start[] */
 	u64 start[AREAS_MAX];		/* each area is [start, start + AREA_SIZE) */
+	bool warned;			/* atomic: the table was found full */
 } areas = { .lock = SEQLOCK_INIT };
 
 /* The first entry whose area ends above addr; count when there is none. */
@@ -64,7 +65,8 @@ void hosted_area_add(struct hosted_thread *ht)
 	}
 	seq_write_end(&areas.lock);
 	plat_irq_restore(irq);
-	if (full)
+	/* Once: a program with that many threads would flood the log. */
+	if (full && !__atomic_exchange_n(&areas.warned, true, __ATOMIC_RELAXED))
 		pr_warn("hosted", "more than %d thread areas: /proc/self/maps will show the rest",
 			AREAS_MAX);
 }
