@@ -96,21 +96,27 @@ static void code_unlock(void)
  * Announce a change of the address space and wait until the program's
  * unlocked mapping calls have finished; every later one sees `busy` and
  * queues on code_lock.  Gives up (false) rather than wait long: the
- * thread's own interrupted munmap may be one of them.
+ * thread's own interrupted munmap may be one of them, and a handler that
+ * jumped out of one leaves it counted for good.  After giving up once,
+ * it does not wait again until the count has been seen at zero.
  */
 static bool quiesce(void)
 {
+	static bool stuck;		/* under code_lock */
 	int i;
 
 	__atomic_store_n(&busy, 1, __ATOMIC_SEQ_CST);
-	for (i = 0; i < 2000; i++) {
-		if (!__atomic_load_n(&inflight, __ATOMIC_SEQ_CST))
+	for (i = 0; i < (stuck ? 1 : 250); i++) {
+		if (!__atomic_load_n(&inflight, __ATOMIC_SEQ_CST)) {
+			stuck = false;
 			return true;
-		if (i < 1000)
+		}
+		if (i < 200)
 			__builtin_ia32_pause();
 		else
 			linux_call0(NR_sched_yield);
 	}
+	stuck = true;
 	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
 	return false;
 }
@@ -351,7 +357,8 @@ static struct region *region_learn(u64 addr)
 {
 	struct region m, *r = NULL;
 
-	if (!quiesce())
+	/* Keep room for trampoline pages; and a full table learns nothing. */
+	if (regions.count >= REGIONS_MAX - 16 || !quiesce())
 		return NULL;
 	if (maps_lookup(addr, &m))
 		r = __region_add(m.start, m.end, m.kind, m.prot);
@@ -1115,6 +1122,10 @@ void rewrite_call_begin(struct rewrite_call *c, const struct k_sigcontext *mc)
 		mm_change_begin(c, MM_MOVE, mc->rdi, mc->rsi,
 				mc->r10 & MREMAP_FIXED ? mc->r8 : 0,
 				mc->r10 & MREMAP_FIXED ? mc->rdx : 0);
+		break;
+	case NR_shmdt:
+		/* The segment's mapping starts there; its size is its own. */
+		mm_change_begin(c, MM_UNMAP, mc->rdi, 1, 0, 0);
 		break;
 	case NR_shmat:
 		if (mc->rdx & SHM_REMAP)
