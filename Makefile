@@ -58,8 +58,10 @@ unit: $(UNIT_BINS)
 deps:
 	$(Q)tools/deps.sh
 
+# The integration suite runs once per system-call entry path.
 check: deps all unit
-	$(Q)tests/run-tests.sh
+	$(Q)tests/run-tests.sh --variant auto= --variant signal=--entry=signal \
+		--variant rewrite=--entry=rewrite
 
 bench: deps all
 	$(Q)bench/run.sh $(if $(QUICK),--quick)

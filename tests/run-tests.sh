@@ -15,6 +15,10 @@
 #                   and cli/... (see tests/integration/run.sh --list)
 #   --only WHICH    unit or integration
 #   --keep          keep the integration suite's temporary directory
+#   --variant TAG=OPTS  run the integration suite once more per variant,
+#                   with OPTS added to every `tandem run` and the cases
+#                   named NAME@TAG (repeatable; make check runs the suite
+#                   with each system-call entry path)
 #
 # Environment: TANDEM_RUN_OPTS (extra options for every `tandem run`, e.g.
 # "--offload=proxy"), TANDEM_TEST_TIMEOUT (seconds per integration command,
@@ -35,6 +39,7 @@ TANDEM=$ROOT/build/tandem
 FILTER='*'
 ONLY=''
 KEEP=()
+VARIANTS=()
 UNIT_TIMEOUT=${TANDEM_UNIT_TIMEOUT:-300}
 
 # Unit binaries run in the tree: no core files there.
@@ -57,6 +62,8 @@ while (($#)); do
 	--only) (($# >= 2)) || usage >&2; ONLY=$2; shift 2 ;;
 	--only=*) ONLY=${1#*=}; shift ;;
 	--keep) KEEP=(--keep); shift ;;
+	--variant) (($# >= 2)) || usage >&2; VARIANTS+=("$2"); shift 2 ;;
+	--variant=*) VARIANTS+=("${1#*=}"); shift ;;
 	-h | --help) usage 0 ;;
 	*) echo "run-tests.sh: unknown option $1" >&2; usage >&2 ;;
 	esac
@@ -90,7 +97,7 @@ result()
 		fi
 		name=${rest%%: *}
 		# shellcheck disable=SC2053 # a glob on purpose
-		[[ $prefix$name == $FILTER ]] || return 0
+		[[ $prefix${name%@*} == $FILTER ]] || return 0
 		echo "$word $prefix$rest"
 		case $word in
 		ok) PASSED=$((PASSED + 1)) ;;
@@ -149,13 +156,25 @@ run_unit()
 	done
 }
 
+# run_integration [TAG OPTS]: the integration suite, with OPTS added to
+# every `tandem run` and each case named NAME@TAG (no TAG: plain names).
 run_integration()
 {
-	local rc fails=0
+	local tag=$1 opts=$2 rc fails=0
 
+	TANDEM_RUN_OPTS="${TANDEM_RUN_OPTS:+$TANDEM_RUN_OPTS }$opts" \
 	"$ROOT/tests/integration/run.sh" --tandem "$TANDEM" \
 		--filter "$FILTER" --no-summary "${KEEP[@]}" |
 	while IFS= read -r line; do
+		if [[ -n $tag ]]; then
+			case $line in
+			ok\ *|FAIL\ *|skip\ *)
+				read -r word name rest <<<"$line"
+				name=${name%:}
+				line="$word $name@$tag${rest:+: $rest}"
+				;;
+			esac
+		fi
 		case $line in
 		'    '*) echo "$line" ;;
 		FAIL\ *) fails=$((fails + 1)); result "$line" ;;
@@ -164,12 +183,20 @@ run_integration()
 	done
 	rc=${PIPESTATUS[0]}
 	if ((rc != 0 && fails == 0)); then
-		FILTER='*' result "FAIL integration/harness: run.sh exited $rc without a failed case"
+		FILTER='*' result "FAIL integration/harness${tag:+@$tag}: run.sh exited $rc without a failed case"
 	fi
 }
 
 [[ $ONLY == integration ]] || run_unit
-[[ $ONLY == unit ]] || run_integration
+if [[ $ONLY != unit ]]; then
+	if ((${#VARIANTS[@]} == 0)); then
+		run_integration
+	else
+		for v in "${VARIANTS[@]}"; do
+			run_integration "${v%%=*}" "${v#*=}"
+		done
+	fi
+fi
 
 echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 if ((PASSED + FAILED + SKIPPED == 0)); then

@@ -408,4 +408,7 @@ all_cases()
 	tcase cli/bad-mem-size case_cli_bad_mem
 	tcase cli/no-program case_cli_no_program --
 	tcase cli/no-program-no-dashdash case_cli_no_program
+
+	fastentry_cases
+	procfs_cases
 }

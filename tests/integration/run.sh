@@ -69,6 +69,8 @@ fi
 
 source "$HERE/lib.sh"
 source "$HERE/cases.sh"
+source "$HERE/fastentry.sh"
+source "$HERE/procfs.sh"
 
 if [[ $LIST == 1 ]]; then
 	all_cases
