@@ -153,7 +153,7 @@ measure()
 	local reps=$REPS wrapper=() extras=() headline='' opt OPTIND=1
 	local name title nvar v r i st tmo stem m val unit metric vname who
 	local native_secs=1
-	local -a label status cmd extra_words
+	local -a label status cmd
 	local -A vals units seen
 
 	while getopts n:w:x:h: opt; do
@@ -259,7 +259,7 @@ print_bench()
 		if ((v == 2)); then
 			printf '    tuned Linux: %s\n' "${label[v]}"
 		elif [[ ${status[v]} != n/a* ]]; then
-			printf '    tuned Linux, (second row): %s\n' "${label[v]}"
+			printf '    tuned Linux (row below): %s\n' "${label[v]}"
 		fi
 	done
 	[[ ${#METRIC_ORDER[@]} -gt 0 ]] || METRIC_ORDER=(run)

@@ -13,15 +13,15 @@
 #   --quick      small sizes, 5 rounds: about a minute (make bench QUICK=1)
 #   --only LIST  run only these benchmarks (comma-separated): startup,
 #                syscall, mm, churn, stream, sync, fwq, calls
-#   --reps N     rounds per benchmark (default 10, heavy ones 7; quick 5)
+#   --reps N     rounds per benchmark (default 10, heavy ones 5; quick 5)
 #   --no-plots   skip the gnuplot PNGs
 #   --tandem PATH  the tandem command to compare (default build/tandem)
 #
 # Environment: TANDEM_RUN_OPTS (extra options for every `tandem run`, e.g.
 # "--mem 8G"), STREAM_MIB (STREAM's three arrays together, in MiB),
 # BENCH_TIMEOUT_MIN / BENCH_TIMEOUT_MAX (bounds in seconds of a tandem run's
-# timeout, default 10 and 120, 30 with --quick: a run gets 10x the native
-# run's time plus the minimum).
+# timeout: it gets 10x the native run's time plus the minimum; default 30
+# and 120, with --quick 10 and 30).
 #
 # Writes the table to stdout and bench/results/latest.txt, the figures to
 # bench/results/latest.json, plots to bench/results/*.png, every run's
@@ -98,13 +98,15 @@ if ((QUICK)); then
 	FWQ_SAMPLES=5000
 	TANDEM_TIMEOUT_MAX=${BENCH_TIMEOUT_MAX:-30}
 else
-	REPS=10 HEAVY=7 STARTUP_REPS=50
+	# HEAVY: the runs of seconds (mm, churn, stream, fwq, barrier, find)
+	REPS=10 HEAVY=5 STARTUP_REPS=50
 	SYSCALL_CALLS=200000
 	MM_MIB=1024
 	CHURN_STEPS=300
 	STREAM_MIB=${STREAM_MIB:-2048} STREAM_NTIMES=10
-	FUTEX_TRIPS=10000 PTHREAD_PAIRS=2000 BARRIER_OUTER=20 BARRIER_INNER=10000
+	FUTEX_TRIPS=10000 PTHREAD_PAIRS=1000 BARRIER_OUTER=10 BARRIER_INNER=5000
 	FWQ_SAMPLES=20000
+	TANDEM_TIMEOUT_MIN=${BENCH_TIMEOUT_MIN:-30}
 fi
 FWQ_WORK=32768
 if [[ -n $REPS_OPT ]]; then
@@ -203,7 +205,7 @@ bench_sync()
 	measure -n "$REPS" -h create_join pthread \
 		"pthread_create + pthread_join, time per pair" \
 		-- "$B/pthread" "$PTHREAD_PAIRS"
-	measure -n "$REPS" -h barrier \
+	measure -n "$HEAVY" -h barrier \
 		-x "OMP_PROC_BIND=close::$BIND $B/ompbarrier $BARRIER_OUTER $BARRIER_INNER" \
 		omp_barrier "OpenMP barrier overhead (EPCC method), $OMP_NUM_THREADS threads" \
 		-- "$B/ompbarrier" "$BARRIER_OUTER" "$BARRIER_INNER"
@@ -254,8 +256,10 @@ host_json()
 	hp_free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
 	hp_size=$(awk '/^Hugepagesize:/ { print $2 }' /proc/meminfo)
 	cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)
-	printf '{"kernel": "%s", "cpu": "%s", "cpus": %d, "memory_kib": %d, ' \
-		"$(uname -r)" "${model//\"/}" "$NCPU" \
+	printf '{"kernel": "%s", "cpu": "%s", "cpus": %d, "cpus_online": %d, ' \
+		"$(uname -r)" "${model//\"/}" "$NCPU" "$(nproc --all)"
+	printf '"cpus_allowed": "%s", "memory_kib": %d, ' \
+		"$(awk '/^Cpus_allowed_list:/ { print $2 }' /proc/self/status)" \
 		"$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
 	printf '"thp": "%s", "hugepages_free": %d, "hugepage_kib": %d, ' \
 		"$thp" "${hp_free:-0}" "${hp_size:-0}"
@@ -333,8 +337,8 @@ main()
 {
 	local b t0
 
+	rm -rf "$RAW"
 	mkdir -p "$RAW"
-	rm -f "$RAW"/*
 	note "building tandem and the benchmark programs (log: $RAW/build.log)..."
 	if ! { make -C "$ROOT" all && make -C "$ROOT" -f bench/Makefile; } \
 		>"$RAW/build.log" 2>&1; then
@@ -343,8 +347,16 @@ main()
 		exit 1
 	fi
 	if [[ ! -x $TANDEM ]]; then
-		note "bench/run.sh: $TANDEM is not an executable; run make, or give --tandem PATH"
+		note "bench/run.sh: $TANDEM is not an executable;" \
+			"run make, or give --tandem PATH"
 		exit 1
+	fi
+	# Measure the build made now, whatever `make` does in the tree later:
+	# tandem finds its LWK image next to itself, so copy them together.
+	if [[ $TANDEM == "$ROOT/build/tandem" ]]; then
+		mkdir -p "$RAW/bin"
+		cp -p "$ROOT"/build/tandem* "$RAW/bin/" 2>/dev/null
+		TANDEM=$RAW/bin/tandem
 	fi
 	: >"$RECORDS"
 	: >"$BENCHES"
@@ -353,9 +365,9 @@ main()
 	t0=$SECONDS
 
 	{
-		printf 'tandem benchmarks%s, %s; %d CPUs (%s), load %s\n' \
+		printf 'tandem benchmarks%s, %s; %d of %d CPUs (%s), load %s\n' \
 			"$( ((QUICK)) && echo ' (quick)')" "$(date '+%Y-%m-%d %H:%M')" \
-			"$NCPU" "$(uname -r)" "$LOAD_AT_START"
+			"$NCPU" "$(nproc --all)" "$(uname -r)" "$LOAD_AT_START"
 		printf 'figures: median [min-max] of the rounds; ratios are of medians\n\n'
 		table_header
 		for b in $ONLY; do
