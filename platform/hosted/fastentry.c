@@ -177,6 +177,7 @@ void hosted_fast_thread_del(struct hosted_thread *ht)
 	plat_irq_restore(irq);
 }
 
+/* hosted_regs_fast - did r come through a rewritten site (not SIGSYS)? */
 bool hosted_regs_fast(const struct plat_regs *r)
 {
 	return r->uc.uc_flags & FAST_UC_FLAG;

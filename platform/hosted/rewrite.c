@@ -451,6 +451,7 @@ struct tramp {
 
 #define TRAMPS_MAX	256
 
+/* Under code_lock. */
 static struct tramp tramps[TRAMPS_MAX];
 
 static bool in_reach(u64 a, u64 b)
@@ -1137,6 +1138,7 @@ void rewrite_call_begin(struct rewrite_call *c, const struct k_sigcontext *mc)
 	}
 }
 
+/* rewrite_call_end - after the call rewrite_call_begin() saw. */
 void rewrite_call_end(struct rewrite_call *c)
 {
 	if (c->state == 1) {
@@ -1149,6 +1151,11 @@ void rewrite_call_end(struct rewrite_call *c)
 
 /* ---- fork and boot ----------------------------------------------------- */
 
+/*
+ * rewrite_lock_for_fork - before a fork: take code_lock with program
+ * signals blocked, and return the mask to give to
+ * rewrite_unlock_after_fork() in both processes.
+ */
 u64 rewrite_lock_for_fork(void)
 {
 	irqflags_t irq = plat_irq_save();
@@ -1179,6 +1186,7 @@ void rewrite_fork_child(void)
 	register_sync_core();
 }
 
+/* rewrite_unlock_after_fork - the parent lets go; both get their mask. */
 void rewrite_unlock_after_fork(u64 cookie, bool child)
 {
 	if (!child)

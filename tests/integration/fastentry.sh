@@ -79,6 +79,30 @@ fastentry_field()
 	sed -n "s/.*\"$2\":\"\\{0,1\\}\\([^,\"]*\\).*/\\1/p" <<<"$1"
 }
 
+# fastentry_expect JSON CONDITION: a [[ ]] condition over the fields of
+# fastentry_stats ($mode, $sites, $sites_kept, $fast_calls, $signal_calls);
+# says what --stats said and fails when it does not hold.
+fastentry_expect()
+{
+	local mode sites sites_kept fast_calls signal_calls
+
+	if [[ -z $1 ]]; then
+		echo "no entry object in --stats=json; stderr was:"
+		head -n 5 "$CASE_DIR/stats.err"
+		return 1
+	fi
+	mode=$(fastentry_field "$1" mode)
+	sites=$(fastentry_field "$1" sites)
+	sites_kept=$(fastentry_field "$1" sites_kept)
+	fast_calls=$(fastentry_field "$1" fast_calls)
+	signal_calls=$(fastentry_field "$1" signal_calls)
+	: "$mode" "$sites" "$sites_kept" "$fast_calls" "$signal_calls"
+	if ! eval "[[ $2 ]]"; then
+		echo "expected $2; --stats said: $1"
+		return 1
+	fi
+}
+
 # --entry=rewrite: sites are rewritten and calls come in through them.
 case_entry_rewrite()
 {
@@ -87,14 +111,9 @@ case_entry_rewrite()
 	need_tandem || return
 	p=$(prog fastentry_race) || return
 	e=$(fastentry_stats --entry=rewrite -- "$p") || return
-	if [[ -z $e ]]; then
-		echo "no entry line in --stats=json:"
-		head -n 5 "$CASE_DIR/stats.err"
-		return 1
-	fi
-	[[ $(fastentry_field "$e" mode) == rewrite ]] || { echo "mode is not rewrite: $e"; return 1; }
-	(($(fastentry_field "$e" sites) >= 76)) || { echo "fewer sites rewritten than the program has: $e"; return 1; }
-	(($(fastentry_field "$e" fast_calls) > 50000)) || { echo "too few fast calls: $e"; return 1; }
+	fastentry_expect "$e" '$mode == rewrite' || return
+	# Every one of the program's 76 sites, and most of its calls.
+	fastentry_expect "$e" '$sites -ge 76 && $fast_calls -gt 50000' || return
 }
 
 # --entry=signal: nothing is rewritten, every call traps.
@@ -105,10 +124,9 @@ case_entry_signal()
 	need_tandem || return
 	p=$(prog fastentry_race) || return
 	e=$(fastentry_stats --entry=signal -- "$p") || return
-	[[ $(fastentry_field "$e" mode) == signal ]] || { echo "mode is not signal: $e"; return 1; }
-	[[ $(fastentry_field "$e" sites) == 0 ]] || { echo "sites rewritten: $e"; return 1; }
-	[[ $(fastentry_field "$e" fast_calls) == 0 ]] || { echo "fast calls: $e"; return 1; }
-	(($(fastentry_field "$e" signal_calls) > 50000)) || { echo "too few trapped calls: $e"; return 1; }
+	fastentry_expect "$e" '$mode == signal' || return
+	fastentry_expect "$e" '$sites -eq 0 && $fast_calls -eq 0' || return
+	fastentry_expect "$e" '$signal_calls -gt 50000' || return
 }
 
 # The default (auto) rewrites where the machine allows; here it should.
@@ -124,7 +142,7 @@ case_entry_auto()
 	if [[ $mode == signal ]]; then
 		skip "auto chose the signal path on this machine (see tandem kmsg)"
 	fi
-	[[ $mode == rewrite ]] || { echo "unexpected mode: $e"; return 1; }
+	fastentry_expect "$e" '$mode == rewrite' || return
 }
 
 # --entry crosses execve: a shell running the program keeps the choice.
@@ -136,7 +154,7 @@ case_entry_exec()
 	p=$(prog fastentry_race) || return
 	for m in signal rewrite; do
 		e=$(fastentry_stats --entry=$m -- sh -c "\"$p\" >/dev/null") || return
-		[[ $(fastentry_field "$e" mode) == "$m" ]] || { echo "--entry=$m, after execve: $e"; return 1; }
+		fastentry_expect "$e" "\$mode == $m" || return
 	done
 }
 
@@ -195,7 +213,8 @@ fastentry_main()
 		--keep) KEEP=1; shift ;;
 		--no-summary) SUMMARY=0; shift ;;
 		*)
-			sed -n '/^#   - run on its own/,/^#     Environment/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+			sed -n '/^#   - run on its own/,/^#     Environment/p' \
+				"${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 			exit 2
 			;;
 		esac
