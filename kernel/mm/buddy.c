@@ -3,10 +3,12 @@
  * Buddy allocator for the page frames of the LWK pool (see buddy.h).
  *
  * Free blocks sit on doubly linked lists of frame numbers, one list per
- * (clean or dirty, order).  Only a block's first frame
- * carries its order and state; every other frame is TAIL, so the buddy of a
- * block is free and mergeable exactly when its first frame says so.  This
- * keeps alloc and free at O(MAX_ORDER) list operations.
+ * (clean or dirty, order); allocated blocks sit on their owner's list,
+ * through the same links.  Only a block's first frame carries its order,
+ * state and owner; every other frame is TAIL, so the buddy of a block is
+ * free and mergeable exactly when its first frame says so.  This keeps
+ * alloc and free at O(MAX_ORDER) list operations.  TAIL is 0, so zeroed
+ * memory is a valid frame array with no blocks in it (buddy_init_zeroed).
  *
  * Freestanding: no libc, no allocation, no pointers inside struct buddy.
  * Nothing here touches the frames themselves; zeroing is the caller's job.
@@ -17,7 +19,7 @@
 #define BUDDY_NIL	0xffffffffU
 
 enum {
-	BUDDY_F_TAIL,		/* inside a block, or never a head */
+	BUDDY_F_TAIL,		/* inside a block, or never a head; must be 0 */
 	BUDDY_F_CLEAN,		/* head of a clean free block */
 	BUDDY_F_DIRTY,		/* head of a dirty free block */
 	BUDDY_F_ZEROING,	/* head of a block taken for zeroing */
@@ -29,32 +31,63 @@ static unsigned int state_list(unsigned int state)
 	return state == BUDDY_F_CLEAN ? BUDDY_LIST_CLEAN : BUDDY_LIST_DIRTY;
 }
 
-static void list_push(struct buddy *b, unsigned int list, unsigned int order,
-		      u64 pfn)
+/* Link @pfn at the front of the list starting at *@head. */
+static void link_front(struct buddy *b, u32 *head, u64 pfn)
 {
 	struct buddy_frame *f = &b->frames[pfn];
-	u32 head = b->head[list][order];
 
 	f->prev = BUDDY_NIL;
-	f->next = head;
-	if (head != BUDDY_NIL)
-		b->frames[head].prev = (u32)pfn;
-	b->head[list][order] = (u32)pfn;
-	b->nr_blocks[list][order]++;
+	f->next = *head;
+	if (*head != BUDDY_NIL)
+		b->frames[*head].prev = (u32)pfn;
+	*head = (u32)pfn;
 }
 
-static void list_del(struct buddy *b, unsigned int list, unsigned int order,
-		     u64 pfn)
+static void link_del(struct buddy *b, u32 *head, u64 pfn)
 {
 	struct buddy_frame *f = &b->frames[pfn];
 
 	if (f->prev != BUDDY_NIL)
 		b->frames[f->prev].next = f->next;
 	else
-		b->head[list][order] = f->next;
+		*head = f->next;
 	if (f->next != BUDDY_NIL)
 		b->frames[f->next].prev = f->prev;
+}
+
+static void list_push(struct buddy *b, unsigned int list, unsigned int order,
+		      u64 pfn)
+{
+	link_front(b, &b->head[list][order], pfn);
+	b->nr_blocks[list][order]++;
+}
+
+static void list_del(struct buddy *b, unsigned int list, unsigned int order,
+		     u64 pfn)
+{
+	link_del(b, &b->head[list][order], pfn);
 	b->nr_blocks[list][order]--;
+}
+
+/* Make [pfn, 2^order) an allocated block of @owner, on its list. */
+static void set_allocated(struct buddy *b, u64 pfn, unsigned int order,
+			  unsigned int owner)
+{
+	b->frames[pfn].order = (u8)order;
+	b->frames[pfn].state = BUDDY_F_ALLOC;
+	b->frames[pfn].owner = (u16)owner;
+	link_front(b, &b->owner_head[owner], pfn);
+	b->owner_pages[owner] += 1ULL << order;
+}
+
+/* Take the allocated block at @pfn off its owner's list. */
+static void clear_allocated(struct buddy *b, u64 pfn)
+{
+	unsigned int owner = b->frames[pfn].owner;
+
+	link_del(b, &b->owner_head[owner], pfn);
+	b->owner_pages[owner] -= 1ULL << b->frames[pfn].order;
+	b->frames[pfn].owner = 0;
 }
 
 static void set_head(struct buddy *b, u64 pfn, unsigned int order,
@@ -119,22 +152,10 @@ size_t buddy_meta_size(u64 npages)
 	return sizeof(struct buddy) + npages * sizeof(struct buddy_frame);
 }
 
-/**
- * buddy_init - set up an allocator with every frame free and clean
- * @b: buddy_meta_size(@npages) bytes, 8-byte aligned, contents ignored
- * @npages: number of frames; need not be a power of two
- *
- * The frames are cut into the largest aligned blocks that fit.  Must run
- * before anyone else can see @b.  Returns 0, or -EINVAL if @npages is 0 or
- * above BUDDY_MAX_PAGES.
- */
-int buddy_init(struct buddy *b, u64 npages)
+/* The header of an empty allocator for @npages frames. */
+static void init_header(struct buddy *b, u64 npages)
 {
 	unsigned int l, o;
-	u64 pfn;
-
-	if (npages == 0 || npages > BUDDY_MAX_PAGES)
-		return -EINVAL;
 
 	spin_init(&b->lock);
 	b->pad = 0;
@@ -149,31 +170,90 @@ int buddy_init(struct buddy *b, u64 npages)
 			b->nr_blocks[l][o] = 0;
 		}
 	}
+	for (o = 0; o < BUDDY_MAX_OWNERS; o++) {
+		b->owner_head[o] = BUDDY_NIL;
+		b->owner_pages[o] = 0;
+	}
+}
+
+/*
+ * Cut [0, npages) into the largest aligned blocks that fit, all clean.
+ * They are pushed highest first, so each list starts with its lowest
+ * block and a fresh pool is handed out from frame 0 upwards.
+ */
+static void init_blocks(struct buddy *b, u64 npages)
+{
+	u64 full = npages >> BUDDY_MAX_ORDER << BUDDY_MAX_ORDER;
+	u64 end = npages;
+	unsigned int o;
+
+	for (o = 0; o < BUDDY_MAX_ORDER; o++) {
+		if (!((npages - full) & (1ULL << o)))
+			continue;
+		end -= 1ULL << o;
+		set_head(b, end, o, BUDDY_F_CLEAN);
+		list_push(b, BUDDY_LIST_CLEAN, o, end);
+	}
+	while (end > 0) {
+		end -= 1ULL << BUDDY_MAX_ORDER;
+		set_head(b, end, BUDDY_MAX_ORDER, BUDDY_F_CLEAN);
+		list_push(b, BUDDY_LIST_CLEAN, BUDDY_MAX_ORDER, end);
+	}
+}
+
+/**
+ * buddy_init - set up an allocator with every frame free and clean
+ * @b: buddy_meta_size(@npages) bytes, 8-byte aligned, contents ignored
+ * @npages: number of frames; need not be a power of two
+ *
+ * The frames are cut into the largest aligned blocks that fit.  Must run
+ * before anyone else can see @b.  O(@npages).  Returns 0, or -EINVAL if
+ * @npages is 0 or above BUDDY_MAX_PAGES.
+ */
+int buddy_init(struct buddy *b, u64 npages)
+{
+	u64 pfn;
+
+	if (npages == 0 || npages > BUDDY_MAX_PAGES)
+		return -EINVAL;
+
+	init_header(b, npages);
 	for (pfn = 0; pfn < npages; pfn++) {
 		b->frames[pfn].next = BUDDY_NIL;
 		b->frames[pfn].prev = BUDDY_NIL;
 		b->frames[pfn].order = 0;
 		b->frames[pfn].state = BUDDY_F_TAIL;
-		b->frames[pfn].pad = 0;
+		b->frames[pfn].owner = 0;
 	}
-
-	pfn = 0;
-	while (pfn < npages) {
-		o = BUDDY_MAX_ORDER;
-		while (o > 0 && ((pfn & ((1ULL << o) - 1)) ||
-				 pfn + (1ULL << o) > npages))
-			o--;
-		set_head(b, pfn, o, BUDDY_F_CLEAN);
-		list_push(b, BUDDY_LIST_CLEAN, o, pfn);
-		pfn += 1ULL << o;
-	}
+	init_blocks(b, npages);
 	return 0;
 }
 
 /**
- * buddy_alloc - take a clean (zeroed) block of 2^@order frames
+ * buddy_init_zeroed - buddy_init() for memory known to be all zero
+ * @b: buddy_meta_size(@npages) bytes of zeroes, 8-byte aligned
+ * @npages: number of frames
+ *
+ * The same result as buddy_init(), but touches only the header and the
+ * first frame of each block: O(@npages / 2^BUDDY_MAX_ORDER + MAX_ORDER),
+ * so a large pool's state in fresh shared memory costs nothing until its
+ * frames are used.  Returns 0 or -EINVAL as buddy_init().
+ */
+int buddy_init_zeroed(struct buddy *b, u64 npages)
+{
+	if (npages == 0 || npages > BUDDY_MAX_PAGES)
+		return -EINVAL;
+
+	init_header(b, npages);
+	init_blocks(b, npages);
+	return 0;
+}
+
+/**
+ * buddy_alloc_owned - take a clean (zeroed) block of 2^@order frames
  * @b: the allocator
  * @order: 0..BUDDY_MAX_ORDER
+ * @owner: below BUDDY_MAX_OWNERS; the block goes on its list
  *
  * Returns the first frame number of the block, aligned to 2^@order, or:
  * -EAGAIN if no clean block is big enough but dirty or zeroing pages exist
@@ -183,16 +263,17 @@ int buddy_init(struct buddy *b, u64 npages)
  *  pages clean, so a retry loop ends: once no dirty or zeroing page is left
  *  the answer is a block or -ENOMEM;
  * -ENOMEM if the free pages cannot satisfy the request even after zeroing;
- * -EINVAL if @order is above BUDDY_MAX_ORDER.
+ * -EINVAL if @order is above BUDDY_MAX_ORDER or @owner out of range.
  * Takes b->lock; any context that may spin.
  */
-long buddy_alloc(struct buddy *b, unsigned int order)
+long buddy_alloc_owned(struct buddy *b, unsigned int order,
+		       unsigned int owner)
 {
 	unsigned int o;
 	u64 pfn, size, others;
 	long ret;
 
-	if (order > BUDDY_MAX_ORDER)
+	if (order > BUDDY_MAX_ORDER || owner >= BUDDY_MAX_OWNERS)
 		return -EINVAL;
 	size = 1ULL << order;
 
@@ -217,7 +298,7 @@ long buddy_alloc(struct buddy *b, unsigned int order)
 		set_head(b, pfn + (1ULL << o), o, BUDDY_F_CLEAN);
 		list_push(b, BUDDY_LIST_CLEAN, o, pfn + (1ULL << o));
 	}
-	set_head(b, pfn, order, BUDDY_F_ALLOC);
+	set_allocated(b, pfn, order, owner);
 	b->nr_clean -= size;
 	b->nr_alloc += size;
 	ret = (long)pfn;
@@ -225,6 +306,16 @@ long buddy_alloc(struct buddy *b, unsigned int order)
 out_unlock:
 	spin_unlock(&b->lock);
 	return ret;
+}
+
+/**
+ * buddy_alloc - buddy_alloc_owned() for owner 0
+ * @b: the allocator
+ * @order: 0..BUDDY_MAX_ORDER
+ */
+long buddy_alloc(struct buddy *b, unsigned int order)
+{
+	return buddy_alloc_owned(b, order, 0);
 }
 
 /**
@@ -246,6 +337,7 @@ int buddy_free(struct buddy *b, u64 pfn, unsigned int order)
 		ret = -EINVAL;
 		goto out_unlock;
 	}
+	clear_allocated(b, pfn);
 	b->nr_alloc -= 1ULL << order;
 	b->nr_dirty += 1ULL << order;
 	__buddy_insert(b, pfn, order, BUDDY_F_DIRTY);
@@ -253,6 +345,126 @@ int buddy_free(struct buddy *b, u64 pfn, unsigned int order)
 out_unlock:
 	spin_unlock(&b->lock);
 	return ret;
+}
+
+/* First frame of the block containing @pfn (< npages); lock held. */
+static u64 block_head(struct buddy *b, u64 pfn)
+{
+	unsigned int o;
+	u64 h;
+
+	/*
+	 * The head is the block's first frame, aligned to its size; every
+	 * aligned candidate between it and @pfn is a TAIL of the same block.
+	 */
+	for (o = 0; o <= BUDDY_MAX_ORDER; o++) {
+		h = pfn & ~((1ULL << o) - 1);
+		if (b->frames[h].state != BUDDY_F_TAIL)
+			return h;
+	}
+	return pfn & ~((1ULL << BUDDY_MAX_ORDER) - 1);
+}
+
+/* Free the allocated block at @pfn as dirty; lock held. */
+static void __free_block(struct buddy *b, u64 pfn)
+{
+	unsigned int order = b->frames[pfn].order;
+
+	clear_allocated(b, pfn);
+	b->nr_alloc -= 1ULL << order;
+	b->nr_dirty += 1ULL << order;
+	__buddy_insert(b, pfn, order, BUDDY_F_DIRTY);
+}
+
+/**
+ * buddy_free_range - give back any range of allocated frames
+ * @b: the allocator
+ * @pfn: first frame
+ * @npages: number of frames, > 0
+ *
+ * Every frame of [@pfn, @pfn + @npages) must be allocated (to any owners);
+ * blocks the range cuts are split, their parts outside the range stay
+ * allocated to the same owner.  The freed frames become dirty.  Returns 0,
+ * or -EINVAL (changing nothing) if some frame is out of range or not
+ * allocated.  O((blocks + 1) * MAX_ORDER); takes b->lock.
+ */
+int buddy_free_range(struct buddy *b, u64 pfn, u64 npages)
+{
+	u64 end = pfn + npages, p, h, half;
+	unsigned int o, owner;
+	int ret = 0;
+
+	if (npages == 0 || end < pfn || end > b->npages)
+		return -EINVAL;
+
+	spin_lock(&b->lock);
+	for (p = pfn; p < end; p = h + (1ULL << b->frames[h].order)) {
+		h = block_head(b, p);
+		if (b->frames[h].state != BUDDY_F_ALLOC) {
+			ret = -EINVAL;
+			goto out_unlock;
+		}
+	}
+
+	p = pfn;
+	while (p < end) {
+		h = block_head(b, p);
+		o = b->frames[h].order;
+		if (h == p && p + (1ULL << o) <= end) {
+			__free_block(b, p);
+			p += 1ULL << o;
+			continue;
+		}
+		/* Cut the block in two allocated halves and look again. */
+		owner = b->frames[h].owner;
+		half = 1ULL << (o - 1);
+		clear_allocated(b, h);
+		set_allocated(b, h, o - 1, owner);
+		set_allocated(b, h + half, o - 1, owner);
+	}
+
+out_unlock:
+	spin_unlock(&b->lock);
+	return ret;
+}
+
+/**
+ * buddy_free_owner - free every block @owner holds
+ * @b: the allocator
+ * @owner: below BUDDY_MAX_OWNERS
+ *
+ * The blocks become dirty.  Returns the number of pages freed.
+ * O(blocks * MAX_ORDER); takes b->lock.
+ */
+u64 buddy_free_owner(struct buddy *b, unsigned int owner)
+{
+	u64 freed;
+
+	if (owner >= BUDDY_MAX_OWNERS)
+		return 0;
+	spin_lock(&b->lock);
+	freed = b->owner_pages[owner];
+	while (b->owner_head[owner] != BUDDY_NIL)
+		__free_block(b, b->owner_head[owner]);
+	spin_unlock(&b->lock);
+	return freed;
+}
+
+/**
+ * buddy_owner_pages - pages @owner holds now
+ * @b: the allocator
+ * @owner: below BUDDY_MAX_OWNERS
+ */
+u64 buddy_owner_pages(struct buddy *b, unsigned int owner)
+{
+	u64 n;
+
+	if (owner >= BUDDY_MAX_OWNERS)
+		return 0;
+	spin_lock(&b->lock);
+	n = b->owner_pages[owner];
+	spin_unlock(&b->lock);
+	return n;
 }
 
 /* Move the dirty block at the head of list @o to ZEROING; lock held. */
@@ -360,6 +572,43 @@ out_unlock:
 	return ret;
 }
 
+/**
+ * buddy_put_clean_part - return a block taken for zeroing, partly zeroed
+ * @b: the allocator
+ * @pfn: @order: the block as buddy_take_dirty*() reported it
+ * @clean_order: <= @order; frames [@pfn, @pfn + 2^@clean_order) were zeroed
+ *
+ * The zeroed first part becomes clean, the rest dirty again (as blocks of
+ * order @clean_order..@order-1), so a zeroer can work through a large
+ * block in bounded steps.  Returns 0, or -EINVAL (changing nothing) if
+ * [@pfn, @order] is not a block being zeroed or @clean_order > @order.
+ * Takes b->lock.
+ */
+int buddy_put_clean_part(struct buddy *b, u64 pfn, unsigned int order,
+			 unsigned int clean_order)
+{
+	unsigned int o;
+	int ret = 0;
+
+	spin_lock(&b->lock);
+	if (clean_order > order || !is_block(b, pfn, order, BUDDY_F_ZEROING)) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	b->nr_zeroing -= 1ULL << order;
+	b->nr_clean += 1ULL << clean_order;
+	b->nr_dirty += (1ULL << order) - (1ULL << clean_order);
+	b->frames[pfn].state = BUDDY_F_TAIL;
+	for (o = order; o > clean_order; o--)
+		__buddy_insert(b, pfn + (1ULL << (o - 1)), o - 1,
+			       BUDDY_F_DIRTY);
+	__buddy_insert(b, pfn, clean_order, BUDDY_F_CLEAN);
+
+out_unlock:
+	spin_unlock(&b->lock);
+	return ret;
+}
+
 static unsigned int ilog2_u64(u64 x)
 {
 	return 63U - (unsigned int)__builtin_clzll(x);
@@ -427,13 +676,41 @@ static bool check_list(struct buddy *b, unsigned int list, unsigned int order,
 	return n == expect && b->nr_blocks[list][order] == expect;
 }
 
+/* Walk every owner list: allocated heads of that owner, right counts. */
+static bool check_owners(struct buddy *b, u64 nr_alloc_blocks)
+{
+	u64 blocks = 0, pages, n;
+	unsigned int owner;
+	u32 pfn, prev;
+
+	for (owner = 0; owner < BUDDY_MAX_OWNERS; owner++) {
+		pages = 0;
+		n = 0;
+		prev = BUDDY_NIL;
+		for (pfn = b->owner_head[owner]; pfn != BUDDY_NIL;
+		     pfn = b->frames[pfn].next) {
+			if (pfn >= b->npages || ++n > nr_alloc_blocks ||
+			    b->frames[pfn].state != BUDDY_F_ALLOC ||
+			    b->frames[pfn].owner != owner ||
+			    b->frames[pfn].prev != prev)
+				return false;
+			pages += 1ULL << b->frames[pfn].order;
+			prev = pfn;
+		}
+		if (pages != b->owner_pages[owner])
+			return false;
+		blocks += n;
+	}
+	return blocks == nr_alloc_blocks;
+}
+
 /* Validate everything; lock held. */
 static bool __buddy_check(struct buddy *b)
 {
 	u64 pages[BUDDY_F_ALLOC + 1] = { 0 };
 	u64 blocks[BUDDY_NR_LISTS][BUDDY_NR_ORDERS] = { { 0 } };
 	unsigned int o, l, state;
-	u64 pfn, i, size, buddy;
+	u64 pfn, i, size, buddy, alloc_blocks = 0;
 
 	if (b->npages == 0 || b->npages > BUDDY_MAX_PAGES)
 		return false;
@@ -453,6 +730,8 @@ static bool __buddy_check(struct buddy *b)
 				return false;
 		}
 		pages[state] += size;
+		if (state == BUDDY_F_ALLOC)
+			alloc_blocks++;
 		if (state != BUDDY_F_CLEAN && state != BUDDY_F_DIRTY)
 			continue;
 
@@ -475,7 +754,7 @@ static bool __buddy_check(struct buddy *b)
 				return false;
 		}
 	}
-	return true;
+	return check_owners(b, alloc_blocks);
 }
 
 /**
@@ -485,7 +764,8 @@ static bool __buddy_check(struct buddy *b)
  * Checks that the frames tile into aligned blocks, that the page counters
  * and per-order block counts match, that each free list holds exactly the
  * free blocks of its state and order with consistent links, and that no
- * two free buddies of the same state were left unmerged.  O(npages) with
+ * two free buddies of the same state were left unmerged, and that each
+ * owner's list holds exactly its allocated blocks.  O(npages) with
  * b->lock held; meant for tests and debug builds.
  */
 bool buddy_check(struct buddy *b)

@@ -14,6 +14,13 @@
  * without the lock, and returns them with buddy_put_clean().  Buddies merge
  * only with buddies of the same state, so dirty blocks coalesce into large
  * blocks for the zeroing thread.
+ *
+ * Every allocated block has an owner, a number below BUDDY_MAX_OWNERS
+ * (the pool gives one to each process and to each shared mapping; plain
+ * buddy_alloc() uses owner 0).  An owner's blocks are linked through the
+ * free-list fields of their first frame, so everything an owner holds can
+ * be freed at once (buddy_free_owner), e.g. when a process dies.  Any range
+ * of allocated frames can be freed (buddy_free_range), cutting blocks.
  */
 #ifndef TANDEM_KERNEL_MM_BUDDY_H
 #define TANDEM_KERNEL_MM_BUDDY_H
@@ -25,6 +32,7 @@
 #define BUDDY_NR_ORDERS		(BUDDY_MAX_ORDER + 1)
 /* Frame numbers are stored as u32; 0xffffffff marks the end of a list. */
 #define BUDDY_MAX_PAGES		0xffffffffULL
+#define BUDDY_MAX_OWNERS	1024
 
 enum buddy_list {
 	BUDDY_LIST_CLEAN,
@@ -34,11 +42,11 @@ enum buddy_list {
 
 /* Per-frame metadata; private to buddy.c, shown here for the layout only. */
 struct buddy_frame {
-	u32 next;		/* free list link (frame number) */
+	u32 next;		/* free or owner list link (frame number) */
 	u32 prev;
 	u8 order;		/* order of the block this frame heads */
-	u8 state;		/* BUDDY_F_* in buddy.c; TAIL inside a block */
-	u16 pad;
+	u8 state;		/* BUDDY_F_* in buddy.c; TAIL (0) inside a block */
+	u16 owner;		/* allocated block: its owner */
 };
 
 /*
@@ -55,6 +63,8 @@ struct buddy {
 	u64 nr_alloc;		/* pages handed out by buddy_alloc() */
 	u32 head[BUDDY_NR_LISTS][BUDDY_NR_ORDERS];
 	u64 nr_blocks[BUDDY_NR_LISTS][BUDDY_NR_ORDERS];
+	u32 owner_head[BUDDY_MAX_OWNERS];	/* first block of each owner */
+	u64 owner_pages[BUDDY_MAX_OWNERS];	/* pages each owner holds */
 	struct buddy_frame frames[];
 };
 
@@ -80,12 +90,20 @@ struct buddy_stats {
 
 size_t buddy_meta_size(u64 npages);
 int buddy_init(struct buddy *b, u64 npages);
+int buddy_init_zeroed(struct buddy *b, u64 npages);
 long buddy_alloc(struct buddy *b, unsigned int order);
+long buddy_alloc_owned(struct buddy *b, unsigned int order,
+		       unsigned int owner);
 int buddy_free(struct buddy *b, u64 pfn, unsigned int order);
+int buddy_free_range(struct buddy *b, u64 pfn, u64 npages);
+u64 buddy_free_owner(struct buddy *b, unsigned int owner);
+u64 buddy_owner_pages(struct buddy *b, unsigned int owner);
 long buddy_take_dirty(struct buddy *b, unsigned int *order);
 long buddy_take_dirty_fit(struct buddy *b, unsigned int want,
 			  unsigned int *order);
 int buddy_put_clean(struct buddy *b, u64 pfn, unsigned int order);
+int buddy_put_clean_part(struct buddy *b, u64 pfn, unsigned int order,
+			 unsigned int clean_order);
 void buddy_stats(struct buddy *b, struct buddy_stats *st);
 bool buddy_check(struct buddy *b);
 

@@ -690,6 +690,305 @@ static void case_random_large(void)
 		   40000, 997);
 }
 
+/* buddy_init_zeroed on zeroed memory equals buddy_init, block for block. */
+static void case_init_zeroed(void)
+{
+	static const u64 sizes[] = { 1, 3, 1000, (1 << 18) + 7, 3 << 18 };
+	struct buddy_stats sa, sz;
+	size_t i;
+	long a, z;
+	int k;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		struct buddy *b = new_buddy(sizes[i]);
+		struct buddy *c = calloc(1, buddy_meta_size(sizes[i]));
+
+		CHECK(c, "no host memory");
+		CHECK(buddy_init_zeroed(c, sizes[i]) == 0, "init_zeroed failed");
+		CHECK(buddy_check(c), "npages %llu: check failed",
+		      (unsigned long long)sizes[i]);
+		buddy_stats(b, &sa);
+		buddy_stats(c, &sz);
+		CHECK(!memcmp(&sa, &sz, sizeof(sa)), "npages %llu: stats differ",
+		      (unsigned long long)sizes[i]);
+		for (k = 0; k < 64; k++) {
+			a = buddy_alloc(b, k % 4);
+			z = buddy_alloc(c, k % 4);
+			CHECK(a == z, "alloc %d: %ld from init, %ld from zeroed",
+			      k, a, z);
+		}
+		CHECK(buddy_check(c), "check failed after allocs");
+		free(b);
+		free(c);
+	}
+	CHECK(buddy_init_zeroed(malloc(64), 0) == -EINVAL, "init_zeroed(0)");
+}
+
+/* A fresh pool of whole top-order blocks goes out from frame 0 upwards. */
+static void case_low_first(void)
+{
+	struct buddy *b = new_buddy((1 << 18) * 3);
+	long p;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		p = buddy_alloc(b, 0);
+		CHECK(p == i, "alloc %d gave pfn %ld", i, p);
+	}
+	free(b);
+}
+
+/* Owners: lists, counts, buddy_free_owner, bad owners. */
+static void case_owners(void)
+{
+	struct buddy *b = new_buddy(4096);
+	long p;
+	int i;
+
+	CHECK(buddy_alloc_owned(b, 0, BUDDY_MAX_OWNERS) == -EINVAL,
+	      "owner out of range accepted");
+	for (i = 0; i < 300; i++) {
+		p = buddy_alloc_owned(b, i % 5, 1 + i % 3);
+		CHECK(p >= 0, "alloc %d failed: %ld", i, p);
+	}
+	CHECK(buddy_check(b), "check failed");
+	/* Allocation i has order i % 5 and owner 1 + i % 3. */
+	CHECK(buddy_owner_pages(b, 1) == 20 * (1 + 8 + 4 + 2 + 16),
+	      "owner 1 holds %llu pages",
+	      (unsigned long long)buddy_owner_pages(b, 1));
+	CHECK(buddy_owner_pages(b, 1) + buddy_owner_pages(b, 2) +
+	      buddy_owner_pages(b, 3) == 60 * (1 + 2 + 4 + 8 + 16),
+	      "owner pages do not add up");
+	p = (long)buddy_owner_pages(b, 2);
+	CHECK(buddy_free_owner(b, 2) == (u64)p, "free_owner count wrong");
+	CHECK(buddy_owner_pages(b, 2) == 0, "owner 2 still holds pages");
+	CHECK(buddy_check(b), "check failed after free_owner");
+	CHECK(buddy_free_owner(b, 2) == 0, "second free_owner freed pages");
+	buddy_free_owner(b, 1);
+	buddy_free_owner(b, 3);
+	CHECK(buddy_free_owner(b, BUDDY_MAX_OWNERS) == 0, "bad owner freed");
+	zero_all(b);
+	expect_fresh(b, 4096, "after freeing every owner");
+	free(b);
+}
+
+/* free_range cuts blocks; refuses ranges with a free frame. */
+static void case_free_range(void)
+{
+	struct buddy *b = new_buddy(64);
+	struct buddy_stats st;
+	long p;
+
+	p = buddy_alloc_owned(b, 4, 7);
+	CHECK(p == 0, "order 4 gave %ld", p);
+	CHECK(buddy_free_range(b, 3, 5) == 0, "free_range(3, 5) refused");
+	CHECK(buddy_check(b), "check failed after a cut");
+	CHECK(buddy_owner_pages(b, 7) == 11, "owner keeps %llu pages, want 11",
+	      (unsigned long long)buddy_owner_pages(b, 7));
+	CHECK(buddy_free_range(b, 2, 2) == -EINVAL, "range over a free frame");
+	CHECK(buddy_free_range(b, 16, 1) == -EINVAL, "range over free frames");
+	CHECK(buddy_free_range(b, 60, 10) == -EINVAL, "range past the end");
+	CHECK(buddy_free_range(b, 0, 0) == -EINVAL, "empty range");
+	buddy_stats(b, &st);
+	CHECK(st.allocated == 11 && st.dirty == 5, "alloc %llu dirty %llu",
+	      (unsigned long long)st.allocated, (unsigned long long)st.dirty);
+	CHECK(buddy_free_range(b, 0, 3) == 0 && buddy_free_range(b, 8, 8) == 0,
+	      "freeing the rest refused");
+	CHECK(buddy_owner_pages(b, 7) == 0, "owner still holds pages");
+	zero_all(b);
+	expect_fresh(b, 64, "after free_range");
+	free(b);
+}
+
+/* put_clean_part: the zeroed head clean, the rest dirty again. */
+static void case_put_clean_part(void)
+{
+	struct buddy *b = new_buddy(1024);
+	struct buddy_stats st;
+	unsigned int o;
+	long p, z;
+
+	p = buddy_alloc(b, 10);
+	CHECK(p == 0 && !buddy_free(b, 0, 10), "setup failed");
+	z = buddy_take_dirty(b, &o);
+	CHECK(z == 0 && o == 10, "take_dirty %ld/%u", z, o);
+	CHECK(buddy_put_clean_part(b, 0, 10, 11) == -EINVAL, "bad order taken");
+	CHECK(buddy_put_clean_part(b, 0, 9, 2) == -EINVAL, "wrong block taken");
+	CHECK(buddy_put_clean_part(b, 0, 10, 2) == 0, "put_clean_part refused");
+	CHECK(buddy_check(b), "check failed");
+	buddy_stats(b, &st);
+	CHECK(st.free_clean == 4 && st.dirty == 1020 && !st.zeroing,
+	      "clean %llu dirty %llu", (unsigned long long)st.free_clean,
+	      (unsigned long long)st.dirty);
+	CHECK(buddy_alloc(b, 2) == 0, "the clean part is not allocatable");
+	CHECK(buddy_alloc(b, 0) == -EAGAIN, "more clean pages than zeroed");
+	CHECK(!buddy_free(b, 0, 2), "free");
+	zero_all(b);
+	expect_fresh(b, 1024, "after zeroing the rest");
+	free(b);
+}
+
+struct orange {
+	u64 pfn, n;
+	unsigned int owner;
+};
+
+/*
+ * Random alloc_owned / free_range / free_owner / zeroing against a model
+ * keeping state and owner per frame.
+ */
+static void run_random_owned(u64 n, u64 seed, long ops, long check_every)
+{
+	struct buddy *b = new_buddy(n);
+	struct orange *held = malloc(n * sizeof(*held));
+	struct blk *zeroing = malloc(n * sizeof(*zeroing));
+	u8 *state = calloc(n, 1), *owner = calloc(n, 1);
+	u64 count[4] = { n, 0, 0, 0 }, opages[8];
+	size_t nr_held = 0, nr_zeroing = 0, i, j;
+	unsigned int o, w;
+	long op, r;
+	u64 k, off, len;
+
+	CHECK(held && zeroing && state && owner, "no host memory");
+	rng_state = seed;
+	for (op = 0; op < ops; op++) {
+		u64 dice = rnd_below(100);
+
+		if (dice < 45) {
+			o = rnd_order(8);
+			w = (unsigned int)rnd_below(8);
+			r = buddy_alloc_owned(b, o, w);
+			if (r < 0) {
+				CHECK(r == -ENOMEM || r == -EAGAIN,
+				      "seed %llx op %ld: alloc %ld",
+				      (unsigned long long)seed, op, r);
+				continue;
+			}
+			for (k = (u64)r; k < (u64)r + (1ULL << o); k++) {
+				CHECK(state[k] == M_CLEAN,
+				      "seed %llx op %ld: frame %llu not clean",
+				      (unsigned long long)seed, op,
+				      (unsigned long long)k);
+				count[M_CLEAN]--, count[M_ALLOC]++;
+				state[k] = M_ALLOC;
+				owner[k] = (u8)w;
+			}
+			held[nr_held++] = (struct orange){ (u64)r, 1ULL << o, w };
+		} else if (dice < 80) {
+			if (!nr_held)
+				continue;
+			i = rnd_below(nr_held);
+			off = rnd_below(held[i].n);
+			len = 1 + rnd_below(held[i].n - off);
+			r = buddy_free_range(b, held[i].pfn + off, len);
+			CHECK(r == 0, "seed %llx op %ld: free_range %ld",
+			      (unsigned long long)seed, op, r);
+			for (k = held[i].pfn + off; k < held[i].pfn + off + len;
+			     k++) {
+				state[k] = M_DIRTY;
+				count[M_ALLOC]--, count[M_DIRTY]++;
+			}
+			/* Keep the parts before and after the hole. */
+			if (off + len < held[i].n)
+				held[nr_held++] = (struct orange){
+					held[i].pfn + off + len,
+					held[i].n - off - len, held[i].owner };
+			if (off)
+				held[i].n = off;
+			else
+				held[i] = held[--nr_held];
+		} else if (dice < 83) {
+			w = (unsigned int)rnd_below(8);
+			k = buddy_free_owner(b, w);
+			len = 0;
+			for (i = 0; i < nr_held;) {
+				if (held[i].owner != w) {
+					i++;
+					continue;
+				}
+				for (j = 0; j < held[i].n; j++)
+					state[held[i].pfn + j] = M_DIRTY;
+				len += held[i].n;
+				held[i] = held[--nr_held];
+			}
+			count[M_ALLOC] -= len;
+			count[M_DIRTY] += len;
+			CHECK(k == len, "seed %llx op %ld: free_owner %u freed %llu, want %llu",
+			      (unsigned long long)seed, op, w,
+			      (unsigned long long)k, (unsigned long long)len);
+		} else if (dice < 93) {
+			r = buddy_take_dirty(b, &o);
+			if (r < 0)
+				continue;
+			for (k = (u64)r; k < (u64)r + (1ULL << o); k++) {
+				CHECK(state[k] == M_DIRTY,
+				      "seed %llx op %ld: zeroing a non-dirty frame",
+				      (unsigned long long)seed, op);
+				state[k] = M_ZEROING;
+			}
+			count[M_DIRTY] -= 1ULL << o;
+			count[M_ZEROING] += 1ULL << o;
+			zeroing[nr_zeroing++] = (struct blk){ (u64)r, o };
+		} else {
+			if (!nr_zeroing)
+				continue;
+			i = rnd_below(nr_zeroing);
+			CHECK(!buddy_put_clean(b, zeroing[i].pfn,
+					       zeroing[i].order),
+			      "seed %llx op %ld: put_clean refused",
+			      (unsigned long long)seed, op);
+			for (k = 0; k < (1ULL << zeroing[i].order); k++)
+				state[zeroing[i].pfn + k] = M_CLEAN;
+			count[M_ZEROING] -= 1ULL << zeroing[i].order;
+			count[M_CLEAN] += 1ULL << zeroing[i].order;
+			zeroing[i] = zeroing[--nr_zeroing];
+		}
+
+		if (op % check_every)
+			continue;
+		CHECK(buddy_check(b), "seed %llx op %ld: buddy_check failed",
+		      (unsigned long long)seed, op);
+		memset(opages, 0, sizeof(opages));
+		for (k = 0; k < n; k++)
+			if (state[k] == M_ALLOC)
+				opages[owner[k]]++;
+		for (w = 0; w < 8; w++)
+			CHECK(buddy_owner_pages(b, w) == opages[w],
+			      "seed %llx op %ld: owner %u holds %llu, model %llu",
+			      (unsigned long long)seed, op, w,
+			      (unsigned long long)buddy_owner_pages(b, w),
+			      (unsigned long long)opages[w]);
+		{
+			struct buddy_stats st;
+
+			buddy_stats(b, &st);
+			CHECK(st.free_clean == count[M_CLEAN] &&
+			      st.dirty == count[M_DIRTY] &&
+			      st.allocated == count[M_ALLOC],
+			      "seed %llx op %ld: counters differ from the model",
+			      (unsigned long long)seed, op);
+		}
+	}
+
+	for (w = 0; w < 8; w++)
+		buddy_free_owner(b, w);
+	for (i = 0; i < nr_zeroing; i++)
+		CHECK(!buddy_put_clean(b, zeroing[i].pfn, zeroing[i].order),
+		      "final put_clean refused");
+	zero_all(b);
+	expect_fresh(b, n, "after the owned random run");
+	free(owner);
+	free(state);
+	free(zeroing);
+	free(held);
+	free(b);
+}
+
+static void case_random_owned(void)
+{
+	run_random_owned(3000, 0x5eed0004, 100000, 97);
+}
+
 struct tcase {
 	const char *name;
 	void (*fn)(void);
@@ -707,6 +1006,12 @@ static const struct tcase cases[] = {
 	{ "buddy_random_small", case_random_small },
 	{ "buddy_random_tiny", case_random_tiny },
 	{ "buddy_random_large", case_random_large },
+	{ "buddy_init_zeroed", case_init_zeroed },
+	{ "buddy_low_first", case_low_first },
+	{ "buddy_owners", case_owners },
+	{ "buddy_free_range", case_free_range },
+	{ "buddy_random_owned", case_random_owned },
+	{ "buddy_put_clean_part", case_put_clean_part },
 };
 
 int main(void)
