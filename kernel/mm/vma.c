@@ -143,12 +143,19 @@ static struct vma *rightmost(struct vma *n)
 	return n;
 }
 
+/*
+ * Nodes given back are reused first; the array is otherwise handed out in
+ * order, so a large array costs nothing (not even a touch) until used.
+ */
 static struct vma *node_get(struct vma_tree *t)
 {
 	struct vma *n = t->pool.free;
 
-	if (!n)
-		return NULL;
+	if (!n) {
+		if (t->pool.nr_used == t->pool.nr_nodes)
+			return NULL;
+		return &t->pool.nodes[t->pool.nr_used++];
+	}
 	t->pool.free = n->right;
 	t->pool.nr_free--;
 	return n;
@@ -177,19 +184,18 @@ static bool range_ok(u64 start, u64 end, u32 shift)
  * @t: the tree
  * @nodes: caller-owned array, used for as long as @t lives
  * @nr_nodes: its length; the tree holds at most this many regions
+ *
+ * O(1): @nodes is not touched until nodes are needed.
  */
 void vma_tree_init(struct vma_tree *t, struct vma *nodes, size_t nr_nodes)
 {
-	size_t i;
-
 	t->root = NULL;
 	t->count = 0;
 	t->pool.nodes = nodes;
 	t->pool.nr_nodes = nr_nodes;
+	t->pool.nr_used = 0;
 	t->pool.free = NULL;
 	t->pool.nr_free = 0;
-	for (i = nr_nodes; i > 0; i--)
-		node_put(t, &nodes[i - 1]);
 }
 
 /**
@@ -284,7 +290,7 @@ struct vma *vma_insert(struct vma_tree *t, u64 start, u64 end, u32 prot,
  * @hi: if not NULL, set to the new upper node
  *
  * @v keeps [start, @addr); a new node gets [@addr, end) with the same
- * prot, flags, page_shift and kind, and backing advanced by
+ * prot, flags, page_shift, kind and aux, and backing advanced by
  * (@addr - start) >> PAGE_SHIFT if flags has VMA_BACKING_LINEAR.  Returns
  * 0, -EINVAL for a bad @addr, or -ENOMEM if the node pool is empty (then
  * @v is unchanged).  O(log n).
@@ -309,6 +315,7 @@ int vma_split(struct vma_tree *t, struct vma *v, u64 addr, struct vma **hi)
 	n->flags = v->flags;
 	n->page_shift = v->page_shift;
 	n->kind = v->kind;
+	n->aux = v->aux;
 	n->left = NULL;
 	n->right = NULL;
 	v->end = addr;
@@ -600,7 +607,7 @@ size_t vma_count(struct vma_tree *t)
  */
 size_t vma_nr_free(struct vma_tree *t)
 {
-	return t->pool.nr_free;
+	return t->pool.nr_free + t->pool.nr_nodes - t->pool.nr_used;
 }
 
 struct check_walk {
@@ -664,12 +671,14 @@ bool vma_check(struct vma_tree *t)
 
 	if (!check_node(t, &w, t->root, NULL, 128) || w.count != t->count)
 		return false;
+	if (t->pool.nr_used > t->pool.nr_nodes)
+		return false;
 	for (n = t->pool.free; n; n = n->right) {
-		if (n < t->pool.nodes || n >= t->pool.nodes + t->pool.nr_nodes)
+		if (n < t->pool.nodes || n >= t->pool.nodes + t->pool.nr_used)
 			return false;
 		if (++nfree > t->pool.nr_free)
 			return false;
 	}
 	return nfree == t->pool.nr_free &&
-	       nfree + t->count == t->pool.nr_nodes;
+	       nfree + t->count == t->pool.nr_used;
 }

@@ -42,6 +42,7 @@ struct vma {
 	u32 flags;
 	u32 page_shift;			/* 12, 21 or 30 */
 	u8 kind;			/* caller's name tag; 0 after insert */
+	u64 aux;			/* caller's spare word, not interpreted */
 
 	/* Private to vma.c. */
 	u8 height;
@@ -56,8 +57,9 @@ struct vma {
 struct vma_pool {
 	struct vma *nodes;
 	size_t nr_nodes;
-	struct vma *free;		/* linked through ->right */
-	size_t nr_free;
+	size_t nr_used;			/* nodes[nr_used..] never handed out */
+	struct vma *free;		/* given back, linked through ->right */
+	size_t nr_free;			/* on the free list */
 };
 
 struct vma_tree {
