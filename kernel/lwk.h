@@ -48,6 +48,9 @@ struct lwk_config {
 	u64 futex_spin_ns;		/* --futex-spin: busy-wait before blocking */
 	bool oversubscribe;		/* --oversubscribe: doubling up is meant */
 	int inst_fd;			/* the instance page's memfd */
+	int pool_fd[TANDEM_NR_POOLS];	/* the pool files; -1: absent */
+	u32 page_shift_max;		/* --page-size: largest page to use */
+	u64 heap_step;			/* --heap-step: least brk growth */
 	int entry;			/* --entry: enum tandem_entry */
 };
 

@@ -11,13 +11,13 @@
 #include "sched/sched.h"
 #include "errno.h"
 #include "kmsg.h"
+#include "mm/mm.h"
 #include "lib/lib.h"
 #include "arch/x86_64/unistd.h"
 
 struct lwk_process lwk_proc;
 
 #define MFD_CLOEXEC	1U
-#define STACK_GAP	4096
 
 static __noreturn void boot_fail(const char *path, const char *why, int status)
 {
@@ -113,6 +113,7 @@ static int parse_options(int argc, char **argv, int *inst_fd)
 
 	*inst_fd = -1;
 	lwk_proc.cfg.futex_spin_ns = FUTEX_SPIN_NS_DEFAULT;
+	mm_options_init();
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		u64 v;
@@ -146,6 +147,8 @@ static int parse_options(int argc, char **argv, int *inst_fd)
 			lwk_proc.cfg.entry = TANDEM_ENTRY_REWRITE;
 		else if (!strcmp(a, "--lwk-entry=auto"))
 			lwk_proc.cfg.entry = TANDEM_ENTRY_AUTO;
+		else if (mm_parse_option(a))
+			continue;
 		else
 			boot_fail(a, "unknown LWK option (tandem and tandem-lwk from different builds?)",
 				  2);
@@ -270,6 +273,10 @@ __noreturn void lwk_boot(u64 *sp)
 	instance_setup(inst_fd);
 	if (inst_fd < 0 && (lwk_proc.cfg.trace || lwk_proc.cfg.stats))
 		lwk_proc.cfg.log_fd = hide_fd(linux_call1(NR_dup, 2));
+	err = mm_boot_pool();
+	if (err)
+		boot_fail("pool", "cannot set up the LWK's memory (is --mem larger than the machine?)",
+			  126);
 	if (lwk_proc.cfg.cpus[0])
 		set_affinity(lwk_proc.cfg.cpus);
 	sched_boot();
@@ -312,8 +319,12 @@ __noreturn void lwk_boot(u64 *sp)
 		.auxv_model = auxv,
 		.info = &info,
 	};
-	top = ALIGN_DOWN((u64)sp - STACK_GAP, 16);
+	top = ALIGN_DOWN(mm_boot_space(stack_size(&spec)), 16);
+	if (!top)
+		boot_fail(path, "out of memory for its stack and data (see --mem)",
+			  126);
 	stack_build((u8 *)top, &spec, &layout);
 	describe_process(&info, &layout, path);
+	mm_boot_done();
 	plat_enter_program(info.entry, layout.sp);
 }

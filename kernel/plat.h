@@ -10,6 +10,7 @@
 #define TANDEM_KERNEL_PLAT_H
 
 #include "types.h"
+#include "../include/uapi/tandem.h"
 
 struct lwk_thread;
 struct k_sigaction;
@@ -128,5 +129,61 @@ bool plat_on_prog_altstack(struct lwk_thread *t, u64 sp);
 /* The signal mask to restore when the current LWK entry returns. */
 u64 plat_regs_sigmask(struct plat_regs *r);
 void plat_regs_set_sigmask(struct plat_regs *r, u64 mask);
+
+/*
+ * ---- The pool (kernel/mm): the memory behind the program's anonymous
+ * memory.  One pool per page size (enum tandem_pool_id); a frame is one
+ * page of that size, numbered from 0.  Everything here may block in Linux;
+ * callers hold no spinlock.
+ */
+
+/*
+ * plat_pool_setup - give this process its pools.  With @create, make the
+ * pools of a private run: @bytes of 4 KiB frames, and for each huge page
+ * size up to 1 << @max_shift whose pages the machine has free, a pool of
+ * up to @bytes of them.  Otherwise use the pools this process inherited
+ * (lwk_proc.cfg.pool_fd).  Sets @frames[id] to each pool's frame count (0
+ * for an absent pool) and maps the LWK's own view of each (a window, LWK
+ * memory).  Returns 0 or -errno.
+ */
+int plat_pool_setup(bool create, u64 bytes, unsigned int max_shift,
+		    u64 frames[TANDEM_NR_POOLS]);
+
+/* The LWK's pointer to frame @pfn of pool @id (through its window). */
+void *plat_pool_frame(int id, u64 pfn);
+
+/*
+ * plat_pool_map - map frames [@pfn, @pfn + @n) of pool @id at @addr for
+ * the program, with @prot, replacing whatever was mapped there; with
+ * @populate its page tables are filled now (no fault when touched).
+ * Returns 0 or -errno.
+ */
+int plat_pool_map(int id, u64 pfn, u64 n, u64 addr, u32 prot, bool populate);
+
+/*
+ * plat_pool_prefault - make frames [@pfn, @pfn + @n) of pool @id exist, so
+ * mapping them later costs no allocation or zeroing.  Frames that never
+ * existed read as zero; existing ones are left alone.  @background: from
+ * the helper thread, which must not hold locks the program's own memory
+ * calls need.  Returns 0, or -ENOMEM when the machine cannot supply them.
+ */
+int plat_pool_prefault(int id, u64 pfn, u64 n, bool background);
+
+/*
+ * plat_helper_start - run @fn(@arg) in a new thread of this process that
+ * runs LWK code only: idle priority, every signal blocked, no system call
+ * interception.  It never returns from @fn; it ends with the process (exit
+ * and execve end it, fork does not copy it).  Returns its tid or -errno.
+ */
+long plat_helper_start(void (*fn)(void *), void *arg);
+
+/*
+ * plat_helper_boost - run helper thread @tid (0: the caller) at normal
+ * priority (@on) or back at idle priority.  The helper holds the pool's
+ * spinlocks only boosted, so a preempted helper never keeps the program
+ * spinning; and it is boosted before the process exits or execs, which
+ * wait for it to die (and may leave it the pool's teardown).
+ */
+void plat_helper_boost(long tid, bool on);
 
 #endif

@@ -12,6 +12,7 @@
 #include "errno.h"
 #include "kmsg.h"
 #include "procfs.h"
+#include "mm/mm.h"
 #include "lib/lib.h"
 #include "arch/x86_64/abi.h"
 #include "arch/x86_64/unistd.h"
@@ -40,6 +41,7 @@ SYSCALL(exit_group)
 {
 	syscall_trace_noreturn(t, NR_exit_group, a);
 	sched_process_exit();
+	mm_exit();
 	if (lwk_proc.inst->top_pid == t->pid)
 		stats_print();
 	plat_exit_group((int)a[0]);
@@ -134,7 +136,20 @@ SYSCALL(prctl)
 
 static bool lwk_fd(long fd)
 {
-	return fd >= 0 && (fd == lwk_proc.cfg.inst_fd || fd == lwk_proc.cfg.log_fd);
+	return fd >= 0 && (fd == lwk_proc.cfg.inst_fd ||
+			   fd == lwk_proc.cfg.log_fd || mm_lwk_fd((int)fd));
+}
+
+/* Every LWK descriptor's slot in the configuration; returns how many. */
+static int lwk_fd_slots(int **slot)
+{
+	int n = 0, i;
+
+	slot[n++] = &lwk_proc.cfg.inst_fd;
+	slot[n++] = &lwk_proc.cfg.log_fd;
+	for (i = 0; i < TANDEM_NR_POOLS; i++)
+		slot[n++] = &lwk_proc.cfg.pool_fd[i];
+	return n;
 }
 
 SYSCALL(close)
@@ -148,21 +163,23 @@ SYSCALL(close)
 SYSCALL(close_range)
 {
 	u64 first = (u32)a[0], last = (u32)a[1];
-	int mine[2] = { lwk_proc.cfg.inst_fd, lwk_proc.cfg.log_fd };
+	int *slot[2 + TANDEM_NR_POOLS], mine[2 + TANDEM_NR_POOLS], n, i, j, tmp;
 	u64 lo = first;
 	long err;
-	int i, j;
 
 	if (first > last)
 		return -EINVAL;
-	/* Sort the two LWK descriptors so the range splits in order. */
-	if (mine[0] > mine[1]) {
-		int tmp = mine[0];
-
-		mine[0] = mine[1];
-		mine[1] = tmp;
+	/* Sort the LWK descriptors so the range splits in order. */
+	n = lwk_fd_slots(slot);
+	for (i = 0; i < n; i++) {
+		mine[i] = *slot[i];
+		for (j = i; j > 0 && mine[j - 1] > mine[j]; j--) {
+			tmp = mine[j];
+			mine[j] = mine[j - 1];
+			mine[j - 1] = tmp;
+		}
 	}
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < n; i++) {
 		if (mine[i] < 0 || (u64)mine[i] < lo || (u64)mine[i] > last)
 			continue;
 		if ((u64)mine[i] > lo) {
@@ -171,9 +188,6 @@ SYSCALL(close_range)
 				return err;
 		}
 		lo = mine[i] + 1;
-		for (j = i + 1; j < 2; j++)
-			if (mine[j] == mine[i])
-				mine[j] = -1;
 	}
 	if (lo > last)
 		return 0;
@@ -183,14 +197,15 @@ SYSCALL(close_range)
 /* Move an LWK descriptor the program wants to use as a dup target. */
 static void lwk_fd_evict(long fd)
 {
-	int *slot = fd == lwk_proc.cfg.inst_fd ? &lwk_proc.cfg.inst_fd :
-		    &lwk_proc.cfg.log_fd;
+	int *slot[2 + TANDEM_NR_POOLS], n = lwk_fd_slots(slot), i;
 	long nfd = linux_call3(NR_fcntl, fd, F_DUPFD, 64);
 
-	if (nfd >= 0) {
-		*slot = (int)nfd;
-		linux_call1(NR_close, fd);
-	}
+	if (nfd < 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (*slot[i] == fd)
+			*slot[i] = (int)nfd;
+	linux_call1(NR_close, fd);
 }
 
 SYSCALL(dup2)
@@ -297,7 +312,7 @@ SYSCALL(faccessat2)
 
 /* ---- execve ----------------------------------------------------------- */
 
-#define EXEC_LWK_ARGS	12
+#define EXEC_LWK_ARGS	(12 + MM_EXEC_OPTIONS)
 static char exec_path[LWK_PATH_MAX];
 static char exec_opts[EXEC_LWK_ARGS][64];
 static struct script exec_script;
@@ -335,6 +350,7 @@ static int lwk_options(const char **out)
 		out[n++] = "--lwk-entry=signal";
 	else if (c->entry == TANDEM_ENTRY_REWRITE)
 		out[n++] = "--lwk-entry=rewrite";
+	n += mm_exec_options(out + n);
 	return n;
 }
 
@@ -437,7 +453,9 @@ static long do_execve(struct lwk_thread *t, long dirfd, const char *upath,
 						       (long)uargv,
 						       (long)uenvp });
 	sched_process_exit();
+	mm_exec(true);
 	err = linux_call3(NR_execve, lwk_proc.image, argv, uenvp);
+	mm_exec(false);
 	sched_thread_start(t);
 unmap:
 	linux_call2(NR_munmap, argv, size);

@@ -5,6 +5,7 @@
  * memory high-water mark and the run time, as text or as JSON.
  */
 #include "lwk.h"
+#include "mm/mm.h"
 #include "trace.h"
 #include "lib/lib.h"
 #include "arch/x86_64/abi.h"
@@ -130,6 +131,9 @@ void stats_print(void)
 		     (unsigned long long)inst->entry_sites_kept,
 		     (unsigned long long)inst->entry_fast_calls,
 		     (unsigned long long)inst->entry_signal_calls);
+		emit(out, &len, sizeof(out), ",");
+		if (len < (int)sizeof(out))
+			len += mm_stats_format(out + len, sizeof(out) - len, true);
 		emit(out, &len, sizeof(out), ",\"peak_rss_kib\":%llu}\n",
 		     (unsigned long long)peak_rss_kib());
 	} else {
@@ -161,6 +165,9 @@ void stats_print(void)
 		emit(out, &len, sizeof(out),
 		     "\n  memory peak   %llu KiB resident (top process)\n",
 		     (unsigned long long)peak_rss_kib());
+		if (len < (int)sizeof(out))
+			len += mm_stats_format(out + len, sizeof(out) - len,
+					       false);
 	}
 	plat_log_write(out, len);
 }

@@ -65,7 +65,22 @@ SYSCALL(brk);
 SYSCALL(mmap);
 SYSCALL(munmap);
 SYSCALL(mprotect);
+SYSCALL(pkey_mprotect);
 SYSCALL(mremap);
+SYSCALL(madvise);
+SYSCALL(mlock);
+SYSCALL(mlock2);
+SYSCALL(munlock);
+SYSCALL(mlockall);
+SYSCALL(munlockall);
+SYSCALL(mincore);
+SYSCALL(msync);
+SYSCALL(shmat);
+SYSCALL(shmdt);
+
+/* kernel/mm/fork.c */
+SYSCALL(wait4);
+SYSCALL(waitid);
 
 /* kernel/sched/clone.c */
 SYSCALL(clone);

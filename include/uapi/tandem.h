@@ -2,9 +2,9 @@
 /*
  * What the tandem tools and the LWK agree on: the version, the system-call
  * routes, how the LWK image is started, and the layout of the shared
- * instance page (statistics and the kmsg ring) that every process of one
- * run maps.  Nothing else belongs here.  Bump TANDEM_ABI_VERSION on any
- * layout change.
+ * instance page (statistics and the kmsg ring) and of the pool state that
+ * every process of one run maps.  Nothing else belongs here.  Bump
+ * TANDEM_ABI_VERSION on any layout change.
  */
 #ifndef TANDEM_UAPI_H
 #define TANDEM_UAPI_H
@@ -51,6 +51,64 @@ enum tandem_entry {
 #define TANDEM_KMSG_SIZE	(64 * 1024)
 
 /*
+ * The pool: the page frames behind every program's anonymous memory, one
+ * pool per page size (a file: a memfd, or a hugetlbfs file for huge pages),
+ * each handed out by a buddy allocator.  Frames are owned by an owner slot:
+ * a process (by pid) or a shared anonymous mapping (by its users).
+ */
+enum tandem_pool_id {
+	TANDEM_POOL_4K,
+	TANDEM_POOL_2M,
+	TANDEM_POOL_1G,
+	TANDEM_NR_POOLS
+};
+
+#define TANDEM_POOL_OWNERS	1024
+/* The 4 KiB pool is pre-faulted (made to exist, zeroed) in 256 KiB chunks. */
+#define TANDEM_POOL_CHUNK_SHIFT	18
+
+enum tandem_owner_kind {
+	TANDEM_OWNER_FREE = 0,
+	TANDEM_OWNER_PROCESS,		/* pid: a process of the run */
+	TANDEM_OWNER_SHARED,		/* users: processes mapping it */
+};
+
+struct tandem_pool_owner {
+	unsigned int kind;		/* enum tandem_owner_kind */
+	int pid;			/* PROCESS: its pid (0 before fork returns) */
+	unsigned int users;		/* SHARED: processes mapping it */
+	unsigned int pad;
+	/* PROCESS: the SHARED owners it maps, one bit per slot. */
+	unsigned long long shared[TANDEM_POOL_OWNERS / 64];
+};
+
+struct tandem_pool_desc {
+	unsigned int page_shift;	/* 12, 21, 30; 0: this pool is absent */
+	unsigned int broken;		/* no more frames can be made to exist */
+	unsigned long long frames;	/* frames of 1 << page_shift bytes */
+	unsigned long long buddy_off;	/* its allocator (kernel/mm/buddy.h) */
+	unsigned long long chunk_off;	/* bitmap: chunk exists, zeroed */
+	unsigned long long chunks;	/* chunks in the bitmap */
+	unsigned long long chunk_frames;	/* frames per chunk */
+	unsigned long long populated;	/* chunks made to exist so far */
+};
+
+/*
+ * The pool state, in the instance descriptor at pool_off.  The owner table
+ * is under `lock` (a spinlock word); each allocator has its own lock.
+ */
+struct tandem_pool_state {
+	unsigned int abi;		/* TANDEM_ABI_VERSION */
+	unsigned int lock;		/* guards owner[] */
+	unsigned int helper_seq;	/* futex: bumped to wake the helper */
+	unsigned int helper_sleeping;	/* the helper waits on helper_seq */
+	int helper_pid, helper_tid;	/* the zeroing helper; 0 if none */
+	unsigned long long size;	/* bytes of the state area */
+	struct tandem_pool_desc pool[TANDEM_NR_POOLS];
+	struct tandem_pool_owner owner[TANDEM_POOL_OWNERS];
+};
+
+/*
  * The instance page: one per run, shared by every LWK process of it,
  * passed across execve as an inherited descriptor.  Counters are updated
  * with atomic adds; the kmsg ring with an atomic reservation of its head.
@@ -65,8 +123,16 @@ struct tandem_instance {
 	unsigned long long route_ns[ROUTE_COUNT];
 	unsigned long long calls[TANDEM_NR_SYSCALLS];
 	unsigned long long mem_limit;		/* bytes the run may map */
-	unsigned long long mem_used;		/* anonymous bytes mapped now */
+	unsigned long long mem_used;		/* pool bytes in use now */
 	unsigned long long mem_peak;		/* high-water mark of mem_used */
+	unsigned long long pool_off;		/* the pool state, in this fd */
+	unsigned long long pool_size;		/* its bytes */
+	unsigned long long page_sizes_used;	/* bit n: a 1 << n page mapped */
+	unsigned long long zeroed_sync;		/* bytes zeroed on a program path */
+	unsigned long long zeroed_helper;	/* bytes zeroed by the helper */
+	unsigned long long prefault_sync;	/* bytes made to exist on a program path */
+	unsigned long long prefault_helper;	/* bytes made to exist by the helper */
+	unsigned long long fork_copied;		/* bytes copied for fork children */
 	unsigned int entry_modes;		/* bit n: a process used entry n */
 	unsigned int entry_pad;
 	unsigned long long entry_sites;		/* call sites rewritten */

@@ -78,4 +78,58 @@ struct mm_usage {
 
 void mm_usage(struct mm_usage *u);
 
+/* ---- Life cycle (kernel/mm/mm.c and the files it names) -------------- */
+
+/*
+ * mm_options_init, mm_parse_option - the LWK options of the memory
+ * manager: --lwk-pool-fd=N, --lwk-pool2m-fd=N, --lwk-pool1g-fd=N (the pool
+ * files), --lwk-page-size=SHIFT (12, 21, 30: largest page), and
+ * --lwk-heap-step=BYTES.  mm_parse_option returns true if it took @arg.
+ * mm_exec_options appends the options that carry them across execve to
+ * @out (at most MM_EXEC_OPTIONS strings it owns) and returns how many.
+ */
+#define MM_EXEC_OPTIONS	5
+void mm_options_init(void);
+bool mm_parse_option(const char *arg);
+int mm_exec_options(const char **out);
+bool mm_lwk_fd(int fd);
+
+/*
+ * Boot, in this order: mm_boot_pool after the instance page is mapped
+ * (create or join the run's pool; a new image of a pid takes back what the
+ * old one held); mm_boot_space after the program is loaded (record the
+ * address space, move its bss to the pool, make the main stack whose top
+ * @args_bytes hold the initial stack); mm_boot_done once that is built.
+ * The first returns 0 or -errno, the second the stack's top or 0.
+ */
+int mm_boot_pool(void);
+u64 mm_boot_space(u64 args_bytes);
+void mm_boot_done(void);
+
+/*
+ * Fork (kernel/mm/fork.c): mm_fork_prepare before a clone without CLONE_VM
+ * by a thread whose stack pointer is @sp (0 or -ENOMEM; on 0 the mm lock
+ * stays held), then mm_fork_parent with the child's pid or the error in
+ * the parent, mm_fork_child first thing in the child.
+ */
+int mm_fork_prepare(u64 sp);
+void mm_fork_parent(long pid);
+void mm_fork_child(void);
+
+/*
+ * mm_exit - the process is about to end (exit_group): let allocator calls
+ * in flight finish and park any new one, so no thread dies holding a lock
+ * the run's other processes need.
+ */
+void mm_exit(void);
+
+/*
+ * mm_exec - around the execve of a new image: @before it, and (false)
+ * after it failed.  The LWK's helper thread must die quickly at execve.
+ */
+void mm_exec(bool before);
+
+/* The memory lines of --stats (JSON members when @json); bytes written. */
+int mm_stats_format(char *buf, size_t size, bool json);
+
 #endif

@@ -14,6 +14,7 @@
 #include "fastentry.h"
 #include "../../kernel/errno.h"
 #include "../../kernel/kmsg.h"
+#include "../../kernel/mm/mm.h"
 #include "../../kernel/lib/lib.h"
 #include "../../kernel/arch/x86_64/unistd.h"
 
@@ -295,6 +296,7 @@ __noreturn void hosted_thread_start(struct hosted_thread *ht)
 	if (new_process) {
 		lwk_proc.pid = linux_call0(NR_getpid);
 		hosted_fast_fork_child();
+		mm_fork_child();
 	}
 	arm_thread(ht);
 	if (new_process) {
@@ -329,6 +331,7 @@ static void fork_child(void)
 	lwk_proc.pid = linux_call0(NR_getpid);
 	hosted_areas_fork();
 	hosted_fast_fork_child();
+	mm_fork_child();
 	arm_thread(ht);
 	futex_after_fork();
 	sched_after_fork(&ht->lt);
@@ -341,8 +344,13 @@ long plat_clone(struct plat_regs *regs, u64 flags, u64 newsp, u64 ptid,
 	u64 fk = 0;
 	long ret;
 
-	if (!(flags & CLONE_VM))
+	/* A new address space: the pool memory is copied for the child. */
+	if (!(flags & CLONE_VM)) {
+		ret = mm_fork_prepare(regs_sp(regs));
+		if (ret)
+			return ret;
 		fk = hosted_fast_fork_begin();
+	}
 	if (!(flags & CLONE_VM) && !newsp) {
 		ret = linux_call6(NR_clone, flags, 0, ptid, ctid, tls, 0);
 		if (ret == 0)
@@ -364,8 +372,10 @@ long plat_clone(struct plat_regs *regs, u64 flags, u64 newsp, u64 ptid,
 	if (ret < 0 || (flags & CLONE_VFORK))
 		area_free(child);
 out:
-	if (!(flags & CLONE_VM))
+	if (!(flags & CLONE_VM)) {
 		hosted_fast_fork_end(fk, ret == 0);
+		mm_fork_parent(ret);
+	}
 	return ret;
 }
 
@@ -375,8 +385,15 @@ long plat_clone3(struct plat_regs *regs, struct k_clone_args *args,
 	struct hosted_thread *child;
 	u64 newsp = args->stack ? args->stack + args->stack_size : 0;
 	bool copy = !(args->flags & CLONE_VM);
-	u64 fk = copy ? hosted_fast_fork_begin() : 0;
+	u64 fk;
 	long ret;
+
+	if (copy) {
+		ret = mm_fork_prepare(regs_sp(regs));
+		if (ret)
+			return ret;
+	}
+	fk = copy ? hosted_fast_fork_begin() : 0;
 
 	if (copy && !newsp) {
 		ret = linux_call2(NR_clone3, args, size);
@@ -399,8 +416,10 @@ long plat_clone3(struct plat_regs *regs, struct k_clone_args *args,
 	if (ret < 0 || (args->flags & CLONE_VFORK))
 		area_free(child);
 out:
-	if (copy)
+	if (copy) {
 		hosted_fast_fork_end(fk, ret == 0);
+		mm_fork_parent(ret);
+	}
 	return ret;
 }
 

@@ -1,0 +1,959 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The pool: the page frames behind every program's anonymous memory, and
+ * who holds them.  The state (include/uapi/tandem.h struct
+ * tandem_pool_state, one buddy allocator per page size, and a bitmap per
+ * pool of the chunks that exist) lives in the run's instance descriptor
+ * and is mapped by every process of the run; the frames themselves are the
+ * platform's (plat_pool_*).
+ *
+ * Rules kept here (docs/memory.md):
+ * - a frame handed out is zero and exists (a populated mapping of it takes
+ *   no fault): freed frames are dirty until zeroed, by the helper thread
+ *   or, when nothing clean is left, on the allocating program's path;
+ * - every frame has an owner slot, so what a process held is taken back
+ *   when it is reaped or when its pid boots a new image;
+ * - the run's --mem caps the bytes in use over all pools (ENOMEM, never a
+ *   fault later).
+ *
+ * Lock order: the owner table's lock, then an allocator's lock.  Neither
+ * is held across anything that blocks.
+ */
+#include "pool.h"
+#include "buddy.h"
+#include "../errno.h"
+#include "../kmsg.h"
+#include "../region.h"
+#include "../lib/lib.h"
+#include "../lib/lock.h"
+#include "../arch/x86_64/abi.h"
+#include "../arch/x86_64/unistd.h"
+
+_Static_assert(BUDDY_MAX_OWNERS == TANDEM_POOL_OWNERS,
+	       "the buddy's owners are the pool's owner slots");
+
+#define FUTEX_WAIT		0
+#define FUTEX_WAKE		1
+#define MIB			(1ULL << 20)
+#define HELPER_START_USED	(32 * MIB)	/* start the helper above this */
+#define HELPER_START_DIRTY	(8 * MIB)	/* ... or with this much to zero */
+/* Pre-faulted ahead of use: a quarter of the pool in use, within these. */
+#define MARGIN_MIN		(16 * MIB)
+#define MARGIN_MAX		(1024 * MIB)
+#define ZERO_STEP_ORDER		11	/* the helper zeroes 8 MiB at a time */
+#define SYNC_ZERO_MIN_ORDER	4	/* a program path zeroes >= 64 KiB */
+
+const unsigned int pool_shift[TANDEM_NR_POOLS] = { 12, 21, 30 };
+
+/*
+ * This process's view of the pool.  Set at boot; in_pool and dying are
+ * atomics, helper_cursor belongs to the helper thread.
+ */
+static struct {
+	struct tandem_pool_state *st;
+	struct buddy *b[TANDEM_NR_POOLS];	/* NULL: absent here */
+	u64 *chunks[TANDEM_NR_POOLS];		/* bit set: chunk exists */
+	int slot;				/* this process's owner slot */
+	u32 in_pool;		/* threads inside an allocator call */
+	u32 dying;		/* pool_exit ran: park newcomers */
+	u64 helper_cursor[TANDEM_NR_POOLS];
+} pool = { .slot = -1 };
+
+static struct tandem_instance *inst(void)
+{
+	return lwk_proc.inst;
+}
+
+static spinlock_t *owner_lock(void)
+{
+	return (spinlock_t *)&pool.st->lock;
+}
+
+/*
+ * Bracket every allocator call: a process that is exiting waits for the
+ * calls in flight and parks any new one, so exit_group never kills a
+ * thread holding a lock other processes of the run need.
+ */
+static void enter(void)
+{
+	__atomic_add_fetch(&pool.in_pool, 1, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&pool.dying, __ATOMIC_SEQ_CST))
+		return;
+	__atomic_sub_fetch(&pool.in_pool, 1, __ATOMIC_SEQ_CST);
+	for (;;)
+		linux_call0(NR_pause);
+}
+
+static void leave(void)
+{
+	__atomic_sub_fetch(&pool.in_pool, 1, __ATOMIC_SEQ_CST);
+}
+
+bool pool_usable(int id)
+{
+	return pool.b[id] && !READ_ONCE(pool.st->pool[id].broken);
+}
+
+int pool_self(void)
+{
+	return pool.slot;
+}
+
+/* ---- accounting --------------------------------------------------------- */
+
+static bool charge(u64 bytes)
+{
+	struct tandem_instance *in = inst();
+	unsigned long long cur, peak;
+
+	cur = __atomic_load_n(&in->mem_used, __ATOMIC_RELAXED);
+
+	do {
+		if (cur + bytes > in->mem_limit)
+			return false;
+	} while (!__atomic_compare_exchange_n(&in->mem_used, &cur, cur + bytes,
+					      true, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	cur += bytes;
+	peak = __atomic_load_n(&in->mem_peak, __ATOMIC_RELAXED);
+	while (cur > peak &&
+	       !__atomic_compare_exchange_n(&in->mem_peak, &peak, cur, true,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	return true;
+}
+
+static void uncharge(u64 bytes)
+{
+	__atomic_fetch_sub(&inst()->mem_used, bytes, __ATOMIC_RELAXED);
+}
+
+/* ---- frames: zeroing and making them exist ------------------------------ */
+
+static void zero_frames(int id, u64 pfn, u64 n)
+{
+	memset(plat_pool_frame(id, pfn), 0, n << pool_shift[id]);
+}
+
+void pool_zero(int id, u64 pfn, u64 n)
+{
+	zero_frames(id, pfn, n);
+}
+
+void pool_copy(int dst_id, u64 dst_pfn, int src_id, u64 src_pfn, u64 bytes)
+{
+	memcpy(plat_pool_frame(dst_id, dst_pfn),
+	       plat_pool_frame(src_id, src_pfn), bytes);
+}
+
+static bool chunk_exists(int id, u64 c)
+{
+	return __atomic_load_n(&pool.chunks[id][c / 64], __ATOMIC_ACQUIRE) &
+	       (1ULL << (c % 64));
+}
+
+/*
+ * Make chunks [c, c + n) exist.  Racing with another process doing the
+ * same is harmless: making a chunk exist twice changes nothing.
+ */
+static int make_chunks(int id, u64 c, u64 n, unsigned long long *counter,
+		       bool background)
+{
+	struct tandem_pool_desc *d = &pool.st->pool[id];
+	u64 per = d->chunk_frames, pfn = c * per, frames;
+	u64 i;
+	int err;
+
+	frames = MIN(n * per, d->frames - pfn);
+	err = plat_pool_prefault(id, pfn, frames, background);
+	if (err)
+		return err;
+	for (i = c; i < c + n; i++) {
+		if (__atomic_fetch_or(&pool.chunks[id][i / 64], 1ULL << (i % 64),
+				      __ATOMIC_RELEASE) & (1ULL << (i % 64)))
+			continue;
+		__atomic_fetch_add(&d->populated, 1, __ATOMIC_RELAXED);
+	}
+	__atomic_fetch_add(counter, frames << pool_shift[id], __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* Make every chunk of frames [pfn, pfn + n) exist, on the caller's path. */
+static int ensure_exist(int id, u64 pfn, u64 n)
+{
+	u64 per = pool.st->pool[id].chunk_frames;
+	u64 c = pfn / per, last = (pfn + n - 1) / per, run;
+	bool waited = false;
+	int err;
+
+	while (c <= last) {
+		if (chunk_exists(id, c)) {
+			c++;
+			continue;
+		}
+		for (run = 1; c + run <= last && !chunk_exists(id, c + run);
+		     run++)
+			;
+		err = make_chunks(id, c, run, &inst()->prefault_sync, false);
+		if (err)
+			return err;
+		waited = true;
+		c += run;
+	}
+	if (waited)
+		pool_kick();
+	return 0;
+}
+
+/*
+ * Zero one dirty block for an allocation of 2^@want frames, at least
+ * 2^SYNC_ZERO_MIN_ORDER of them.  Returns false if nothing is dirty.
+ */
+static bool zero_for(int id, unsigned int want)
+{
+	struct buddy *b = pool.b[id];
+	unsigned int o, part;
+	long pfn;
+
+	pfn = buddy_take_dirty_fit(b, want, &o);
+	if (pfn < 0)
+		return false;
+	part = MIN(o, MAX(want, (unsigned int)SYNC_ZERO_MIN_ORDER));
+	zero_frames(id, (u64)pfn, 1ULL << part);
+	buddy_put_clean_part(b, (u64)pfn, o, part);
+	__atomic_fetch_add(&inst()->zeroed_sync,
+			   (1ULL << part) << pool_shift[id], __ATOMIC_RELAXED);
+	return true;
+}
+
+long pool_alloc(int id, unsigned int order, unsigned int owner,
+		bool prefault)
+{
+	struct buddy *b = pool.b[id];
+	u64 bytes = (1ULL << order) << pool_shift[id];
+	long pfn;
+
+	if (!pool_usable(id) || order > BUDDY_MAX_ORDER)
+		return -ENOMEM;
+	if (!charge(bytes))
+		return -ENOMEM;
+
+	enter();
+	for (;;) {
+		pfn = buddy_alloc_owned(b, order, owner);
+		if (pfn != -EAGAIN)
+			break;
+		/* Only dirty frames would do: zero some here, or wait. */
+		if (!zero_for(id, order))
+			linux_call0(NR_sched_yield);
+	}
+	leave();
+	if (pfn < 0)
+		goto out_uncharge;
+
+	if (prefault && ensure_exist(id, (u64)pfn, 1ULL << order)) {
+		if (id != TANDEM_POOL_4K) {
+			WRITE_ONCE(pool.st->pool[id].broken, 1);
+			pr_warn("pool", "no more %u KiB pages from Linux: using smaller pages",
+				1U << (pool_shift[id] - 10));
+		}
+		enter();
+		buddy_free_range(b, (u64)pfn, 1ULL << order);
+		leave();
+		pfn = -ENOMEM;
+		goto out_uncharge;
+	}
+	__atomic_fetch_or(&inst()->page_sizes_used, 1ULL << pool_shift[id],
+			  __ATOMIC_RELAXED);
+	return pfn;
+
+out_uncharge:
+	uncharge(bytes);
+	return pfn;
+}
+
+void pool_free(int id, u64 pfn, u64 n)
+{
+	int err;
+
+	enter();
+	err = buddy_free_range(pool.b[id], pfn, n);
+	leave();
+	if (err) {
+		pr_err("pool", "freeing frames %llu+%llu of pool %d: not allocated",
+		       (unsigned long long)pfn, (unsigned long long)n, id);
+		return;
+	}
+	uncharge(n << pool_shift[id]);
+	pool_kick();
+}
+
+/* ---- owner slots ---------------------------------------------------------- */
+
+/* Free everything @slot holds in every pool; owner table locked. */
+static void free_owned(int slot)
+{
+	int id;
+	u64 n;
+
+	for (id = 0; id < TANDEM_NR_POOLS; id++) {
+		if (!pool.b[id])
+			continue;
+		n = buddy_free_owner(pool.b[id], (unsigned int)slot);
+		uncharge(n << pool_shift[id]);
+	}
+}
+
+/* One user less for shared owner @obj; owner table locked. */
+static void __shared_drop(int obj)
+{
+	struct tandem_pool_owner *o = &pool.st->owner[obj];
+
+	if (o->kind != TANDEM_OWNER_SHARED || !o->users)
+		return;
+	if (--o->users)
+		return;
+	free_owned(obj);
+	o->kind = TANDEM_OWNER_FREE;
+}
+
+/* Take back all a process slot held; owner table locked. */
+static void __reclaim(int slot)
+{
+	struct tandem_pool_owner *o = &pool.st->owner[slot];
+	int w, bit;
+
+	free_owned(slot);
+	for (w = 0; w < TANDEM_POOL_OWNERS / 64; w++) {
+		while (o->shared[w]) {
+			bit = __builtin_ctzll(o->shared[w]);
+			o->shared[w] &= o->shared[w] - 1;
+			__shared_drop(w * 64 + bit);
+		}
+	}
+	o->kind = TANDEM_OWNER_FREE;
+	o->pid = 0;
+}
+
+static int __slot_get(unsigned int kind)
+{
+	struct tandem_pool_owner *o;
+	int i;
+
+	/* Slot 0 stays unused: it is the buddy's anonymous owner. */
+	for (i = 1; i < TANDEM_POOL_OWNERS; i++) {
+		o = &pool.st->owner[i];
+		if (o->kind != TANDEM_OWNER_FREE)
+			continue;
+		memset(o, 0, sizeof(*o));
+		o->kind = kind;
+		return i;
+	}
+	return -ENOMEM;
+}
+
+/* Reclaim every process slot of @pid other than @keep; locked. */
+static void __reclaim_pid(int pid, int keep)
+{
+	int i;
+
+	for (i = 1; i < TANDEM_POOL_OWNERS; i++) {
+		struct tandem_pool_owner *o = &pool.st->owner[i];
+
+		if (i != keep && o->kind == TANDEM_OWNER_PROCESS &&
+		    o->pid == pid)
+			__reclaim(i);
+	}
+}
+
+static void owners_lock(irqflags_t *irq)
+{
+	*irq = plat_irq_save();
+	enter();
+	spin_lock(owner_lock());
+}
+
+static void owners_unlock(irqflags_t irq)
+{
+	spin_unlock(owner_lock());
+	leave();
+	plat_irq_restore(irq);
+}
+
+int pool_shared_new(void)
+{
+	irqflags_t irq;
+	int obj;
+
+	owners_lock(&irq);
+	obj = __slot_get(TANDEM_OWNER_SHARED);
+	if (obj > 0) {
+		pool.st->owner[obj].users = 1;
+		pool.st->owner[pool.slot].shared[obj / 64] |= 1ULL << (obj % 64);
+	}
+	owners_unlock(irq);
+	return obj;
+}
+
+void pool_shared_put(int obj)
+{
+	struct tandem_pool_owner *me;
+	irqflags_t irq;
+
+	owners_lock(&irq);
+	me = &pool.st->owner[pool.slot];
+	if (me->shared[obj / 64] & (1ULL << (obj % 64))) {
+		me->shared[obj / 64] &= ~(1ULL << (obj % 64));
+		__shared_drop(obj);
+	}
+	owners_unlock(irq);
+	pool_kick();
+}
+
+int pool_fork_slot(void)
+{
+	struct tandem_pool_owner *child;
+	irqflags_t irq;
+	int slot, w, bit;
+	u64 bits;
+
+	owners_lock(&irq);
+	slot = __slot_get(TANDEM_OWNER_PROCESS);
+	if (slot > 0) {
+		child = &pool.st->owner[slot];
+		memcpy(child->shared, pool.st->owner[pool.slot].shared,
+		       sizeof(child->shared));
+		for (w = 0; w < TANDEM_POOL_OWNERS / 64; w++) {
+			for (bits = child->shared[w]; bits; bits &= bits - 1) {
+				bit = __builtin_ctzll(bits);
+				pool.st->owner[w * 64 + bit].users++;
+			}
+		}
+	}
+	owners_unlock(irq);
+	return slot;
+}
+
+void pool_fork_done(int slot, long pid)
+{
+	irqflags_t irq;
+
+	owners_lock(&irq);
+	if (pid < 0) {
+		__reclaim(slot);
+	} else {
+		/* A stale slot of a process that died unreaped had this pid. */
+		__reclaim_pid((int)pid, slot);
+		pool.st->owner[slot].pid = (int)pid;
+	}
+	owners_unlock(irq);
+	pool_kick();
+}
+
+void pool_fork_child(int slot)
+{
+	pool.slot = slot;
+	pool.in_pool = 0;
+	WRITE_ONCE(pool.st->owner[slot].pid, lwk_proc.pid);
+}
+
+void pool_reap(int pid)
+{
+	irqflags_t irq;
+
+	if (!pool.st || pid <= 0)
+		return;
+	owners_lock(&irq);
+	__reclaim_pid(pid, -1);
+	if (pool.st->helper_pid == pid)
+		pool.st->helper_pid = pool.st->helper_tid = 0;
+	owners_unlock(irq);
+	pool_kick();
+}
+
+/* ---- the helper thread ------------------------------------------------- */
+
+static void futex_wake_helper(void)
+{
+	struct tandem_pool_state *st = pool.st;
+
+	if (!__atomic_load_n(&st->helper_sleeping, __ATOMIC_SEQ_CST))
+		return;
+	__atomic_add_fetch(&st->helper_seq, 1, __ATOMIC_SEQ_CST);
+	linux_call6(NR_futex, &st->helper_seq, FUTEX_WAKE, 1, 0, 0, 0);
+}
+
+/* The helper holds an allocator lock only at normal priority. */
+static void helper_enter(void)
+{
+	plat_helper_boost(0, true);
+	enter();
+}
+
+static void helper_leave(void)
+{
+	leave();
+	plat_helper_boost(0, false);
+}
+
+/* Zero one step of dirty frames; false if there were none. */
+static bool helper_zero(void)
+{
+	unsigned int o, part;
+	long pfn;
+	int id;
+
+	for (id = 0; id < TANDEM_NR_POOLS; id++) {
+		if (!pool.b[id] || !READ_ONCE(pool.b[id]->nr_dirty))
+			continue;
+		helper_enter();
+		pfn = buddy_take_dirty(pool.b[id], &o);
+		helper_leave();
+		if (pfn < 0)
+			continue;
+		part = id == TANDEM_POOL_4K ? MIN(o, (unsigned int)ZERO_STEP_ORDER) : 0;
+		zero_frames(id, (u64)pfn, 1ULL << part);
+		helper_enter();
+		buddy_put_clean_part(pool.b[id], (u64)pfn, o, part);
+		helper_leave();
+		__atomic_fetch_add(&inst()->zeroed_helper,
+				   (1ULL << part) << pool_shift[id],
+				   __ATOMIC_RELAXED);
+		return true;
+	}
+	return false;
+}
+
+/* Make a few more chunks exist ahead of demand; false if none needed. */
+static bool helper_prefault(void)
+{
+	u64 margin = READ_ONCE(inst()->mem_used) / 4;
+	struct tandem_pool_desc *d;
+	u64 want, have, c;
+	int id;
+
+	for (id = 0; id < TANDEM_NR_POOLS; id++) {
+		if (!pool_usable(id))
+			continue;
+		d = &pool.st->pool[id];
+		margin = MIN(MAX(margin, MARGIN_MIN), MARGIN_MAX);
+		want = READ_ONCE(pool.b[id]->nr_alloc) +
+		       MAX(margin >> pool_shift[id], 1ULL);
+		have = READ_ONCE(d->populated) * d->chunk_frames;
+		if (have >= MIN(want, d->frames))
+			continue;
+		for (c = pool.helper_cursor[id]; c < d->chunks; c++) {
+			if (chunk_exists(id, c))
+				continue;
+			if (make_chunks(id, c, 1, &inst()->prefault_helper,
+					true))
+				WRITE_ONCE(d->broken, id != TANDEM_POOL_4K);
+			pool.helper_cursor[id] = c + 1;
+			return true;
+		}
+		pool.helper_cursor[id] = c;
+	}
+	return false;
+}
+
+static void helper_main(void *arg)
+{
+	struct tandem_pool_state *st = pool.st;
+	struct k_timespec ts = { 1, 0 };
+	u32 seq;
+
+	(void)arg;
+	for (;;) {
+		if (helper_zero() || helper_prefault())
+			continue;
+		seq = __atomic_load_n(&st->helper_seq, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&st->helper_sleeping, 1, __ATOMIC_SEQ_CST);
+		/* Recheck after announcing the sleep: a waker may have missed it. */
+		if (helper_zero() || helper_prefault()) {
+			__atomic_store_n(&st->helper_sleeping, 0,
+					 __ATOMIC_SEQ_CST);
+			continue;
+		}
+		linux_call4(NR_futex, &st->helper_seq, FUTEX_WAIT, seq, &ts);
+		__atomic_store_n(&st->helper_sleeping, 0, __ATOMIC_SEQ_CST);
+	}
+}
+
+/* Is there enough work for a helper, should this process start one? */
+static bool helper_wanted(void)
+{
+	u64 dirty = 0;
+	int id;
+
+	if (READ_ONCE(inst()->mem_used) > HELPER_START_USED)
+		return true;
+	for (id = 0; id < TANDEM_NR_POOLS; id++)
+		if (pool.b[id])
+			dirty += READ_ONCE(pool.b[id]->nr_dirty) << pool_shift[id];
+	return dirty > HELPER_START_DIRTY;
+}
+
+void pool_kick(void)
+{
+	struct tandem_pool_state *st = pool.st;
+	int none = 0;
+	long tid;
+
+	if (!st || READ_ONCE(pool.dying))
+		return;
+	if (READ_ONCE(st->helper_pid)) {
+		futex_wake_helper();
+		return;
+	}
+	if (!helper_wanted())
+		return;
+	/* One helper per run: the process that claims the slot starts it. */
+	if (!__atomic_compare_exchange_n(&st->helper_pid, &none, lwk_proc.pid,
+					 false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST))
+		return;
+	tid = plat_helper_start(helper_main, NULL);
+	if (tid < 0) {
+		pr_warn("pool", "no helper thread (error %ld): freed memory is zeroed on the program's path",
+			-tid);
+		return;
+	}
+	WRITE_ONCE(st->helper_tid, (int)tid);
+}
+
+/* Our helper, if this process runs the run's helper; else 0. */
+static int own_helper(void)
+{
+	struct tandem_pool_state *st = pool.st;
+
+	if (!st || READ_ONCE(st->helper_pid) != lwk_proc.pid)
+		return 0;
+	return READ_ONCE(st->helper_tid);
+}
+
+void pool_exit(void)
+{
+	struct tandem_pool_state *st = pool.st;
+	int tid = own_helper();
+
+	if (!st)
+		return;
+	/* Exit waits for the helper to die, which takes CPU time. */
+	if (tid)
+		plat_helper_boost(tid, true);
+	__atomic_store_n(&pool.dying, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&pool.in_pool, __ATOMIC_SEQ_CST))
+		linux_call0(NR_sched_yield);
+	if (tid) {
+		WRITE_ONCE(st->helper_tid, 0);
+		WRITE_ONCE(st->helper_pid, 0);
+	}
+}
+
+void pool_exec(bool before)
+{
+	int tid = own_helper();
+
+	if (tid)
+		plat_helper_boost(tid, before);
+}
+
+/* ---- boot ---------------------------------------------------------------- */
+
+/* MemAvailable from /proc/meminfo, in bytes; 0 if unknown. */
+static u64 mem_available(void)
+{
+	char buf[4096], *p;
+	long fd, n;
+	u64 kib = 0;
+
+	fd = linux_call4(NR_openat, AT_FDCWD, "/proc/meminfo",
+			 O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	n = linux_call3(NR_read, fd, buf, sizeof(buf) - 1);
+	linux_call1(NR_close, fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (p = buf; *p; p++) {
+		if (!str_starts(p, "MemAvailable:"))
+			continue;
+		for (p += 13; *p == ' '; p++)
+			;
+		while (*p >= '0' && *p <= '9')
+			kib = kib * 10 + (*p++ - '0');
+		break;
+	}
+	return kib << 10;
+}
+
+/*
+ * The default size of a private pool (no --mem): three quarters of what
+ * Linux says is available.  Nothing is taken until used.
+ */
+static u64 default_pool_bytes(void)
+{
+	u64 avail = mem_available();
+
+	return avail ? avail / 4 * 3 : 1ULL << 30;
+}
+
+static u64 map_state(u64 off, u64 size)
+{
+	u64 p = linux_call6(NR_mmap, 0, size, PROT_READ | PROT_WRITE,
+			    MAP_SHARED, lwk_proc.cfg.inst_fd, off);
+
+	if (IS_ERR_VALUE(p))
+		return p;
+	if (lwk_region_add(p, p + ALIGN_UP(size, PAGE_SIZE))) {
+		linux_call2(NR_munmap, p, size);
+		return (u64)-ENOSPC;
+	}
+	return p;
+}
+
+/* Lay out and initialise the state of a fresh run's pools. */
+static int state_create(u64 *frames)
+{
+	struct tandem_instance *in = inst();
+	u64 off, size, bytes, p;
+	struct tandem_pool_state *st;
+	struct tandem_pool_desc *d;
+	int id, err;
+
+	bytes = lwk_proc.cfg.mem_limit;
+	if (!bytes)
+		bytes = default_pool_bytes();
+	/* Whole chunks, so a fresh pool's small blocks fill one chunk. */
+	bytes = MAX(ALIGN_DOWN(bytes, 1ULL << TANDEM_POOL_CHUNK_SHIFT),
+		    1ULL << TANDEM_POOL_CHUNK_SHIFT);
+	err = plat_pool_setup(true, bytes, lwk_proc.cfg.page_shift_max,
+			      frames);
+	if (err)
+		return err;
+
+	off = ALIGN_UP(sizeof(*st), PAGE_SIZE);
+	for (id = 0; id < TANDEM_NR_POOLS; id++) {
+		if (!frames[id])
+			continue;
+		off += ALIGN_UP(buddy_meta_size(frames[id]), PAGE_SIZE);
+		off += ALIGN_UP((frames[id] / 8) + 64, PAGE_SIZE);
+	}
+	size = off;
+	in->pool_off = ALIGN_UP(sizeof(*in), PAGE_SIZE);
+	if (linux_call2(NR_ftruncate, lwk_proc.cfg.inst_fd,
+			in->pool_off + size) < 0)
+		return -ENOMEM;
+	p = map_state(in->pool_off, size);
+	if (IS_ERR_VALUE(p))
+		return (int)p;
+
+	st = (struct tandem_pool_state *)p;
+	st->abi = TANDEM_ABI_VERSION;
+	st->size = size;
+	off = ALIGN_UP(sizeof(*st), PAGE_SIZE);
+	for (id = 0; id < TANDEM_NR_POOLS; id++) {
+		if (!frames[id])
+			continue;
+		d = &st->pool[id];
+		d->page_shift = pool_shift[id];
+		d->frames = frames[id];
+		d->buddy_off = off;
+		off += ALIGN_UP(buddy_meta_size(frames[id]), PAGE_SIZE);
+		d->chunk_off = off;
+		d->chunk_frames = id == TANDEM_POOL_4K ?
+			1ULL << (TANDEM_POOL_CHUNK_SHIFT - 12) : 1;
+		d->chunks = (frames[id] + d->chunk_frames - 1) / d->chunk_frames;
+		off += ALIGN_UP((frames[id] / 8) + 64, PAGE_SIZE);
+		buddy_init_zeroed((struct buddy *)(p + d->buddy_off),
+				  frames[id]);
+	}
+	in->mem_limit = bytes;
+	in->pool_size = size;
+	pool.st = st;
+	return 0;
+}
+
+static int state_attach(u64 *frames)
+{
+	struct tandem_instance *in = inst();
+	u64 p;
+	int err;
+
+	if (!in->pool_off || !in->pool_size)
+		return -EINVAL;
+	err = plat_pool_setup(false, 0, 0, frames);
+	if (err)
+		return err;
+	p = map_state(in->pool_off, in->pool_size);
+	if (IS_ERR_VALUE(p))
+		return (int)p;
+	pool.st = (struct tandem_pool_state *)p;
+	if (pool.st->abi != TANDEM_ABI_VERSION)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * pool_boot - give this process the run's pool and an owner slot.
+ *
+ * The first process of a run creates the pools; any other (a fork child's
+ * execve, or any image started by execve) attaches to them and, if its pid
+ * already holds a slot (the image execve replaced), takes that slot's
+ * frames back first.  Returns 0 or -errno.
+ */
+int pool_boot(void)
+{
+	u64 frames[TANDEM_NR_POOLS];
+	bool fresh = !inst()->pool_off;
+	irqflags_t irq;
+	int err, id;
+
+	err = fresh ? state_create(frames) : state_attach(frames);
+	if (err)
+		return err;
+	for (id = 0; id < TANDEM_NR_POOLS; id++) {
+		struct tandem_pool_desc *d = &pool.st->pool[id];
+
+		/* A pool whose file this process lacks stays unused here. */
+		if (!d->page_shift || frames[id] != d->frames)
+			continue;
+		pool.b[id] = (struct buddy *)((u8 *)pool.st + d->buddy_off);
+		pool.chunks[id] = (u64 *)((u8 *)pool.st + d->chunk_off);
+	}
+
+	owners_lock(&irq);
+	__reclaim_pid(lwk_proc.pid, -1);
+	if (pool.st->helper_pid == lwk_proc.pid)
+		pool.st->helper_pid = pool.st->helper_tid = 0;
+	pool.slot = __slot_get(TANDEM_OWNER_PROCESS);
+	if (pool.slot > 0)
+		pool.st->owner[pool.slot].pid = lwk_proc.pid;
+	owners_unlock(irq);
+	return pool.slot > 0 ? 0 : -ENOMEM;
+}
+
+/* ---- statistics ------------------------------------------------------- */
+
+static void emitf(char *buf, size_t size, int *len, const char *fmt, ...)
+	__printf(4, 5);
+static void emitf(char *buf, size_t size, int *len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if ((size_t)*len >= size)
+		return;
+	va_start(ap, fmt);
+	*len += vsnprintf(buf + *len, size - *len, fmt, ap);
+	va_end(ap);
+	if ((size_t)*len > size)
+		*len = (int)size;
+}
+
+/*
+ * Pages (4 KiB units) held by others than this process: by other process
+ * slots, and by shared mappings this process is not the only user of.
+ * When the run's top process ends after reaping every child, this is 0;
+ * anything else is a leak.
+ */
+static u64 held_by_others(void)
+{
+	u64 mine = 0, total = 0;
+	struct tandem_pool_owner *o;
+	int id, i;
+
+	for (id = 0; id < TANDEM_NR_POOLS; id++) {
+		if (!pool.b[id])
+			continue;
+		total += READ_ONCE(pool.b[id]->nr_alloc) << (pool_shift[id] - 12);
+		mine += pool.b[id]->owner_pages[pool.slot] <<
+			(pool_shift[id] - 12);
+		for (i = 1; i < TANDEM_POOL_OWNERS; i++) {
+			o = &pool.st->owner[i];
+			if (o->kind != TANDEM_OWNER_SHARED || o->users != 1 ||
+			    !(pool.st->owner[pool.slot].shared[i / 64] &
+			      (1ULL << (i % 64))))
+				continue;
+			mine += pool.b[id]->owner_pages[i] <<
+				(pool_shift[id] - 12);
+		}
+	}
+	return total - mine;
+}
+
+int pool_stats_format(char *buf, size_t size, bool json)
+{
+	const struct tandem_instance *in = inst();
+	u64 frames[TANDEM_NR_POOLS] = { 0 }, freep[TANDEM_NR_POOLS] = { 0 };
+	u64 total = 0, largest = 0, frag = 0;
+	int len = 0, id;
+
+	if (!pool.st)
+		return 0;
+	for (id = 0; id < TANDEM_NR_POOLS; id++) {
+		struct buddy *b = pool.b[id];
+
+		if (!b)
+			continue;
+		frames[id] = b->npages;
+		freep[id] = READ_ONCE(b->nr_clean) + READ_ONCE(b->nr_dirty) +
+			    READ_ONCE(b->nr_zeroing);
+		total += frames[id] << pool_shift[id];
+		if (id == TANDEM_POOL_4K) {
+			struct buddy_stats bs;
+
+			buddy_stats(b, &bs);
+			frag = bs.frag_permille;
+		}
+	}
+	if (in->page_sizes_used)
+		largest = 1ULL << (63 - __builtin_clzll(in->page_sizes_used));
+
+	if (json) {
+		emitf(buf, size, &len,
+		      "\"pool\":{\"bytes\":%llu,\"limit\":%llu,\"used\":%llu,"
+		      "\"peak\":%llu,\"largest_page\":%llu,"
+		      "\"frames_4k\":%llu,\"free_4k\":%llu,"
+		      "\"frames_2m\":%llu,\"free_2m\":%llu,"
+		      "\"frames_1g\":%llu,\"free_1g\":%llu,"
+		      "\"frag_permille\":%llu,\"zeroed_sync\":%llu,"
+		      "\"zeroed_helper\":%llu,\"prefault_sync\":%llu,"
+		      "\"prefault_helper\":%llu,\"fork_copied\":%llu,"
+		      "\"held_by_others\":%llu}",
+		      (unsigned long long)total,
+		      (unsigned long long)in->mem_limit,
+		      (unsigned long long)in->mem_used,
+		      (unsigned long long)in->mem_peak,
+		      (unsigned long long)largest,
+		      (unsigned long long)frames[0], (unsigned long long)freep[0],
+		      (unsigned long long)frames[1], (unsigned long long)freep[1],
+		      (unsigned long long)frames[2], (unsigned long long)freep[2],
+		      (unsigned long long)frag,
+		      (unsigned long long)in->zeroed_sync,
+		      (unsigned long long)in->zeroed_helper,
+		      (unsigned long long)in->prefault_sync,
+		      (unsigned long long)in->prefault_helper,
+		      (unsigned long long)in->fork_copied,
+		      (unsigned long long)held_by_others());
+		return len;
+	}
+	emitf(buf, size, &len,
+	      "  pool          %llu MiB in use now, %llu MiB peak, limit %llu MiB; largest page %llu KiB\n"
+	      "  pool pages    4K %llu/%llu free, 2M %llu/%llu free, 1G %llu/%llu free; fragmentation %llu/1000\n"
+	      "  pool work     zeroed %llu MiB by the helper, %llu MiB on program paths; pre-faulted %llu MiB ahead, %llu MiB on program paths; fork copied %llu MiB\n",
+	      (unsigned long long)(in->mem_used >> 20),
+	      (unsigned long long)(in->mem_peak >> 20),
+	      (unsigned long long)(in->mem_limit >> 20),
+	      (unsigned long long)(largest >> 10),
+	      (unsigned long long)freep[0], (unsigned long long)frames[0],
+	      (unsigned long long)freep[1], (unsigned long long)frames[1],
+	      (unsigned long long)freep[2], (unsigned long long)frames[2],
+	      (unsigned long long)frag,
+	      (unsigned long long)(in->zeroed_helper >> 20),
+	      (unsigned long long)(in->zeroed_sync >> 20),
+	      (unsigned long long)(in->prefault_helper >> 20),
+	      (unsigned long long)(in->prefault_sync >> 20),
+	      (unsigned long long)(in->fork_copied >> 20));
+	return len;
+}

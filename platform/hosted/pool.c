@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The hosted platform's pool: the memory behind the program's anonymous
+ * memory is a set of files, one per page size, that the LWK maps into the
+ * program at fixed addresses (MAP_SHARED, populated).  A private run makes
+ * a memfd for 4 KiB frames and, where the machine has free huge pages, a
+ * hugetlb memfd per huge page size; a process inherits them by descriptor
+ * number across fork and execve (lwk_proc.cfg.pool_fd).  The LWK reads and
+ * writes frames through its own mapping of each file, its window.
+ *
+ * Also here: the helper thread, which runs LWK code only (kernel/mm/pool.c
+ * zeroes freed frames and pre-faults the pool in it).
+ *
+ * This file decides nothing about which frames go where; kernel/mm does.
+ */
+#include "hosted.h"
+#include "../../kernel/errno.h"
+#include "../../kernel/kmsg.h"
+#include "../../kernel/region.h"
+#include "../../kernel/lib/lib.h"
+#include "../../kernel/arch/x86_64/unistd.h"
+
+#define MFD_HUGETLB		4U
+#define MFD_EXEC		0x10U
+#define MFD_HUGE_SHIFT		26
+#define MADV_POPULATE_WRITE	23
+#define SCHED_OTHER		0
+#define SCHED_IDLE		5
+#define HELPER_STACK		(64 * 1024)
+
+static const unsigned int pool_shift[TANDEM_NR_POOLS] = { 12, 21, 30 };
+static const char *const pool_name[TANDEM_NR_POOLS] = {
+	"tandem-pool", "tandem-pool-2m", "tandem-pool-1g",
+};
+static const char *const free_huge_path[TANDEM_NR_POOLS] = {
+	NULL,
+	"/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages",
+	"/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages",
+};
+
+/* Written once by plat_pool_setup, before the program runs. */
+static struct {
+	u8 *window[TANDEM_NR_POOLS];
+	u64 frames[TANDEM_NR_POOLS];
+} hp;
+
+/* A small decimal file such as free_hugepages; 0 if unreadable. */
+static u64 read_u64_file(const char *path)
+{
+	char buf[32];
+	long fd, n;
+	u64 v = 0;
+	int i;
+
+	fd = linux_call4(NR_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	n = linux_call3(NR_read, fd, buf, sizeof(buf) - 1);
+	linux_call1(NR_close, fd);
+	for (i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+		v = v * 10 + (buf[i] - '0');
+	return v;
+}
+
+/* Move a pool descriptor above the program's usual range (cf. main.c). */
+static int hide_pool_fd(int fd)
+{
+	struct k_rlimit rl;
+	long high, nfd;
+
+	linux_call4(NR_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl);
+	high = rl.cur > 64 ? (long)MIN(rl.cur, 1024ULL) - 24 : 24;
+	nfd = linux_call3(NR_fcntl, fd, F_DUPFD, high);
+	if (nfd < 0)
+		return fd;
+	linux_call1(NR_close, fd);
+	return (int)nfd;
+}
+
+/* Make the file of pool @id with @frames frames; its fd or -errno. */
+static int pool_create(int id, u64 frames)
+{
+	u32 flags = 0;
+	long fd;
+
+	if (id != TANDEM_POOL_4K)
+		flags = MFD_HUGETLB | (pool_shift[id] << MFD_HUGE_SHIFT);
+	/* Programs may map their anonymous memory executable (JITs). */
+	fd = linux_call2(NR_memfd_create, pool_name[id], flags | MFD_EXEC);
+	if (fd == -EINVAL)
+		fd = linux_call2(NR_memfd_create, pool_name[id], flags);
+	if (fd < 0)
+		return (int)fd;
+	if (linux_call2(NR_ftruncate, fd, frames << pool_shift[id]) < 0) {
+		linux_call1(NR_close, fd);
+		return -ENOMEM;
+	}
+	return hide_pool_fd((int)fd);
+}
+
+/* Frames in the inherited pool file @fd, or 0 if it is unusable. */
+static u64 pool_frames_of(int id, int fd)
+{
+	struct {
+		u64 dev, ino, nlink;
+		u32 mode, uid, gid, pad0;
+		u64 rdev;
+		s64 size, blksize, blocks;
+		u64 times[6];
+		s64 unused[3];
+	} st;
+
+	if (fd < 0 || linux_call2(NR_fstat, fd, &st) < 0 || st.size <= 0)
+		return 0;
+	return (u64)st.size >> pool_shift[id];
+}
+
+static int map_window(int id, int fd)
+{
+	u64 len = hp.frames[id] << pool_shift[id];
+	u64 w;
+
+	w = linux_call6(NR_mmap, 0, len, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_NORESERVE, fd, 0);
+	if (IS_ERR_VALUE(w))
+		return (int)w;
+	hp.window[id] = (u8 *)w;
+	return lwk_region_add(w, w + len);
+}
+
+int plat_pool_setup(bool create, u64 bytes, unsigned int max_shift,
+		    u64 frames[TANDEM_NR_POOLS])
+{
+	int *fds = lwk_proc.cfg.pool_fd;
+	int id, err;
+	u64 n;
+
+	for (id = 0; id < TANDEM_NR_POOLS; id++) {
+		frames[id] = 0;
+		if (create) {
+			fds[id] = -1;
+			n = bytes >> pool_shift[id];
+			if (id != TANDEM_POOL_4K) {
+				if (pool_shift[id] > max_shift)
+					continue;
+				n = MIN(n, read_u64_file(free_huge_path[id]));
+			}
+			if (!n)
+				continue;
+			err = pool_create(id, n);
+			if (err < 0) {
+				if (id == TANDEM_POOL_4K)
+					return err;
+				pr_info("pool", "no %u KiB page pool: memfd error %d",
+					1U << (pool_shift[id] - 10), -err);
+				continue;
+			}
+			fds[id] = err;
+			hp.frames[id] = n;
+		} else {
+			hp.frames[id] = pool_frames_of(id, fds[id]);
+			if (!hp.frames[id])
+				continue;
+		}
+		err = map_window(id, fds[id]);
+		if (err)
+			return err;
+		frames[id] = hp.frames[id];
+	}
+	return frames[TANDEM_POOL_4K] ? 0 : -ENOMEM;
+}
+
+void *plat_pool_frame(int id, u64 pfn)
+{
+	return hp.window[id] + (pfn << pool_shift[id]);
+}
+
+int plat_pool_map(int id, u64 pfn, u64 n, u64 addr, u32 prot, bool populate)
+{
+	u64 flags = MAP_SHARED | MAP_FIXED;
+	long m;
+
+	if (populate)
+		flags |= MAP_POPULATE;
+	/* Huge frames exist before they are mapped: reserve nothing. */
+	if (id != TANDEM_POOL_4K)
+		flags |= MAP_NORESERVE;
+	m = linux_call6(NR_mmap, addr, n << pool_shift[id], prot, flags,
+			lwk_proc.cfg.pool_fd[id], pfn << pool_shift[id]);
+	return IS_ERR_VALUE(m) ? (int)m : 0;
+}
+
+int plat_pool_prefault(int id, u64 pfn, u64 n, bool background)
+{
+	u64 off = pfn << pool_shift[id], len = n << pool_shift[id], i;
+	volatile u8 *w = hp.window[id] + off;
+	long err = -EINVAL;
+
+	/*
+	 * MADV_POPULATE_WRITE holds the mmap lock while it makes the pages:
+	 * fine on the program's own path, not in an idle-priority thread the
+	 * program's mmap would then wait for.  There, a read of each page
+	 * makes it (shmem allocates and zeroes on any fault), and huge pages,
+	 * whose absence would be a SIGBUS, come from fallocate.
+	 */
+	if (background && id == TANDEM_POOL_4K) {
+		for (i = 0; i < len; i += PAGE_SIZE)
+			(void)w[i];
+		return 0;
+	}
+	if (!background)
+		err = linux_call3(NR_madvise, w, len, MADV_POPULATE_WRITE);
+	if (err == -EINVAL)	/* background, or Linux < 5.14 */
+		err = linux_call4(NR_fallocate, lwk_proc.cfg.pool_fd[id], 0,
+				  off, len);
+	return err ? -ENOMEM : 0;
+}
+
+/*
+ * hosted_helper_clone(flags, stack_top, fn, arg): clone(2) a thread that
+ * starts on stack_top in fn(arg).  fn and arg travel on the new stack.
+ */
+long hosted_helper_clone(u64 flags, u64 stack_top, void (*fn)(void *),
+			 void *arg);
+__asm__(
+	"	.text\n"
+	"	.globl	hosted_helper_clone\n"
+	"	.type	hosted_helper_clone, @function\n"
+	"hosted_helper_clone:\n"
+	"	mov	%rdx, -16(%rsi)\n"
+	"	mov	%rcx, -8(%rsi)\n"
+	"	sub	$16, %rsi\n"
+	"	xor	%edx, %edx\n"
+	"	xor	%r10d, %r10d\n"
+	"	xor	%r8d, %r8d\n"
+	"	mov	$56, %eax\n"		/* clone */
+	"	syscall\n"
+	"	test	%rax, %rax\n"
+	"	jnz	1f\n"
+	"	pop	%rax\n"
+	"	pop	%rdi\n"
+	"	xor	%ebp, %ebp\n"
+	"	call	*%rax\n"
+	"	ud2\n"
+	"1:	ret\n"
+	"	.size	hosted_helper_clone, . - hosted_helper_clone\n");
+
+struct helper_start {
+	void (*fn)(void *);
+	void *arg;
+};
+
+static struct helper_start helper_start;
+
+void plat_helper_boost(long tid, bool on)
+{
+	u64 param = 0;
+
+	linux_call3(NR_sched_setscheduler, tid, on ? SCHED_OTHER : SCHED_IDLE,
+		    &param);
+}
+
+static void helper_entry(void *p)
+{
+	struct helper_start *hs = p;
+
+	plat_helper_boost(0, false);
+	linux_call2(NR_prctl, PR_SET_NAME, "tandem-helper");
+	hs->fn(hs->arg);
+	for (;;)
+		linux_call1(NR_exit, 0);
+}
+
+long plat_helper_start(void (*fn)(void *), void *arg)
+{
+	u64 flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+		    CLONE_THREAD | 0x00040000 /* CLONE_SYSVSEM */;
+	irqflags_t irq;
+	long stack, tid;
+
+	stack = linux_call6(NR_mmap, 0, HELPER_STACK, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (IS_ERR_VALUE(stack))
+		return stack;
+	if (lwk_region_add(stack, stack + HELPER_STACK)) {
+		linux_call2(NR_munmap, stack, HELPER_STACK);
+		return -ENOSPC;
+	}
+	helper_start.fn = fn;
+	helper_start.arg = arg;
+
+	/* The thread inherits this mask: it must never take a signal. */
+	irq = plat_irq_save();
+	tid = hosted_helper_clone(flags, stack + HELPER_STACK, helper_entry,
+				  &helper_start);
+	plat_irq_restore(irq);
+	if (tid < 0) {
+		lwk_region_del(stack, stack + HELPER_STACK);
+		linux_call2(NR_munmap, stack, HELPER_STACK);
+	}
+	return tid;
+}
