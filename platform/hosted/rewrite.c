@@ -889,6 +889,7 @@ static void __rewrite(const struct k_sigcontext *c)
 	struct site *st = site_find(ip);
 	long nr;
 	u32 len;
+	int err;
 
 	if (st && st->state == SITE_KEPT)
 		return;
@@ -929,8 +930,24 @@ static void __rewrite(const struct k_sigcontext *c)
 	if (tramp_write(tramp_of(stub), stub, code, STUB_SIZE))
 		goto free_stub;
 	jmp_bytes(jmp, at, stub);
-	if (patch(r, at, p, jmp))
+	err = patch(r, at, p, jmp);
+	if (err == -EAGAIN)
 		goto free_stub;
+	if (err) {
+		/* The kernel will not let us write there: it will not later. */
+		static bool told;
+
+		if (!told)
+			pr_warn("entry", "cannot make code writable (error %d): call sites stay on the signal path",
+				-err);
+		told = true;
+		stub_free(stub);
+		st->state = SITE_KEPT;
+		r->sites++;
+		__atomic_fetch_add(&lwk_proc.inst->entry_sites_kept, 1,
+				   __ATOMIC_RELAXED);
+		return;
+	}
 
 	st->state = SITE_REWRITTEN;
 	st->stub = stub;
