@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,7 +30,8 @@
 struct run_opts {
 	bool stats, stats_json, trace, oversubscribe, futex_spin_set;
 	unsigned long long futex_spin;
-	unsigned long long mem;
+	unsigned long long mem, heap_step;
+	int page_shift;
 	const char *cpus;
 	const char *entry;
 };
@@ -43,7 +45,11 @@ static void usage(FILE *f)
 		"tandem run options:\n"
 		"  --stats[=json]   print system calls by route, memory and time when PROG ends\n"
 		"  --trace          print one line per system call (thread, call, result, route)\n"
-		"  --mem SIZE       memory of the run's private LWK partition (e.g. 512M, 4G)\n"
+		"  --mem SIZE       memory of the run's private LWK partition (e.g. 512M, 4G);\n"
+		"                   default: 3/4 of what Linux has available, taken as used\n"
+		"  --page-size SIZE largest page for anonymous memory: 4k, 2m or 1g (default:\n"
+		"                   the largest the partition has; 2m/1g need huge pages)\n"
+		"  --heap-step SIZE least growth of the brk heap at a time (default 256K)\n"
 		"  --cpus LIST      cores of the partition (e.g. 0-3,6); default: all allowed\n"
 		"  --oversubscribe  more threads than cores is meant: no warning in kmsg\n"
 		"  --futex-spin NS  busy-wait of a futex waiter before it blocks (default 20000)\n"
@@ -100,6 +106,22 @@ static int parse_size(const char *s, unsigned long long *out)
 		return -1;
 	*out = v * mul;
 	return 0;
+}
+
+/* MemTotal in bytes, from /proc/meminfo; 0 if unknown. */
+static unsigned long long mem_total(void)
+{
+	unsigned long long kib = 0;
+	char line[256];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemTotal: %llu kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib << 10;
 }
 
 /* Validate a CPU list against the CPUs this process may use. */
@@ -224,6 +246,8 @@ static int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
 	char **lwk_argv, *image, *path, memopt[64], cpuopt[300], spinopt[64], entryopt[32];
+	char pageopt[32], stepopt[64];
+	unsigned long long total;
 	int i, n = 0, err;
 
 	for (i = 1; i < argc; i++) {
@@ -265,6 +289,30 @@ static int cmd_run(int argc, char **argv)
 				die_usage("%s needs a size, e.g. --mem 4G", a);
 			if (parse_size(val, &o.mem))
 				die_usage("--mem '%s' is not a size; use e.g. 512M or 4G", val);
+			total = mem_total();
+			if (total && o.mem > total)
+				die(EXIT_USAGE, "--mem %s is more than this machine's memory (%llu MiB); give at most that",
+				    val, total >> 20);
+		} else if (!strcmp(a, "--page-size") ||
+			   !strncmp(a, "--page-size=", 12)) {
+			val = a[11] == '=' ? a + 12 : argv[++i];
+			if (!val)
+				die_usage("%s needs 4k, 2m or 1g", a);
+			if (!strcasecmp(val, "4k"))
+				o.page_shift = 12;
+			else if (!strcasecmp(val, "2m"))
+				o.page_shift = 21;
+			else if (!strcasecmp(val, "1g"))
+				o.page_shift = 30;
+			else
+				die_usage("--page-size '%s': use 4k, 2m or 1g", val);
+		} else if (!strcmp(a, "--heap-step") ||
+			   !strncmp(a, "--heap-step=", 12)) {
+			val = a[11] == '=' ? a + 12 : argv[++i];
+			if (!val)
+				die_usage("%s needs a size, e.g. --heap-step 2M", a);
+			if (parse_size(val, &o.heap_step))
+				die_usage("--heap-step '%s' is not a size; use e.g. 256K or 2M", val);
 		} else if (!strcmp(a, "--cpus") || !strncmp(a, "--cpus=", 7)) {
 			val = a[6] == '=' ? a + 7 : argv[++i];
 			if (!val)
@@ -294,7 +342,7 @@ static int cmd_run(int argc, char **argv)
 	check_program(argv[i], path);
 	image = lwk_image();
 
-	lwk_argv = calloc(argc + 12, sizeof(char *));
+	lwk_argv = calloc(argc + 16, sizeof(char *));
 	if (!lwk_argv)
 		die(1, "out of memory");
 	lwk_argv[n++] = TANDEM_LWK_IMAGE;
@@ -317,6 +365,16 @@ static int cmd_run(int argc, char **argv)
 	if (o.cpus) {
 		snprintf(cpuopt, sizeof(cpuopt), "--lwk-cpus=%s", o.cpus);
 		lwk_argv[n++] = cpuopt;
+	}
+	if (o.page_shift) {
+		snprintf(pageopt, sizeof(pageopt), "--lwk-page-size=%d",
+			 o.page_shift);
+		lwk_argv[n++] = pageopt;
+	}
+	if (o.heap_step) {
+		snprintf(stepopt, sizeof(stepopt), "--lwk-heap-step=%llu",
+			 o.heap_step);
+		lwk_argv[n++] = stepopt;
 	}
 	if (o.entry) {
 		snprintf(entryopt, sizeof(entryopt), "--lwk-entry=%s", o.entry);
