@@ -3,7 +3,7 @@
 # Turns bench/run.sh's record files into the "benchmarks", "derived" and
 # "failures" members of results/latest.json (run.sh writes the rest).
 # Input, tab-separated, in this order:
-#   benches.tsv  name, title, rounds, command
+#   benches.tsv  name, title, rounds, command, warning (or empty)
 #   records.tsv  bench, metric, unit, better, variant index, variant
 #                label, headline (0/1), status, samples (space-separated)
 #   derived.tsv  bench, name, value, unit, note
@@ -60,6 +60,7 @@ FILENAME != last { file++; last = FILENAME }
 file == 1 {
 	nb++
 	bname[nb] = $1; btitle[$1] = $2; breps[$1] = $3; bcmd[$1] = $4
+	bwarn[$1] = $5
 	next
 }
 
@@ -93,6 +94,8 @@ END {
 		n = bname[b]
 		print "    {\"name\": " jstr(n) ", \"title\": " jstr(btitle[n]) \
 			", \"rounds\": " breps[n] ", \"command\": " jstr(bcmd[n]) ","
+		if (bwarn[n] != "")
+			print "     \"warning\": " jstr(bwarn[n]) ","
 		print "     \"metrics\": ["
 		for (m = 1; m <= nm[n]; m++) {
 			key = n SUBSEP mname[n, m]

@@ -6,8 +6,8 @@
 # the table and keep the records that become results/latest.json.
 #
 # Sourced, not run.  Expects ROOT, TANDEM, RAW (per-run output directory),
-# RECORDS, BENCHES and DERIVED (record files) and REPS to be set, and the
-# array TANDEM_OPTS (options for every `tandem run`).
+# RECORDS, BENCHES and DERIVED (record files), REPS and CPUS_AT_START to be
+# set, and the array TANDEM_OPTS (options for every `tandem run`).
 
 # Seconds a native run may take before it counts as hung.  A tandem (or
 # tuned) run gets TIMEOUT_FACTOR times the native run of its round plus
@@ -152,7 +152,7 @@ measure()
 {
 	local reps=$REPS wrapper=() extras=() headline='' opt OPTIND=1
 	local name title nvar v r i st tmo stem m val unit metric vname who
-	local native_secs=1
+	local native_secs=1 cpus_before cpus_now cpu_note
 	local -a label status cmd
 	local -A vals units seen
 
@@ -181,8 +181,7 @@ measure()
 		esac
 	done
 	nvar=${#label[@]}
-	printf '%s\t%s\t%s\t%s\n' "$name" "$title" "$reps" "${wrapper[*]} $*" \
-		>>"$BENCHES"
+	cpus_before=$(cpus_allowed)
 
 	for ((r = 1; r <= reps; r++)); do
 		progress "  $name: round $r/$reps"
@@ -243,7 +242,21 @@ measure()
 	done
 	progress ''
 
+	# Someone reserving cores (a cpuset) in the middle changes the figures.
+	cpus_now=$(cpus_allowed)
+	cpu_note=''
+	[[ $cpus_before == "$CPUS_AT_START" && $cpus_now == "$CPUS_AT_START" ]] ||
+		cpu_note="CPUs allowed changed during the runs: $CPUS_AT_START at the start, $cpus_before before, $cpus_now after"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$title" "$reps" \
+		"${wrapper[*]} $*" "$cpu_note" >>"$BENCHES"
+
 	print_bench
+}
+
+# cpus_allowed: the CPU list this shell may run on now.
+cpus_allowed()
+{
+	awk '/^Cpus_allowed_list:/ { print $2 }' /proc/self/status
 }
 
 # print_bench: (inside measure) the table block of one benchmark and its
@@ -309,6 +322,7 @@ print_bench()
 		[[ ${status[v]} == ok ]] ||
 			printf '    %s: %s\n' "${label[v]}" "${status[v]}"
 	done
+	[[ -z $cpu_note ]] || printf '    warning: %s\n' "$cpu_note"
 	METRIC_ORDER=()
 }
 

@@ -362,6 +362,7 @@ main()
 	: >"$BENCHES"
 	: >"$DERIVED"
 	LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
+	CPUS_AT_START=$(cpus_allowed)
 	t0=$SECONDS
 
 	{
