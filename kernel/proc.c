@@ -271,7 +271,7 @@ SYSCALL(stat)
 
 SYSCALL(newfstatat)
 {
-	if (!(a[3] & AT_SYMLINK_NOFOLLOW) &&
+	if (!(a[3] & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) &&
 	    procfs_is_exe(a[0], (const char *)a[1]))
 		return linux_call4(NR_newfstatat, AT_FDCWD, lwk_proc.exe, a[2],
 				   a[3]);
@@ -280,7 +280,7 @@ SYSCALL(newfstatat)
 
 SYSCALL(statx)
 {
-	if (!(a[2] & AT_SYMLINK_NOFOLLOW) &&
+	if (!(a[2] & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) &&
 	    procfs_is_exe(a[0], (const char *)a[1]))
 		return linux_call6(NR_statx, AT_FDCWD, lwk_proc.exe, a[2], a[3],
 				   a[4], 0);

@@ -441,8 +441,13 @@ bool procfs_open(long dirfd, const char *upath, long flags, long mode,
 		 long *ret)
 {
 	char path[PF_PATH];
-	int entry = lookup(dirfd, upath, path);
+	int entry;
 
+	/* No view is a directory or written: skip the path read for those. */
+	if ((flags & PF_O_ACCMODE) != O_RDONLY ||
+	    (flags & (PF_O_CREAT | PF_O_TRUNC | PF_O_DIRECTORY)))
+		return false;
+	entry = lookup(dirfd, upath, path);
 	if (entry == PF_NONE)
 		return false;
 	if (entry == PF_EXE) {

@@ -160,7 +160,7 @@ run_unit()
 # every `tandem run` and each case named NAME@TAG (no TAG: plain names).
 run_integration()
 {
-	local tag=$1 opts=$2 rc fails=0
+	local tag=${1:-} opts=${2:-} rc fails=0
 
 	TANDEM_RUN_OPTS="${TANDEM_RUN_OPTS:+$TANDEM_RUN_OPTS }$opts" \
 	"$ROOT/tests/integration/run.sh" --tandem "$TANDEM" \
