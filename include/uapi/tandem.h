@@ -64,7 +64,10 @@ enum tandem_pool_id {
 };
 
 #define TANDEM_POOL_OWNERS	1024
-/* The 4 KiB pool is pre-faulted (made to exist, zeroed) in 256 KiB chunks. */
+/*
+ * A pool's frames are made to exist (pre-faulted, zeroed) and handed to its
+ * allocator as the run needs them: the 4 KiB pool in 256 KiB chunks.
+ */
 #define TANDEM_POOL_CHUNK_SHIFT	18
 
 enum tandem_owner_kind {
@@ -87,10 +90,7 @@ struct tandem_pool_desc {
 	unsigned int broken;		/* no more frames can be made to exist */
 	unsigned long long frames;	/* frames of 1 << page_shift bytes */
 	unsigned long long buddy_off;	/* its allocator (kernel/mm/buddy.h) */
-	unsigned long long chunk_off;	/* bitmap: chunk exists, zeroed */
-	unsigned long long chunks;	/* chunks in the bitmap */
-	unsigned long long chunk_frames;	/* frames per chunk */
-	unsigned long long populated;	/* chunks made to exist so far */
+	unsigned long long chunk_frames;	/* it grows by multiples of this */
 };
 
 /*

@@ -131,7 +131,7 @@ static void __buddy_insert(struct buddy *b, u64 pfn, unsigned int order,
 static bool is_block(struct buddy *b, u64 pfn, unsigned int order,
 		     unsigned int state)
 {
-	if (order > BUDDY_MAX_ORDER || pfn >= b->npages)
+	if (order > BUDDY_MAX_ORDER || pfn >= b->grown)
 		return false;
 	if (pfn & ((1ULL << order) - 1))
 		return false;
@@ -152,15 +152,16 @@ size_t buddy_meta_size(u64 npages)
 	return sizeof(struct buddy) + npages * sizeof(struct buddy_frame);
 }
 
-/* The header of an empty allocator for @npages frames. */
-static void init_header(struct buddy *b, u64 npages)
+/* The header of an allocator for @npages frames, @grown of them clean. */
+static void init_header(struct buddy *b, u64 npages, u64 grown)
 {
 	unsigned int l, o;
 
 	spin_init(&b->lock);
 	b->pad = 0;
 	b->npages = npages;
-	b->nr_clean = npages;
+	b->grown = grown;
+	b->nr_clean = grown;
 	b->nr_dirty = 0;
 	b->nr_zeroing = 0;
 	b->nr_alloc = 0;
@@ -217,7 +218,7 @@ int buddy_init(struct buddy *b, u64 npages)
 	if (npages == 0 || npages > BUDDY_MAX_PAGES)
 		return -EINVAL;
 
-	init_header(b, npages);
+	init_header(b, npages, npages);
 	for (pfn = 0; pfn < npages; pfn++) {
 		b->frames[pfn].next = BUDDY_NIL;
 		b->frames[pfn].prev = BUDDY_NIL;
@@ -232,20 +233,53 @@ int buddy_init(struct buddy *b, u64 npages)
 /**
  * buddy_init_zeroed - buddy_init() for memory known to be all zero
  * @b: buddy_meta_size(@npages) bytes of zeroes, 8-byte aligned
- * @npages: number of frames
+ * @npages: number of frames there is room for
+ * @grown: how many of them, from frame 0, the allocator has now (<= @npages)
  *
- * The same result as buddy_init(), but touches only the header and the
- * first frame of each block: O(@npages / 2^BUDDY_MAX_ORDER + MAX_ORDER),
- * so a large pool's state in fresh shared memory costs nothing until its
- * frames are used.  Returns 0 or -EINVAL as buddy_init().
+ * For @grown == @npages the same result as buddy_init(), but touching only
+ * the header and the first frame of each block: O(@npages /
+ * 2^BUDDY_MAX_ORDER + MAX_ORDER), so a large pool's state in fresh shared
+ * memory costs nothing until its frames are used.  Returns 0, or -EINVAL
+ * as buddy_init() or if @grown > @npages.
  */
-int buddy_init_zeroed(struct buddy *b, u64 npages)
+int buddy_init_zeroed(struct buddy *b, u64 npages, u64 grown)
 {
-	if (npages == 0 || npages > BUDDY_MAX_PAGES)
+	if (npages == 0 || npages > BUDDY_MAX_PAGES || grown > npages)
 		return -EINVAL;
 
-	init_header(b, npages);
-	init_blocks(b, npages);
+	init_header(b, npages, grown);
+	if (grown)
+		init_blocks(b, grown);
+	return 0;
+}
+
+/**
+ * buddy_grow - give the allocator frames [grown, @to) as clean free blocks
+ * @b: the allocator
+ * @to: the new end, <= npages; nothing happens if it is not above grown
+ *
+ * The frames are cut into the largest aligned blocks that fit and merge
+ * with clean buddies.  Returns 0, or -EINVAL if @to > npages.  O((log of
+ * the frames added) * MAX_ORDER); takes b->lock.
+ */
+int buddy_grow(struct buddy *b, u64 to)
+{
+	unsigned int o;
+	u64 p;
+
+	if (to > b->npages)
+		return -EINVAL;
+	spin_lock(&b->lock);
+	for (p = b->grown; p < to; p += 1ULL << o) {
+		o = BUDDY_MAX_ORDER;
+		while (o > 0 && ((p & ((1ULL << o) - 1)) || p + (1ULL << o) > to))
+			o--;
+		b->nr_clean += 1ULL << o;
+		__buddy_insert(b, p, o, BUDDY_F_CLEAN);
+	}
+	if (to > b->grown)
+		b->grown = to;
+	spin_unlock(&b->lock);
 	return 0;
 }
 
@@ -394,7 +428,7 @@ int buddy_free_range(struct buddy *b, u64 pfn, u64 npages)
 	unsigned int o, owner;
 	int ret = 0;
 
-	if (npages == 0 || end < pfn || end > b->npages)
+	if (npages == 0 || end < pfn || end > READ_ONCE(b->grown))
 		return -EINVAL;
 
 	spin_lock(&b->lock);
@@ -627,8 +661,10 @@ void buddy_stats(struct buddy *b, struct buddy_stats *st)
 	u64 free;
 	int o;
 
+	__builtin_memset(st, 0, sizeof(*st));
 	spin_lock(&b->lock);
 	st->total = b->npages;
+	st->grown = b->grown;
 	st->free_clean = b->nr_clean;
 	st->dirty = b->nr_dirty;
 	st->zeroing = b->nr_zeroing;
@@ -715,15 +751,22 @@ static bool __buddy_check(struct buddy *b)
 	if (b->npages == 0 || b->npages > BUDDY_MAX_PAGES)
 		return false;
 
+	if (b->grown > b->npages)
+		return false;
+	for (pfn = b->grown; pfn < b->npages; pfn++) {
+		if (b->frames[pfn].state != BUDDY_F_TAIL)
+			return false;
+	}
+
 	/* Frames must tile into aligned blocks whose tails are all TAIL. */
-	for (pfn = 0; pfn < b->npages; pfn += size) {
+	for (pfn = 0; pfn < b->grown; pfn += size) {
 		state = b->frames[pfn].state;
 		o = b->frames[pfn].order;
 		if (state == BUDDY_F_TAIL || state > BUDDY_F_ALLOC ||
 		    o > BUDDY_MAX_ORDER)
 			return false;
 		size = 1ULL << o;
-		if ((pfn & (size - 1)) || pfn + size > b->npages)
+		if ((pfn & (size - 1)) || pfn + size > b->grown)
 			return false;
 		for (i = 1; i < size; i++) {
 			if (b->frames[pfn + i].state != BUDDY_F_TAIL)

@@ -15,6 +15,10 @@
  * only with buddies of the same state, so dirty blocks coalesce into large
  * blocks for the zeroing thread.
  *
+ * The allocator may manage fewer frames than it has room for: frames
+ * [0, grown) are its own, and buddy_grow() hands it more (the pool makes
+ * them exist first, so recycled frames are used before new ones).
+ *
  * Every allocated block has an owner, a number below BUDDY_MAX_OWNERS
  * (the pool gives one to each process and to each shared mapping; plain
  * buddy_alloc() uses owner 0).  An owner's blocks are linked through the
@@ -51,12 +55,14 @@ struct buddy_frame {
 
 /*
  * Lock legend: npages is written once by buddy_init() and read freely;
- * every other field, frames[] included, is protected by lock.
+ * every other field, frames[] included, is protected by lock.  grown only
+ * grows, so a lock-free read of it is a safe lower bound.
  */
 struct buddy {
 	spinlock_t lock;
 	u32 pad;
-	u64 npages;
+	u64 npages;		/* frames there is room for */
+	u64 grown;		/* frames [0, grown) are the allocator's */
 	u64 nr_clean;		/* pages in clean free blocks */
 	u64 nr_dirty;		/* pages in dirty free blocks */
 	u64 nr_zeroing;		/* pages taken by buddy_take_dirty() */
@@ -69,7 +75,8 @@ struct buddy {
 };
 
 struct buddy_stats {
-	u64 total;			/* pages managed */
+	u64 total;			/* pages there is room for */
+	u64 grown;			/* pages managed so far */
 	u64 free_clean;			/* pages allocatable right now */
 	u64 dirty;			/* free pages waiting to be zeroed */
 	u64 zeroing;			/* pages being zeroed */
@@ -90,7 +97,8 @@ struct buddy_stats {
 
 size_t buddy_meta_size(u64 npages);
 int buddy_init(struct buddy *b, u64 npages);
-int buddy_init_zeroed(struct buddy *b, u64 npages);
+int buddy_init_zeroed(struct buddy *b, u64 npages, u64 grown);
+int buddy_grow(struct buddy *b, u64 to);
 long buddy_alloc(struct buddy *b, unsigned int order);
 long buddy_alloc_owned(struct buddy *b, unsigned int order,
 		       unsigned int owner);

@@ -57,7 +57,7 @@ static int copy_region(struct vma *v, u64 nocopy_below)
 		order = MIN(63U - (unsigned int)__builtin_clzll(n),
 			    (unsigned int)BUDDY_MAX_ORDER);
 		for (;;) {
-			pfn = pool_alloc(id, order, (unsigned int)fk.slot, true);
+			pfn = pool_alloc(id, order, (unsigned int)fk.slot);
 			if (pfn != -ENOMEM || !order)
 				break;
 			order--;

@@ -2,15 +2,17 @@
 /*
  * The pool: the page frames behind every program's anonymous memory, and
  * who holds them.  The state (include/uapi/tandem.h struct
- * tandem_pool_state, one buddy allocator per page size, and a bitmap per
- * pool of the chunks that exist) lives in the run's instance descriptor
- * and is mapped by every process of the run; the frames themselves are the
- * platform's (plat_pool_*).
+ * tandem_pool_state, one buddy allocator per page size) lives in the run's
+ * instance descriptor and is mapped by every process of the run; the
+ * frames themselves are the platform's (plat_pool_*).
  *
  * Rules kept here (docs/memory.md):
  * - a frame handed out is zero and exists (a populated mapping of it takes
- *   no fault): freed frames are dirty until zeroed, by the helper thread
- *   or, when nothing clean is left, on the allocating program's path;
+ *   no fault): an allocator only has frames that were made to exist (it
+ *   grows as the run needs more, ahead of demand in the helper thread, else
+ *   on the program's path), so freed frames are used again before new ones
+ *   are made; freed frames are dirty until zeroed, by the helper or, when
+ *   nothing clean is left, on the allocating program's path;
  * - every frame has an owner slot, so what a process held is taken back
  *   when it is reaped or when its pid boots a new image;
  * - the run's --mem caps the bytes in use over all pools (ENOMEM, never a
@@ -41,22 +43,21 @@ _Static_assert(BUDDY_MAX_OWNERS == TANDEM_POOL_OWNERS,
 #define MARGIN_MIN		(16 * MIB)
 #define MARGIN_MAX		(1024 * MIB)
 #define ZERO_STEP_ORDER		11	/* the helper zeroes 8 MiB at a time */
+#define GROW_STEP		(8 * MIB)	/* and makes 8 MiB exist at a time */
 #define SYNC_ZERO_MIN_ORDER	4	/* a program path zeroes >= 64 KiB */
 
 const unsigned int pool_shift[TANDEM_NR_POOLS] = { 12, 21, 30 };
 
 /*
  * This process's view of the pool.  Set at boot; in_pool and dying are
- * atomics, helper_cursor belongs to the helper thread.
+ * atomics.
  */
 static struct {
 	struct tandem_pool_state *st;
 	struct buddy *b[TANDEM_NR_POOLS];	/* NULL: absent here */
-	u64 *chunks[TANDEM_NR_POOLS];		/* bit set: chunk exists */
 	int slot;				/* this process's owner slot */
 	u32 in_pool;		/* threads inside an allocator call */
 	u32 dying;		/* pool_exit ran: park newcomers */
-	u64 helper_cursor[TANDEM_NR_POOLS];
 } pool = { .slot = -1 };
 
 static struct tandem_instance *inst(void)
@@ -146,62 +147,48 @@ void pool_copy(int dst_id, u64 dst_pfn, int src_id, u64 src_pfn, u64 bytes)
 	       plat_pool_frame(src_id, src_pfn), bytes);
 }
 
-static bool chunk_exists(int id, u64 c)
+/* Frames of pool @id the allocator has, free (clean, dirty or zeroing). */
+static u64 free_frames(int id)
 {
-	return __atomic_load_n(&pool.chunks[id][c / 64], __ATOMIC_ACQUIRE) &
-	       (1ULL << (c % 64));
+	struct buddy *b = pool.b[id];
+
+	return READ_ONCE(b->nr_clean) + READ_ONCE(b->nr_dirty) +
+	       READ_ONCE(b->nr_zeroing);
 }
 
 /*
- * Make chunks [c, c + n) exist.  Racing with another process doing the
- * same is harmless: making a chunk exist twice changes nothing.
+ * Make at least @n more frames of pool @id exist and give them to its
+ * allocator (in whole chunks, up to its room).  Two growers at once each
+ * make their range exist first, then the allocator takes what is beyond
+ * its end: making a frame exist twice changes nothing, also for a frame
+ * already handed out.  Returns 0, or -ENOMEM when the room is used up or
+ * the machine cannot supply the frames.
  */
-static int make_chunks(int id, u64 c, u64 n, unsigned long long *counter,
-		       bool background)
+static int grow(int id, u64 n, bool background)
 {
 	struct tandem_pool_desc *d = &pool.st->pool[id];
-	u64 per = d->chunk_frames, pfn = c * per, frames;
-	u64 i;
+	struct buddy *b = pool.b[id];
+	u64 from = READ_ONCE(b->grown), to;
 	int err;
 
-	frames = MIN(n * per, d->frames - pfn);
-	err = plat_pool_prefault(id, pfn, frames, background);
-	if (err)
-		return err;
-	for (i = c; i < c + n; i++) {
-		if (__atomic_fetch_or(&pool.chunks[id][i / 64], 1ULL << (i % 64),
-				      __ATOMIC_RELEASE) & (1ULL << (i % 64)))
-			continue;
-		__atomic_fetch_add(&d->populated, 1, __ATOMIC_RELAXED);
-	}
-	__atomic_fetch_add(counter, frames << pool_shift[id], __ATOMIC_RELAXED);
-	return 0;
-}
-
-/* Make every chunk of frames [pfn, pfn + n) exist, on the caller's path. */
-static int ensure_exist(int id, u64 pfn, u64 n)
-{
-	u64 per = pool.st->pool[id].chunk_frames;
-	u64 c = pfn / per, last = (pfn + n - 1) / per, run;
-	bool waited = false;
-	int err;
-
-	while (c <= last) {
-		if (chunk_exists(id, c)) {
-			c++;
-			continue;
+	to = MIN(ALIGN_UP(from + n, d->chunk_frames), b->npages);
+	if (to <= from)
+		return -ENOMEM;
+	err = plat_pool_prefault(id, from, to - from, background);
+	if (err) {
+		if (id != TANDEM_POOL_4K && !READ_ONCE(d->broken)) {
+			WRITE_ONCE(d->broken, 1);
+			pr_warn("pool", "no more %u KiB pages from Linux: using smaller pages",
+				1U << (pool_shift[id] - 10));
 		}
-		for (run = 1; c + run <= last && !chunk_exists(id, c + run);
-		     run++)
-			;
-		err = make_chunks(id, c, run, &inst()->prefault_sync, false);
-		if (err)
-			return err;
-		waited = true;
-		c += run;
+		return -ENOMEM;
 	}
-	if (waited)
-		pool_kick();
+	enter();
+	buddy_grow(b, to);
+	leave();
+	__atomic_fetch_add(background ? &inst()->prefault_helper :
+			   &inst()->prefault_sync,
+			   (to - from) << pool_shift[id], __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -226,11 +213,11 @@ static bool zero_for(int id, unsigned int want)
 	return true;
 }
 
-long pool_alloc(int id, unsigned int order, unsigned int owner,
-		bool prefault)
+long pool_alloc(int id, unsigned int order, unsigned int owner)
 {
 	struct buddy *b = pool.b[id];
-	u64 bytes = (1ULL << order) << pool_shift[id];
+	u64 frames = 1ULL << order, bytes = frames << pool_shift[id];
+	bool grew = false;
 	long pfn;
 
 	if (!pool_usable(id) || order > BUDDY_MAX_ORDER)
@@ -238,37 +225,34 @@ long pool_alloc(int id, unsigned int order, unsigned int owner,
 	if (!charge(bytes))
 		return -ENOMEM;
 
-	enter();
 	for (;;) {
-		pfn = buddy_alloc_owned(b, order, owner);
-		if (pfn != -EAGAIN)
-			break;
-		/* Only dirty frames would do: zero some here, or wait. */
-		if (!zero_for(id, order))
-			linux_call0(NR_sched_yield);
-	}
-	leave();
-	if (pfn < 0)
-		goto out_uncharge;
-
-	if (prefault && ensure_exist(id, (u64)pfn, 1ULL << order)) {
-		if (id != TANDEM_POOL_4K) {
-			WRITE_ONCE(pool.st->pool[id].broken, 1);
-			pr_warn("pool", "no more %u KiB pages from Linux: using smaller pages",
-				1U << (pool_shift[id] - 10));
-		}
 		enter();
-		buddy_free_range(b, (u64)pfn, 1ULL << order);
+		pfn = buddy_alloc_owned(b, order, owner);
+		/* Only dirty frames would do: zero some here, or wait. */
+		if (pfn == -EAGAIN && !zero_for(id, order))
+			linux_call0(NR_sched_yield);
 		leave();
-		pfn = -ENOMEM;
-		goto out_uncharge;
+		if (pfn != -EAGAIN && pfn != -ENOMEM)
+			break;
+		if (pfn == -EAGAIN)
+			continue;
+		/*
+		 * Not enough free frames: make more exist, unless enough are
+		 * free but not in one piece (the caller then asks for less).
+		 */
+		if (free_frames(id) >= frames ||
+		    grow(id, frames - free_frames(id), false))
+			break;
+		grew = true;
+	}
+	if (grew)
+		pool_kick();
+	if (pfn < 0) {
+		uncharge(bytes);
+		return -ENOMEM;
 	}
 	__atomic_fetch_or(&inst()->page_sizes_used, 1ULL << pool_shift[id],
 			  __ATOMIC_RELAXED);
-	return pfn;
-
-out_uncharge:
-	uncharge(bytes);
 	return pfn;
 }
 
@@ -524,34 +508,29 @@ static bool helper_zero(void)
 	return false;
 }
 
-/* Make a few more chunks exist ahead of demand; false if none needed. */
-static bool helper_prefault(void)
+/*
+ * Keep frames made ahead of demand: a quarter of the pool in use (within
+ * MARGIN_MIN..MARGIN_MAX), a step at a time; false if none are needed.
+ */
+static bool helper_grow(void)
 {
 	u64 margin = READ_ONCE(inst()->mem_used) / 4;
-	struct tandem_pool_desc *d;
-	u64 want, have, c;
+	struct buddy *b;
 	int id;
 
+	margin = MIN(MAX(margin, MARGIN_MIN), MARGIN_MAX);
 	for (id = 0; id < TANDEM_NR_POOLS; id++) {
 		if (!pool_usable(id))
 			continue;
-		d = &pool.st->pool[id];
-		margin = MIN(MAX(margin, MARGIN_MIN), MARGIN_MAX);
-		want = READ_ONCE(pool.b[id]->nr_alloc) +
-		       MAX(margin >> pool_shift[id], 1ULL);
-		have = READ_ONCE(d->populated) * d->chunk_frames;
-		if (have >= MIN(want, d->frames))
+		b = pool.b[id];
+		/* A huge-page pool grows ahead only once it is in use. */
+		if (id != TANDEM_POOL_4K && !READ_ONCE(b->nr_alloc))
 			continue;
-		for (c = pool.helper_cursor[id]; c < d->chunks; c++) {
-			if (chunk_exists(id, c))
-				continue;
-			if (make_chunks(id, c, 1, &inst()->prefault_helper,
-					true))
-				WRITE_ONCE(d->broken, id != TANDEM_POOL_4K);
-			pool.helper_cursor[id] = c + 1;
+		if (READ_ONCE(b->grown) >= b->npages ||
+		    free_frames(id) >= MAX(margin >> pool_shift[id], 1ULL))
+			continue;
+		if (!grow(id, MAX(GROW_STEP >> pool_shift[id], 1ULL), true))
 			return true;
-		}
-		pool.helper_cursor[id] = c;
 	}
 	return false;
 }
@@ -564,12 +543,12 @@ static void helper_main(void *arg)
 
 	(void)arg;
 	for (;;) {
-		if (helper_zero() || helper_prefault())
+		if (helper_zero() || helper_grow())
 			continue;
 		seq = __atomic_load_n(&st->helper_seq, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&st->helper_sleeping, 1, __ATOMIC_SEQ_CST);
 		/* Recheck after announcing the sleep: a waker may have missed it. */
-		if (helper_zero() || helper_prefault()) {
+		if (helper_zero() || helper_grow()) {
 			__atomic_store_n(&st->helper_sleeping, 0,
 					 __ATOMIC_SEQ_CST);
 			continue;
@@ -738,7 +717,6 @@ static int state_create(u64 *frames)
 		if (!frames[id])
 			continue;
 		off += ALIGN_UP(buddy_meta_size(frames[id]), PAGE_SIZE);
-		off += ALIGN_UP((frames[id] / 8) + 64, PAGE_SIZE);
 	}
 	size = off;
 	in->pool_off = ALIGN_UP(sizeof(*in), PAGE_SIZE);
@@ -761,13 +739,11 @@ static int state_create(u64 *frames)
 		d->frames = frames[id];
 		d->buddy_off = off;
 		off += ALIGN_UP(buddy_meta_size(frames[id]), PAGE_SIZE);
-		d->chunk_off = off;
 		d->chunk_frames = id == TANDEM_POOL_4K ?
 			1ULL << (TANDEM_POOL_CHUNK_SHIFT - 12) : 1;
-		d->chunks = (frames[id] + d->chunk_frames - 1) / d->chunk_frames;
-		off += ALIGN_UP((frames[id] / 8) + 64, PAGE_SIZE);
+		/* Empty: frames are made to exist as they are needed. */
 		buddy_init_zeroed((struct buddy *)(p + d->buddy_off),
-				  frames[id]);
+				  frames[id], 0);
 	}
 	in->mem_limit = bytes;
 	in->pool_size = size;
@@ -820,7 +796,6 @@ int pool_boot(void)
 		if (!d->page_shift || frames[id] != d->frames)
 			continue;
 		pool.b[id] = (struct buddy *)((u8 *)pool.st + d->buddy_off);
-		pool.chunks[id] = (u64 *)((u8 *)pool.st + d->chunk_off);
 	}
 
 	owners_lock(&irq);

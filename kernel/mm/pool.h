@@ -25,12 +25,12 @@ int pool_self(void);
 
 /*
  * pool_alloc - a clean block of 2^@order frames of pool @id for @owner,
- * charged against the run's --mem; with @prefault its frames exist (a
- * mapping of them is populated at no further cost).  Returns the first
- * frame, or -ENOMEM.  May zero or pre-fault on the caller's path.
+ * charged against the run's --mem.  Its frames exist: a mapping of them is
+ * populated at no further cost.  Returns the first frame, or -ENOMEM (also
+ * when enough frames are free but not in one piece: ask for less).  May
+ * zero or pre-fault on the caller's path.
  */
-long pool_alloc(int id, unsigned int order, unsigned int owner,
-		bool prefault);
+long pool_alloc(int id, unsigned int order, unsigned int owner);
 
 /* Give back frames no mapping uses any more (they are zeroed later). */
 void pool_free(int id, u64 pfn, u64 n);

@@ -341,7 +341,7 @@ static int fill_shift(u64 start, u64 end, u32 shift, const struct fill_req *r,
 		order = MIN(63U - (unsigned int)__builtin_clzll(n),
 			    (unsigned int)BUDDY_MAX_ORDER);
 		for (;;) {
-			pfn = pool_alloc(id, order, r->owner, true);
+			pfn = pool_alloc(id, order, r->owner);
 			if (pfn != -ENOMEM || !order)
 				break;
 			order--;
@@ -463,7 +463,7 @@ static int demote(struct vma *v, u64 addr)
 	};
 
 	/* One 4 KiB run replaces the huge mapping in one Linux call. */
-	p = pool_alloc(TANDEM_POOL_4K, v->page_shift - PAGE_SHIFT, r.owner, true);
+	p = pool_alloc(TANDEM_POOL_4K, v->page_shift - PAGE_SHIFT, r.owner);
 	if (p < 0)
 		return -ENOMEM;
 	pool_copy(TANDEM_POOL_4K, (u64)p, id, old_pfn, size);

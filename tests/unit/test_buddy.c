@@ -704,7 +704,8 @@ static void case_init_zeroed(void)
 		struct buddy *c = calloc(1, buddy_meta_size(sizes[i]));
 
 		CHECK(c, "no host memory");
-		CHECK(buddy_init_zeroed(c, sizes[i]) == 0, "init_zeroed failed");
+		CHECK(buddy_init_zeroed(c, sizes[i], sizes[i]) == 0,
+		      "init_zeroed failed");
 		CHECK(buddy_check(c), "npages %llu: check failed",
 		      (unsigned long long)sizes[i]);
 		buddy_stats(b, &sa);
@@ -721,7 +722,51 @@ static void case_init_zeroed(void)
 		free(b);
 		free(c);
 	}
-	CHECK(buddy_init_zeroed(malloc(64), 0) == -EINVAL, "init_zeroed(0)");
+	CHECK(buddy_init_zeroed(malloc(64), 0, 0) == -EINVAL, "init_zeroed(0)");
+}
+
+/* Grown in random steps, a pool ends as if made whole; nothing beyond. */
+static void case_grow(void)
+{
+	const u64 n = 3 * (1 << 18) + 777;
+	struct buddy *b = calloc(1, buddy_meta_size(n)), *f = new_buddy(n);
+	struct buddy_stats sb, sf;
+	u64 to = 0;
+	long p;
+	int o;
+
+	CHECK(b, "no host memory");
+	rng_state = 0x5eed0005;
+	CHECK(buddy_init_zeroed(b, n, 0) == 0, "init_zeroed(n, 0)");
+	CHECK(buddy_alloc(b, 0) == -ENOMEM, "alloc from an empty pool");
+	CHECK(buddy_grow(b, n + 1) == -EINVAL, "grew past the room");
+	p = -1;
+	while (to < n) {
+		to += 1 + rnd_below(70000);	/* not inside MIN(): once */
+		to = MIN(n, to);
+		CHECK(buddy_grow(b, to) == 0, "grow to %llu",
+		      (unsigned long long)to);
+		CHECK(buddy_check(b), "check after growing to %llu",
+		      (unsigned long long)to);
+		if (p < 0) {
+			p = buddy_alloc(b, 0);
+			CHECK(p >= 0 && (u64)p < to, "alloc after grow: %ld", p);
+			CHECK(buddy_free_range(b, to, 1) == -EINVAL,
+			      "free beyond grown accepted");
+		}
+	}
+	CHECK(buddy_grow(b, 5) == 0, "shrinking grow is a no-op");
+	CHECK(!buddy_free(b, (u64)p, 0), "free");
+	zero_all(b);
+	buddy_stats(b, &sb);
+	buddy_stats(f, &sf);
+	for (o = 0; o <= BUDDY_MAX_ORDER; o++)
+		CHECK(sb.clean_blocks[o] == sf.clean_blocks[o],
+		      "order %d: %llu blocks grown, %llu made whole", o,
+		      (unsigned long long)sb.clean_blocks[o],
+		      (unsigned long long)sf.clean_blocks[o]);
+	free(b);
+	free(f);
 }
 
 /* A fresh pool of whole top-order blocks goes out from frame 0 upwards. */
@@ -1012,6 +1057,7 @@ static const struct tcase cases[] = {
 	{ "buddy_free_range", case_free_range },
 	{ "buddy_random_owned", case_random_owned },
 	{ "buddy_put_clean_part", case_put_clean_part },
+	{ "buddy_grow", case_grow },
 };
 
 int main(void)
