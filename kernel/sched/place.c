@@ -24,9 +24,15 @@ static bool in_partition(int cpu)
 	return lwk_proc.inst->partition[cpu / 64] & (1ULL << (cpu % 64));
 }
 
+/*
+ * The least-loaded partition core, lowest number first; but the core the
+ * thread already runs on when it is as good, since moving a thread to a
+ * busy core makes it wait for that core.
+ */
 static int pick_core(void)
 {
 	struct tandem_instance *inst = lwk_proc.inst;
+	unsigned int here = 0;
 	int cpu, best = -1;
 
 	for (cpu = 0; cpu < TANDEM_MAX_CPUS; cpu++) {
@@ -36,6 +42,11 @@ static int pick_core(void)
 				READ_ONCE(inst->core_threads[best]))
 			best = cpu;
 	}
+	if (best >= 0 && linux_call3(NR_getcpu, &here, NULL, NULL) == 0 &&
+	    here < TANDEM_MAX_CPUS && in_partition(here) &&
+	    READ_ONCE(inst->core_threads[here]) ==
+	    READ_ONCE(inst->core_threads[best]))
+		best = here;
 	return best;
 }
 
