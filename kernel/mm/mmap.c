@@ -44,6 +44,9 @@ enum {
 	ADV_COLLAPSE, ADV_HWPOISON = 100, ADV_SOFT_OFFLINE = 101,
 };
 
+/* A heap this large grows in whole 2 MiB pages where the pool has them. */
+#define HEAP_HUGE_FROM	(4ULL << 20)
+
 /* DONTNEED below this is zeroed in place; above, fresh frames swap in. */
 #define FRESH_MIN	(2ULL << 20)
 
@@ -698,6 +701,10 @@ SYSCALL(brk)
 
 	if (end > mapped) {
 		target = ALIGN_UP(MAX(end, mapped + step), PAGE_SIZE);
+		/* A large heap grows to 2 MiB boundaries: its pages can be. */
+		if (mapped - lwk_proc.brk_start >= HEAP_HUGE_FROM &&
+		    huge_fits(21, 1ULL << 21))
+			target = ALIGN_UP(target, 1ULL << 21);
 		if (!range_free(mapped, target)) {
 			target = end;
 			if (!range_free(mapped, target))

@@ -124,6 +124,14 @@ static bool charge(u64 bytes)
 	return true;
 }
 
+bool pool_may_fit(u64 bytes)
+{
+	const struct tandem_instance *in = inst();
+
+	return bytes <= in->mem_limit - MIN(READ_ONCE(in->mem_used),
+					     in->mem_limit);
+}
+
 static void uncharge(u64 bytes)
 {
 	__atomic_fetch_sub(&inst()->mem_used, bytes, __ATOMIC_RELAXED);
@@ -707,8 +715,8 @@ static int state_create(u64 *frames)
 	/* Whole chunks, so a fresh pool's small blocks fill one chunk. */
 	bytes = MAX(ALIGN_DOWN(bytes, 1ULL << TANDEM_POOL_CHUNK_SHIFT),
 		    1ULL << TANDEM_POOL_CHUNK_SHIFT);
-	err = plat_pool_setup(true, bytes, lwk_proc.cfg.page_shift_max,
-			      frames);
+	err = plat_pool_setup(true, bytes, lwk_proc.cfg.page_shift_max ?
+			      lwk_proc.cfg.page_shift_max : 30, frames);
 	if (err)
 		return err;
 

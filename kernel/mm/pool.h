@@ -32,6 +32,12 @@ int pool_self(void);
  */
 long pool_alloc(int id, unsigned int order, unsigned int owner);
 
+/*
+ * Could @bytes more be charged now?  A quick no before a large request
+ * that would fail after taking (and dirtying) all there is.
+ */
+bool pool_may_fit(u64 bytes);
+
 /* Give back frames no mapping uses any more (they are zeroed later). */
 void pool_free(int id, u64 pfn, u64 n);
 

@@ -429,6 +429,8 @@ static int fill_level(u64 start, u64 end, int level, const struct fill_req *r,
 int fill(u64 start, u64 end, const struct fill_req *r, u64 *done)
 {
 	*done = start;
+	if (!pool_may_fit(end - start))
+		return -ENOMEM;
 	if (r->shift)
 		return fill_shift(start, end, r->shift, r, done);
 	return fill_level(start, end, 0, r, done);
