@@ -1,0 +1,299 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# The LWK's memory management (kernel/mm, docs/memory.md): the memory system
+# calls behave as Linux's (tests/progs/mm_ops, run natively and under tandem
+# with identical output), pool memory takes no page fault, freed memory
+# comes back zeroed, an exhausted pool gives ENOMEM the program can recover
+# from, nothing leaks, and real programs with large memory needs run.
+#
+# usage: tests/integration/mm.sh [--tandem PATH|native] [--filter GLOB]
+#                                [--list] [--keep]
+#
+#   --tandem PATH   the tandem binary (default: build/tandem in the tree);
+#                   "native" runs the comparisons natively on both sides,
+#                   to prove the cases (tandem-only cases are skipped)
+#   --filter GLOB   run only the cases whose name matches (e.g. 'mm/ops*')
+#   --list          print the case names
+#   --keep          keep the temporary directory and say where it is
+#
+# Environment: CC (default cc), TANDEM_RUN_OPTS (extra `tandem run` options),
+# TANDEM_TEST_TIMEOUT (seconds per command, default 60; the big cases allow
+# five times that).
+#
+# Prints "ok NAME", "FAIL NAME: why" (details indented below) or "skip
+# NAME: why" per case, then "N passed, N failed, N skipped"; exits 1 when a
+# case failed or none ran.
+#
+# The integration suite may source this file instead (after lib.sh): it then
+# only defines mm_cases, which registers the same cases through the suite's
+# tcase, so `run.sh --filter 'mm/*'` runs them.
+#
+# Leak check: every tandem-only case runs with --stats=json and requires
+# "held_by_others":0, the pool pages still held, when the run's first
+# process ends, by any process but it (its children are all reaped by then).
+
+# The pool's "held_by_others" from a --stats=json stderr file, or "none".
+mm_held_by_others()
+{
+	local v
+
+	v=$(grep -o '"held_by_others":[0-9]*' "$1" | tail -n 1 | cut -d: -f2)
+	echo "${v:-none}"
+}
+
+# mm_tandem NAME [TANDEM-OPTIONS...] -- CMD...: run CMD under tandem only,
+# with --stats=json; NAME.out, NAME.err; fails on a non-zero status or a
+# leak.  Its own time limit is the suite's TIMEOUT (times MM_SLOW).
+mm_tandem()
+{
+	local name=$1 opts=() d=$CASE_DIR rc held limit
+	shift
+
+	while (($#)) && [[ $1 != -- ]]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	if [[ $TANDEM == native ]]; then
+		skip "what only the LWK promises: needs a real tandem (not --tandem native)"
+	fi
+	need_tandem
+	limit=$((TIMEOUT * ${MM_SLOW:-1}))
+	timeout -k 5 "$limit" "$TANDEM" run "${RUN_OPTS[@]}" --stats=json \
+		"${opts[@]}" -- "$@" </dev/null >"$d/$name.out" 2>"$d/$name.err"
+	rc=$?
+	if ((rc == 124)); then
+		echo "$name: tandem run ${opts[*]} -- $* timed out after ${limit}s"
+		return 1
+	fi
+	if ((rc != 0)); then
+		echo "$name: tandem run ${opts[*]} -- $* ended with status $rc"
+		sed 's/^/  out: /' "$d/$name.out" | head -n 10
+		grep -v tandem_stats "$d/$name.err" | sed 's/^/  err: /' | head -n 10
+		return 1
+	fi
+	held=$(mm_held_by_others "$d/$name.err")
+	if [[ $held != 0 ]]; then
+		echo "$name: pool pages still held by other processes at the end: $held (a leak)"
+		return 1
+	fi
+}
+
+# mm_expect FILE TEXT: FILE has TEXT, else say so.
+mm_expect()
+{
+	if ! grep -qF -- "$2" "$CASE_DIR/$1"; then
+		echo "$1 lacks '$2':"
+		sed 's/^/  /' "$CASE_DIR/$1" | head -n 20
+		return 1
+	fi
+}
+
+case_mm_ops()
+{
+	local p opts=("$@")
+
+	p=$(prog mm_ops) || return
+	if ((${#opts[@]})); then
+		local RUN_OPTS=("${RUN_OPTS[@]}" "${opts[@]}")
+	fi
+	compare --native-status 0 --native-has ' 0 failed' -- "$p"
+}
+
+case_mm_no_faults()
+{
+	local p
+
+	p=$(prog mm_ops) || return
+	mm_tandem ops -- "$p" --no-faults || return
+	mm_expect ops.out ' 0 failed'
+}
+
+case_mm_enomem()
+{
+	local p
+
+	p=$(prog mm_ops) || return
+	mm_tandem enomem --mem 64M -- "$p" enomem 1024 || return
+	mm_expect enomem.out 'ok enomem'
+}
+
+# Frames freed by one process are zero when the next one gets them; each
+# process is reaped, so 12 x 24 MiB fit in 64 MiB.
+case_mm_zero_reuse()
+{
+	local p
+
+	p=$(prog mm_ops) || return
+	mm_tandem reuse --mem 64M -- sh -c "
+		i=0
+		while [ \$i -lt 6 ]; do
+			'$p' dirty 24 && '$p' zero 24 || exit 1
+			i=\$((i + 1))
+		done" || return
+	mm_expect reuse.out 'ok 24 MiB zero'
+}
+
+# Memory one run dirtied and gave back reads zero in the next run.
+case_mm_zero_next_run()
+{
+	local p
+
+	p=$(prog mm_ops) || return
+	mm_tandem dirty --mem 600M -- "$p" dirty 512 || return
+	mm_tandem zero --mem 600M -- "$p" zero 512 || return
+	mm_expect zero.out 'ok 512 MiB zero'
+}
+
+# What an image held comes back when its pid boots the next one.
+case_mm_exec_reclaim()
+{
+	local p
+
+	p=$(prog mm_ops) || return
+	mm_tandem exec --mem 64M -- "$p" hold 40 "$p" hold 40 "$p" zero 40 ||
+		return
+	mm_expect exec.out 'ok 40 MiB zero'
+}
+
+case_mm_bss()
+{
+	local p
+
+	p=$(prog mm_bss) || return
+	local TIMEOUT=$((TIMEOUT * 5))
+	compare --native-status 0 --native-has 'pages not zero' -- "$p"
+}
+
+case_mm_bss_no_faults()
+{
+	local p
+
+	p=$(prog mm_bss) || return
+	MM_SLOW=5 mm_tandem bss -- "$p" --no-faults || return
+	mm_expect bss.out 'no page fault'
+}
+
+case_mm_python_2g()
+{
+	local TIMEOUT=$((TIMEOUT * 5))
+
+	command -v python3 >/dev/null || skip "no python3"
+	compare --native-status 0 --native-has 'freed' -- python3 -c '
+objs, total = [], 0
+while total < 2 << 30:
+    b = bytearray(64 << 10)
+    b[0], b[-1] = 1, 2
+    objs.append(b)
+    total += len(b)
+print("allocated", total >> 20, "MiB in", len(objs), "objects, check",
+      sum(b[0] + b[-1] for b in objs))
+del objs
+small = [str(i) * 3 for i in range(2000000)]
+print("small objects", len(small), small[-1][:7])
+del small
+print("freed")'
+}
+
+# GNU sort sizes its buffer at about 65 times its input, and the LWK
+# populates what is mapped: a 200 MiB sort would take 13 GiB.  With --mem
+# it gets ENOMEM for that and halves its buffer until one fits.
+case_mm_sort_200m()
+{
+	local f TIMEOUT=$((TIMEOUT * 5))
+	local RUN_OPTS=("${RUN_OPTS[@]}" --mem 2G)
+
+	f=$(data_file 200m.txt 3 209715200) || return
+	compare -- sort "$f"
+}
+
+mm_cases()
+{
+	tcase mm/ops case_mm_ops
+	tcase mm/ops-page-4k case_mm_ops --page-size 4k
+	tcase mm/ops-heap-step-2m case_mm_ops --heap-step 2M
+	tcase mm/no-faults case_mm_no_faults
+	tcase mm/enomem case_mm_enomem
+	tcase mm/zero-reuse case_mm_zero_reuse
+	tcase mm/zero-next-run case_mm_zero_next_run
+	tcase mm/exec-reclaim case_mm_exec_reclaim
+	tcase mm/bss-1g case_mm_bss
+	tcase mm/bss-1g-no-faults case_mm_bss_no_faults
+	tcase mm/python3-2g case_mm_python_2g
+	tcase mm/sort-200m case_mm_sort_200m
+}
+
+# Sourced by the suite: the definitions above are all it needs.
+if [[ ${BASH_SOURCE[0]} != "$0" ]]; then
+	return 0
+fi
+
+set -u
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+PROGS=$ROOT/tests/progs
+TANDEM=$ROOT/build/tandem
+FILTER='*'
+LIST=0
+KEEP=0
+TIMEOUT=${TANDEM_TEST_TIMEOUT:-60}
+read -r -a RUN_OPTS <<<"${TANDEM_RUN_OPTS:-}"
+
+usage()
+{
+	sed -n '/^# usage:/,/^# Prints/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+while (($#)); do
+	case $1 in
+	--tandem) (($# >= 2)) || usage; TANDEM=$2; shift 2 ;;
+	--tandem=*) TANDEM=${1#*=}; shift ;;
+	--filter) (($# >= 2)) || usage; FILTER=$2; shift 2 ;;
+	--filter=*) FILTER=${1#*=}; shift ;;
+	--list) LIST=1; shift ;;
+	--keep) KEEP=1; shift ;;
+	-h | --help) usage ;;
+	*) echo "mm.sh: unknown option $1" >&2; usage ;;
+	esac
+done
+if [[ $TANDEM != native && $TANDEM != /* ]]; then
+	TANDEM=$PWD/$TANDEM
+fi
+if [[ ! $TIMEOUT =~ ^[1-9][0-9]*$ ]]; then
+	echo "mm.sh: TANDEM_TEST_TIMEOUT must be a number of seconds, not '$TIMEOUT'" >&2
+	exit 2
+fi
+
+source "$HERE/lib.sh"
+
+if [[ $LIST == 1 ]]; then
+	mm_cases
+	exit 0
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tandem-mm.XXXXXX") || exit 1
+cleanup()
+{
+	if [[ $KEEP == 1 ]]; then
+		echo "# kept $WORK" >&2
+	else
+		rm -rf "$WORK"
+	fi
+}
+trap cleanup EXIT
+trap 'cleanup; trap - EXIT INT; kill -INT $$' INT
+trap 'cleanup; trap - EXIT TERM; kill -TERM $$' TERM
+
+export LC_ALL=C
+unset LANGUAGE
+ulimit -c 0
+umask 022
+
+mm_cases
+
+echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+((PASSED + SKIPPED + FAILED > 0)) || exit 1
+((FAILED == 0))
