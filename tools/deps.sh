@@ -6,12 +6,21 @@
 set -e
 
 # command-or-file  package
+# The MPI cases of make check (tests/integration/mpi.sh) need Open MPI and
+# MPICH, each by its own names: both install mpicc and mpiexec as
+# alternatives, so the plain names mean whichever came last. hpcc is
+# Debian's HPC Challenge, built with Open MPI.
 NEEDS="
 cc:gcc
 make:make
 python3:python3
 /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
 /usr/lib/gcc/x86_64-linux-gnu/12/libgomp.so:libgomp1
+mpiexec.openmpi:openmpi-bin
+/usr/lib/x86_64-linux-gnu/openmpi/include/mpi.h:libopenmpi-dev
+mpiexec.mpich:mpich
+/usr/include/x86_64-linux-gnu/mpich/mpi.h:libmpich-dev
+hpcc:hpcc
 "
 
 missing=""

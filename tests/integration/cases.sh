@@ -6,6 +6,7 @@
 #        stderr and exit status (see compare in lib.sh)
 # bad/*  programs tandem must refuse: exit status and message checked
 # cli/*  command-line errors: exit status 2 and a message
+# mpi/*  MPI programs and HPC Challenge under mpiexec (in mpi.sh)
 #
 # bad/* and cli/* need a real tandem and are skipped with --tandem native.
 # Case names are stable: add new ones, do not rename old ones.
@@ -411,4 +412,5 @@ all_cases()
 
 	fastentry_cases
 	procfs_cases
+	mpi_cases
 }

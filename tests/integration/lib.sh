@@ -115,6 +115,20 @@ data_file()
 	echo "$out"
 }
 
+# need_cmd CMD PACKAGE: skip the case when the command CMD is missing
+# (tools/deps.sh installs the Debian PACKAGE that has it). In CI (CI=true)
+# deps.sh has run, so a missing command there fails the case instead: a
+# case CI skips would prove nothing.
+need_cmd()
+{
+	command -v "$1" >/dev/null 2>&1 && return 0
+	if [[ ${CI:-} == true ]]; then
+		echo "$1 is missing in CI: tools/deps.sh should have installed Debian's $2"
+		exit 1
+	fi
+	skip "$1 is not installed (Debian: $2; tools/deps.sh installs it)"
+}
+
 need_tandem()
 {
 	if [[ $TANDEM == native ]]; then
@@ -214,10 +228,14 @@ normalize()
 #                       that shows the state of the machine, not tandem's)
 #   --retry-if-only RE  rerun (up to 3 times) when the only stdout lines that
 #                       differ match RE (the machine changed in between)
+#   --launcher WORDS    start CMD through a launcher (WORDS split on spaces):
+#                       natively `WORDS CMD ARGS`, under tandem `WORDS tandem
+#                       run $RUN_OPTS -- CMD ARGS`, as `mpiexec -n 2 tandem
+#                       run ./app` does
 compare()
 {
 	local d=$CASE_DIR env_on=0 envs=() want_status='' want_text=()
-	local retry_re='' norm='' attempt ns bad tcmd t
+	local retry_re='' norm='' attempt ns bad tcmd t launcher=()
 	C_STDIN=/dev/null C_PIPE='' C_UMASK=022 C_CWD=$CASE_DIR/cwd
 
 	while (($#)); do
@@ -231,6 +249,7 @@ compare()
 		--native-has) want_text+=("$2"); shift 2 ;;
 		--retry-if-only) retry_re=$2; shift 2 ;;
 		--normalize) norm=$2; shift 2 ;;
+		--launcher) read -r -a launcher <<<"$2"; shift 2 ;;
 		--) shift; break ;;
 		*) echo "compare: unknown option $1"; return 1 ;;
 		esac
@@ -244,6 +263,10 @@ compare()
 			return 1
 		fi
 		tcmd=("$TANDEM" run "${RUN_OPTS[@]}" -- "$@")
+	fi
+	if ((${#launcher[@]})); then
+		set -- "${launcher[@]}" "$@"
+		tcmd=("${launcher[@]}" "${tcmd[@]}")
 	fi
 	if ((env_on)); then
 		set -- env -i "${envs[@]}" "$@"

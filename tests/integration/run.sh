@@ -3,7 +3,8 @@
 #
 # tandem's integration suite: runs real programs natively and under tandem
 # and compares what they do; checks that bad programs and bad command lines
-# are refused cleanly. The cases are in cases.sh, the helpers in lib.sh.
+# are refused cleanly. The cases are in cases.sh and, for MPI and HPC
+# Challenge, mpi.sh; the helpers in lib.sh.
 #
 # usage: tests/integration/run.sh [--tandem PATH|native] [--filter GLOB]
 #                                 [--list] [--keep] [--no-summary]
@@ -71,6 +72,7 @@ source "$HERE/lib.sh"
 source "$HERE/cases.sh"
 source "$HERE/fastentry.sh"
 source "$HERE/procfs.sh"
+source "$HERE/mpi.sh"
 
 if [[ $LIST == 1 ]]; then
 	all_cases
