@@ -217,29 +217,38 @@ SYSCALL(sigaltstack)
  * the trapped context's own mask comes back, so the handler runs on the
  * program's stack (or sigaltstack), not nested inside the LWK.
  */
-static long send_to_self(long nr, long a0, long a1, long a2)
+static long send_to_self(struct plat_regs *regs, long nr, long a0, long a1,
+			 long a2)
 {
+	u64 mask = plat_regs_sigmask(regs);
+
 	plat_irq_save();
+	/*
+	 * Whatever the entry, its way out must give Linux the program's mask
+	 * back: an entry without a signal frame restores none by itself, and
+	 * a thread left with SIGSYS blocked dies at its next trapped call.
+	 */
+	plat_regs_set_sigmask(regs, mask);
 	return linux_call3(nr, a0, a1, a2);
 }
 
 SYSCALL(kill)
 {
 	if (a[0] == t->pid || a[0] == 0)
-		return send_to_self(NR_kill, a[0], a[1], 0);
+		return send_to_self(regs, NR_kill, a[0], a[1], 0);
 	return linux_call2(NR_kill, a[0], a[1]);
 }
 
 SYSCALL(tkill)
 {
 	if (a[0] == t->tid)
-		return send_to_self(NR_tkill, a[0], a[1], 0);
+		return send_to_self(regs, NR_tkill, a[0], a[1], 0);
 	return linux_call2(NR_tkill, a[0], a[1]);
 }
 
 SYSCALL(tgkill)
 {
 	if (a[1] == t->tid)
-		return send_to_self(NR_tgkill, a[0], a[1], a[2]);
+		return send_to_self(regs, NR_tgkill, a[0], a[1], a[2]);
 	return linux_call3(NR_tgkill, a[0], a[1], a[2]);
 }

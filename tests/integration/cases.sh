@@ -250,6 +250,14 @@ case_threads()
 	compare --native-status 0 -- "$p"
 }
 
+case_raise()
+{
+	local p
+
+	p=$(prog raise) || return
+	compare --native-status 0 --native-has 'on the sigaltstack 1' -- "$p"
+}
+
 case_forkexec()
 {
 	local p
@@ -391,6 +399,7 @@ all_cases()
 	tcase run/proc-auxv-static case_proc_auxv auxv-static
 	tcase run/threads case_threads
 	tcase run/fork-exec-wait case_forkexec
+	tcase run/raise-handler case_raise
 
 	tcase bad/not-found-path case_bad_not_found_path
 	tcase bad/not-found-bare case_bad_not_found_bare
