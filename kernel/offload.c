@@ -26,6 +26,7 @@
 #include "sys.h"
 #include "errno.h"
 #include "kmsg.h"
+#include "region.h"
 #include "trace.h"
 #include "lib/lib.h"
 #include "arch/x86_64/abi.h"
@@ -376,6 +377,10 @@ int offload_boot(const char **why)
 		return -ENOMEM;
 	}
 	chan = (struct ikc_channel *)p;
+	/* LWK memory: out of the program's view and reach. */
+	if (lwk_region_add(p, p + ALIGN_UP(size, PAGE_SIZE)))
+		pr_warn("offload", "the IKC channel at %#lx is not in the LWK's region table",
+			p);
 	chan->magic = IKC_MAGIC;
 	chan->version = IKC_VERSION;
 	chan->nslots = IKC_SLOTS;
@@ -817,14 +822,15 @@ static int first_cpu(const u64 *mask)
 
 long offload_roundtrip(struct lwk_thread *t, const long *a)
 {
-	u64 rounds = a[0], size, i, per_us;
+	u64 rounds = a[0], gap = a[2], size, i, per_us;
+	struct k_timespec pause = { gap / 1000000000, gap % 1000000000 };
 	struct ikc_roundtrip out;
 	u64 *v;
 	long ret = 0, r;
 
 	if (!proxy_on)
 		return -EOPNOTSUPP;
-	if (rounds == 0 || rounds > 10000000)
+	if (rounds == 0 || rounds > 10000000 || gap > 1000000000)
 		return -EINVAL;
 	if (t->pid != lwk_proc.pid || t->direct_only ||
 	    (!t->ikc && !slot_attach(t)))
@@ -837,8 +843,11 @@ long offload_roundtrip(struct lwk_thread *t, const long *a)
 	per_us = cycles_per_us();
 
 	for (i = 0; i < rounds; i++) {
-		u64 c0 = cycles();
+		u64 c0;
 
+		if (gap)
+			linux_call2(NR_nanosleep, &pause, NULL);
+		c0 = cycles();
 		if (!proxy_call(t, IKC_OP_NOP, NULL, &r)) {
 			ret = -EAGAIN;
 			goto out;

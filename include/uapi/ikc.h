@@ -99,11 +99,13 @@ struct ikc_channel {
 /*
  * The round-trip benchmark, for bench/progs/proxy.c: a program under
  * `tandem run --offload=proxy` calls
- *	syscall(IKC_SYS_ROUNDTRIP, rounds, struct ikc_roundtrip *out)
+ *	syscall(IKC_SYS_ROUNDTRIP, rounds, struct ikc_roundtrip *out, gap_ns)
  * and the LWK posts `rounds` IKC_OP_NOP requests to the calling thread's
- * proxy, one after the other, timing each from post to result.  Returns
- * 0; -EOPNOTSUPP when no call of the run goes to a proxy; -ENOSYS
- * without tandem (Linux has no such number).
+ * proxy, one after the other, timing each from post to result; with a
+ * gap_ns (at most 1 s), it sleeps that long before each one, so both
+ * sides may have stopped spinning.  Returns 0; -EOPNOTSUPP when no call
+ * of the run goes to a proxy; -ENOSYS without tandem (Linux has no such
+ * number).
  */
 #define IKC_SYS_ROUNDTRIP	0x7d00
 
