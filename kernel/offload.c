@@ -526,7 +526,7 @@ static void request_interrupt(struct ikc_slot *s, u64 seq, bool restart)
 	WRITE_ONCE(s->cancel_restart, restart);
 	__atomic_store_n(&s->cancel_seq, seq, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&s->cancels, 1, __ATOMIC_SEQ_CST);
-	if (plat_proxy_interrupt(s)) {
+	if (plat_proxy_interrupt(s, proxy_handle[s - chan->slots])) {
 		__atomic_fetch_sub(&s->cancels, 1, __ATOMIC_SEQ_CST);
 		if (!__atomic_exchange_n(&warned_interrupt, 1, __ATOMIC_RELAXED))
 			pr_warn("offload", "cannot interrupt proxy %d: the call runs to its end",

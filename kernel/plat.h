@@ -142,9 +142,11 @@ bool plat_on_prog_altstack(struct lwk_thread *t, u64 sp);
  * slot->server_tid.  Returns 0 and a handle for plat_proxy_forget, or
  * -errno.  Context: a system call of the slot's client.
  *
- * plat_proxy_interrupt - tell the slot's server that the client asked for
- * an interrupt (slot->cancel_seq, cancel_restart, cancels already
- * written).  Returns 0 or -errno.  Context: any, signal delivery included.
+ * plat_proxy_interrupt - tell the server `handle` of `slot` that the
+ * client asked for an interrupt (slot->cancel_seq, cancel_restart,
+ * cancels already written).  Returns 0 or -errno.  Context: the client,
+ * its signal delivery included; may wait for the server to take an
+ * earlier interrupt.
  *
  * plat_proxy_forget - in a fork child: the parent's server `handle` does
  * not exist here; free what is left of it.
@@ -154,7 +156,7 @@ struct ikc_slot;
 int plat_proxy_init(void);
 int plat_proxy_start(struct ikc_channel *ch, struct ikc_slot *slot,
 		     const u64 *cpus, void **handle);
-int plat_proxy_interrupt(struct ikc_slot *slot);
+int plat_proxy_interrupt(struct ikc_slot *slot, void *handle);
 void plat_proxy_forget(void *handle);
 
 /*

@@ -15,7 +15,11 @@
  * handler without SA_RESTART (PROXY_SIG_INTR) or with it
  * (PROXY_SIG_RESTART).  Before each call the proxy waits until every
  * interrupt requested so far has arrived, so a late one meant for an
- * earlier call never hits the next.
+ * earlier call never hits the next.  Linux takes pending signals lowest
+ * number first and decides a restart on the first, so an EINTR request
+ * is sent only once every restart request before it has arrived: else a
+ * pending PROXY_SIG_RESTART would restart the call the later
+ * PROXY_SIG_INTR was meant to end.
  *
  * On a program thread the reserved signals are delivered by the program's
  * view of them (kernel/signal.c keeps it), like any signal it handles.
@@ -48,15 +52,18 @@
 #define DRAIN_YIELD		1024	/* pauses before a drain yields */
 
 /*
- * A proxy's area header, in place of struct hosted_thread.  Only the
- * proxy touches it after it starts (its handler included).
+ * A proxy's area header, in place of struct hosted_thread.  Once it runs,
+ * the proxy (its handler included) is the only writer, but for
+ * sent_restart, which its client adds to atomically as well.
  */
 struct hosted_proxy {
 	struct lwk_thread lt;		/* magic PROXY_MAGIC: not a program thread */
 	struct ikc_slot *slot;		/* the slot it serves */
 	u64 cpus[TANDEM_MAX_CPUS / 64];	/* where it runs */
 	u32 seen;			/* our interrupt signals its handler took */
+	u32 seen_restart;		/* ... of them PROXY_SIG_RESTART */
 	u32 raised;			/* interrupt signals it sent itself */
+	u32 sent_restart;		/* PROXY_SIG_RESTART sent to it, by anyone */
 };
 
 _Static_assert(sizeof(struct hosted_proxy) <= AREA_HDR, "proxy header");
@@ -105,8 +112,40 @@ static void proxy_signal(int sig, struct k_siginfo *si, struct k_ucontext *uc)
 		return;
 	}
 	/* The interrupted call returns by itself; count what was ours. */
-	if (ours(p, si))
-		WRITE_ONCE(p->seen, p->seen + 1);
+	if (!ours(p, si))
+		return;
+	if (sig == PROXY_SIG_RESTART)
+		__atomic_store_n(&p->seen_restart, p->seen_restart + 1,
+				 __ATOMIC_RELEASE);
+	WRITE_ONCE(p->seen, p->seen + 1);
+}
+
+/*
+ * Send p the interrupt of the kind slot->cancel_restart asks.  An EINTR
+ * one waits until p took every restart one sent before (see the top).
+ */
+static int interrupt(struct hosted_proxy *p, int tid)
+{
+	bool restart = READ_ONCE(p->slot->cancel_restart);
+	u32 n = 0;
+	int err;
+
+	if (restart) {
+		__atomic_fetch_add(&p->sent_restart, 1, __ATOMIC_SEQ_CST);
+	} else {
+		while ((s32)(__atomic_load_n(&p->seen_restart, __ATOMIC_ACQUIRE) -
+			     __atomic_load_n(&p->sent_restart,
+					     __ATOMIC_ACQUIRE)) < 0) {
+			if (++n % DRAIN_YIELD == 0)
+				linux_call0(NR_sched_yield);
+			else
+				__builtin_ia32_pause();
+		}
+	}
+	err = queue_interrupt(tid, restart, p->slot);
+	if (err && restart)
+		__atomic_fetch_sub(&p->sent_restart, 1, __ATOMIC_SEQ_CST);
+	return err;
 }
 
 int plat_proxy_init(void)
@@ -229,8 +268,7 @@ static void serve(struct hosted_proxy *p, struct ikc_slot *s)
 		/* Interrupted before it began: the call meets the signal now. */
 		if (__atomic_load_n(&s->cancel_seq, __ATOMIC_ACQUIRE) == seq) {
 			p->raised++;
-			if (queue_interrupt(p->lt.tid, READ_ONCE(s->cancel_restart),
-					    s))
+			if (interrupt(p, p->lt.tid))
 				p->raised--;
 		}
 		ret = run(s, nr, a, seq);
@@ -299,13 +337,13 @@ int plat_proxy_start(struct ikc_channel *ch, struct ikc_slot *slot,
 	return 0;
 }
 
-int plat_proxy_interrupt(struct ikc_slot *slot)
+int plat_proxy_interrupt(struct ikc_slot *slot, void *handle)
 {
 	int tid = READ_ONCE(slot->server_tid);
 
-	if (tid <= 0)
+	if (tid <= 0 || !handle)
 		return -ESRCH;
-	return queue_interrupt(tid, READ_ONCE(slot->cancel_restart), slot);
+	return interrupt(handle, tid);
 }
 
 void plat_proxy_forget(void *handle)

@@ -292,6 +292,15 @@ case_signal_eintr()
 		-- "$p"
 }
 
+# A handler that siglongjmps out of a blocked read, three times.
+case_sigjmp_read()
+{
+	local p
+
+	p=$(prog sigjmp) || return
+	compare --native-status 0 --native-has 'read afterwards: 3 (abc)' -- "$p"
+}
+
 case_sigpipe()
 {
 	local p
@@ -565,6 +574,7 @@ all_cases()
 	tcase run/blocked-read-others-run case_blocked_read
 	tcase run/signal-interrupts-read case_signal_eintr
 	tcase run/sigpipe case_sigpipe
+	tcase run/siglongjmp-out-of-read case_sigjmp_read
 
 	tcase offload/stats-count-proxy case_offload_stats
 	tcase offload/per-call-override case_offload_override
