@@ -162,7 +162,7 @@ bool offload_watched(long nr)
 
 /* ---- --offload -------------------------------------------------------- */
 
-static char why_buf[256];
+static char why_buf[512];
 
 static int parse_route(const char *s, size_t n)
 {
