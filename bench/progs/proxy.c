@@ -28,7 +28,7 @@
 #include "../../include/uapi/ikc.h"
 
 #define BATCHES		5
-#define COLD_ROUNDS	500
+#define COLD_ROUNDS	200
 #define COLD_GAP_NS	1000000
 
 static double ns_per_call(long nr, long calls)
