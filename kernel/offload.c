@@ -518,9 +518,15 @@ static bool wait_done(struct lwk_thread *t, struct ikc_slot *s)
 	return true;
 }
 
-/* Ask s's server to interrupt call seq; see struct ikc_slot. */
+/*
+ * Ask s's server to interrupt call seq; see struct ikc_slot.  Once one
+ * request for seq wants EINTR, the call ends with EINTR.  Signals stay
+ * blocked meanwhile: a handler's own request must not come between.
+ */
 static void request_interrupt(struct ikc_slot *s, u64 seq, bool restart)
 {
+	irqflags_t irq = plat_irq_save();
+
 	if (READ_ONCE(s->cancel_seq) == seq && !s->cancel_restart)
 		restart = false;
 	WRITE_ONCE(s->cancel_restart, restart);
@@ -532,6 +538,7 @@ static void request_interrupt(struct ikc_slot *s, u64 seq, bool restart)
 			pr_warn("offload", "cannot interrupt proxy %d: the call runs to its end",
 				s->server_tid);
 	}
+	plat_irq_restore(irq);
 }
 
 /*

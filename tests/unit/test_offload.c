@@ -75,6 +75,8 @@ long plat_linux_call(long nr, long a0, long a1, long a2, long a3, long a4,
 }
 
 int plat_proxy_init(void) { return 0; }
+irqflags_t plat_irq_save(void) { return 0; }
+void plat_irq_restore(irqflags_t flags) { }
 int plat_proxy_interrupt(struct ikc_slot *s, void *h) { return -ESRCH; }
 void plat_proxy_forget(void *handle) { }
 u64 plat_now_ns(void) { return 0; }
