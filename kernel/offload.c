@@ -103,6 +103,8 @@ static const u16 local_with_linux_part[] = {
 /*
  * Calls after which the calling thread may have other files, fs,
  * credentials or namespaces than its proxy: it goes direct from then on.
+ * XXX: a new proxy made after the change would serve it again; a
+ * program that drops privileges at start-up (setuid) runs all direct.
  */
 static const u16 context_changers[] = {
 	NR_unshare, NR_setns, NR_setuid, NR_setgid, NR_setreuid, NR_setregid,

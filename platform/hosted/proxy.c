@@ -148,6 +148,12 @@ static int interrupt(struct hosted_proxy *p, int tid)
 	return err;
 }
 
+/*
+ * XXX: the reserved signals' Linux dispositions are fixed (64 without
+ * SA_RESTART, 63 with it), so a direct call that one of them interrupts
+ * on a program thread ends by that, not by the program's SA_RESTART.
+ * Programs rarely use SIGRTMAX; offload.md lists it as a difference.
+ */
 int plat_proxy_init(void)
 {
 	static const int sigs[2] = { PROXY_SIG_INTR, PROXY_SIG_RESTART };
