@@ -36,7 +36,6 @@ struct lwk_thread {
 	/* Offloading (kernel/offload.c); its signal handlers touch these too. */
 	struct ikc_slot *ikc;		/* its IKC slot; NULL before its first proxied call */
 	u64 ikc_wait_seq;		/* the proxied call it waits for, 0 if none */
-	u64 ikc_wait_sp;		/* the LWK stack pointer of that wait */
 	bool direct_only;		/* its offloaded calls go direct (offload.h) */
 	bool offload_proxied;		/* the current call went to the proxy */
 };

@@ -41,9 +41,7 @@
 #define FUTEX_WAKE_PRIVATE	129
 #define WAKE_ALL		0x7fffffff
 
-#define CLONE_SYSVSEM		0x00040000
-#define PROXY_SHARES		(CLONE_VM | CLONE_FS | CLONE_FILES | \
-				 CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM)
+#define PROXY_NEEDS		(CLONE_VM | CLONE_THREAD)
 #define WNOTHREAD		0x20000000
 #define RUSAGE_THREAD		1
 #define CLOSE_RANGE_UNSHARE	(1U << 1)
@@ -102,9 +100,8 @@ static const u16 local_with_linux_part[] = {
 
 /*
  * Calls after which the calling thread may have other files, fs,
- * credentials or namespaces than its proxy: it goes direct from then on.
- * XXX: a new proxy made after the change would serve it again; a
- * program that drops privileges at start-up (setuid) runs all direct.
+ * credentials or namespaces than its proxy: the proxy is ended, and the
+ * thread's next proxied call starts one with the new context.
  */
 static const u16 context_changers[] = {
 	NR_unshare, NR_setns, NR_setuid, NR_setgid, NR_setreuid, NR_setregid,
@@ -127,7 +124,7 @@ static u64 proxy_cpus[CPU_WORDS];
  */
 static struct ikc_channel *chan;
 static void *proxy_handle[IKC_SLOTS];
-static u32 warned_no_slot, warned_no_proxy, warned_interrupt;
+static u32 warned_no_slot, warned_no_proxy, warned_interrupt, told_renew;
 
 static bool in_list(const u16 *list, size_t n, long nr)
 {
@@ -569,6 +566,19 @@ static void raise_caught(struct lwk_thread *t, u64 sigs)
 }
 
 /*
+ * Is t's current call made by a program handler that interrupted the LWK
+ * (t waiting for its proxy)?  Such a handler runs on the LWK's stack;
+ * after a handler left a wait with longjmp, calls come from the
+ * program's own stack again.
+ */
+static bool from_nested_handler(struct lwk_thread *t)
+{
+	u64 sp = t->regs ? regs_sp(t->regs) : 0;
+
+	return sp && lwk_owns_range(sp - 1, sp);
+}
+
+/*
  * proxy_call - make call nr through t's proxy.  False when it cannot (no
  * slot or proxy, or a handler's call while t waits for its proxy: that
  * proxy is busy with the call the handler interrupted) and the caller
@@ -578,18 +588,17 @@ static bool proxy_call(struct lwk_thread *t, long nr, const long *a,
 		       long *ret)
 {
 	struct ikc_slot *s = t->ikc;
-	u64 sp = (u64)__builtin_frame_address(0), seq, sigs;
+	u64 seq, sigs;
 
 	if (!s && !(s = slot_attach(t)))
 		return false;
 	if (t->ikc_wait_seq) {
-		if (sp < t->ikc_wait_sp)
+		if (from_nested_handler(t))
 			return false;
 		abandon(t, s);
 	}
 
 	seq = s->seq + 1;
-	t->ikc_wait_sp = sp;
 	WRITE_ONCE(t->ikc_wait_seq, seq);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	post(s, nr, a, seq);
@@ -657,10 +666,35 @@ long offload_linux(struct lwk_thread *t, long nr, long a0, long a1, long a2,
 	return plat_linux_call(nr, a0, a1, a2, a3, a4, a5);
 }
 
+/*
+ * End t's proxy and free its slot; its next proxied call starts another.
+ * The proxy is gone when this returns.
+ */
+static void retire(struct lwk_thread *t)
+{
+	struct ikc_slot *s = t->ikc;
+
+	if (!s)
+		return;
+	if (t->ikc_wait_seq)
+		abandon(t, s);
+	proxy_handle[s - chan->slots] = NULL;
+	t->ikc = NULL;
+	post(s, IKC_OP_EXIT, NULL, s->seq + 1);
+	for (;;) {
+		int tid = __atomic_load_n(&s->server_tid, __ATOMIC_ACQUIRE);
+
+		if (!tid)
+			break;
+		linux_call4(NR_futex, &s->server_tid, FUTEX_WAIT, tid, NULL);
+	}
+	__atomic_store_n(&s->state, IKC_FREE, __ATOMIC_RELEASE);
+}
+
 void offload_after_call(struct lwk_thread *t, long nr, const long *a,
 			long ret)
 {
-	if (!proxy_on || !offload_watched(nr) || t->direct_only)
+	if (!proxy_on || !offload_watched(nr) || !t->ikc)
 		return;
 	switch (nr) {
 	case NR_prctl:
@@ -685,9 +719,18 @@ void offload_after_call(struct lwk_thread *t, long nr, const long *a,
 	}
 	if (ret < 0)
 		return;
-	t->direct_only = true;
-	pr_info("offload", "thread %d changed its own %s: its calls go direct from now on",
-		t->tid, syscall_name(nr));
+	if (!__atomic_exchange_n(&told_renew, 1, __ATOMIC_RELAXED))
+		pr_info("offload", "thread %d changed its own %s: it gets a new proxy (said once)",
+			t->tid, syscall_name(nr));
+	/*
+	 * A handler's call while the thread waits for its proxy: that call
+	 * goes on with the old proxy, and the thread direct from now on.
+	 */
+	if (t->ikc_wait_seq && from_nested_handler(t)) {
+		t->direct_only = true;
+		return;
+	}
+	retire(t);
 }
 
 void offload_interrupt(struct lwk_thread *t, bool restart)
@@ -709,34 +752,16 @@ void offload_thread_init(struct lwk_thread *child,
 {
 	child->ikc = NULL;
 	child->ikc_wait_seq = 0;
-	child->direct_only = parent->direct_only ||
-			     (flags & PROXY_SHARES) != PROXY_SHARES;
+	child->direct_only = (flags & PROXY_NEEDS) != PROXY_NEEDS;
 }
 
+/*
+ * The thread outlives its proxy: Linux reports the exit code of a
+ * process's last thread, which must be a thread of the program.
+ */
 void offload_thread_exit(struct lwk_thread *t)
 {
-	struct ikc_slot *s = t->ikc;
-
-	if (!s)
-		return;
-	if (t->ikc_wait_seq)
-		abandon(t, s);
-	proxy_handle[s - chan->slots] = NULL;
-	t->ikc = NULL;
-	post(s, IKC_OP_EXIT, NULL, s->seq + 1);
-
-	/*
-	 * Outlive the proxy: Linux reports the exit code of a process's
-	 * last thread, which must be a thread of the program.
-	 */
-	for (;;) {
-		int tid = __atomic_load_n(&s->server_tid, __ATOMIC_ACQUIRE);
-
-		if (!tid)
-			break;
-		linux_call4(NR_futex, &s->server_tid, FUTEX_WAIT, tid, NULL);
-	}
-	__atomic_store_n(&s->state, IKC_FREE, __ATOMIC_RELEASE);
+	retire(t);
 }
 
 void offload_after_fork(struct lwk_thread *t)

@@ -70,8 +70,8 @@ long offload_linux(struct lwk_thread *t, long nr, long a0, long a1, long a2,
 
 /*
  * offload_after_call - the dispatcher's last word on a call: a thread
- * that changed its own files, fs, credentials or namespaces makes its
- * offloaded calls direct from now on.
+ * that changed its own files, fs, credentials or namespaces gets a new
+ * proxy, made in its new context, at its next proxied call.
  */
 void offload_after_call(struct lwk_thread *t, long nr, const long *a,
 			long ret);
@@ -87,10 +87,10 @@ void offload_interrupt(struct lwk_thread *t, bool restart);
 
 /*
  * offload_thread_init - a new thread or process `child` is being made by
- * `parent` with clone flags `flags`: it may use proxies only if it shares
- * everything with its process that a proxy shares (CLONE_THREAD, files,
- * fs, SysV undo) and its parent could.  Context: the parent, before the
- * child runs.
+ * `parent` with clone flags `flags`: it may use proxies if it is a thread
+ * of this process (CLONE_VM and CLONE_THREAD); its proxy, made by the
+ * child itself, shares the child's files and fs.  A vfork child runs
+ * direct.  Context: the parent, before the child runs.
  */
 void offload_thread_init(struct lwk_thread *child,
 			 const struct lwk_thread *parent, u64 flags);

@@ -301,6 +301,16 @@ case_sigjmp_read()
 	compare --native-status 0 --native-has 'read afterwards: 3 (abc)' -- "$p"
 }
 
+# A thread's own file table and credentials hold for its calls.
+case_own_context()
+{
+	local p
+
+	p=$(prog ownctx) || return
+	compare --native-status 0 \
+		--native-has 'read of the closed descriptor: -1 (EBADF)' -- "$p"
+}
+
 case_sigpipe()
 {
 	local p
@@ -575,6 +585,7 @@ all_cases()
 	tcase run/signal-interrupts-read case_signal_eintr
 	tcase run/sigpipe case_sigpipe
 	tcase run/siglongjmp-out-of-read case_sigjmp_read
+	tcase run/thread-changes-own-context case_own_context
 
 	tcase offload/stats-count-proxy case_offload_stats
 	tcase offload/per-call-override case_offload_override

@@ -81,6 +81,8 @@ int plat_proxy_interrupt(struct ikc_slot *s, void *h) { return -ESRCH; }
 void plat_proxy_forget(void *handle) { }
 u64 plat_now_ns(void) { return 0; }
 int lwk_region_add(u64 start, u64 end) { return 0; }
+bool lwk_owns_range(u64 start, u64 end) { return false; }
+u64 regs_sp(const struct plat_regs *r) { return 0; }
 long signal_send_self(struct lwk_thread *t, int sig) { return 0; }
 
 int plat_proxy_start(struct ikc_channel *ch, struct ikc_slot *slot,
@@ -299,12 +301,9 @@ static void t_arguments_of_the_caller(void)
 static void t_threads_that_go_direct(void)
 {
 	const long none[6] = { 0 };
-	const long query[6] = { PERSONALITY_QUERY };
-	const long set_name[6] = { 15 /* PR_SET_NAME */ };
-	const long no_new_privs[6] = { 38, 1 };
 	struct lwk_thread *t = thread(), child;
 	u64 pthread_flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
-			    CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS |
+			    CLONE_THREAD | 0x00040000 /* SYSVSEM */ | CLONE_SETTLS |
 			    CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID;
 
 	boot_ok("proxy");
@@ -314,33 +313,49 @@ static void t_threads_that_go_direct(void)
 	offload_thread_init(&child, t, CLONE_VM | CLONE_VFORK | SIGCHLD);
 	if (!child.direct_only)
 		fail("a vfork child may use proxies");
-	offload_thread_init(&child, t, pthread_flags & ~CLONE_FILES);
+	offload_thread_init(&child, t, CLONE_VM | CLONE_SIGHAND | CLONE_THREAD);
+	if (child.direct_only)
+		fail("a thread with files and fs of its own may not use proxies");
+	offload_thread_init(&child, t, CLONE_VM | CLONE_FS | CLONE_FILES);
 	if (!child.direct_only)
-		fail("a thread with a file table of its own may use proxies");
+		fail("a process sharing memory (not CLONE_THREAD) may use proxies");
 
 	t->pid = getpid() + 1;
 	if (proxies(t, SYS_read, none))
 		fail("a thread of another process (vfork child) uses the proxy");
-	t->pid = getpid();
+}
 
+/* A thread whose context changed gets a new proxy, made in that context. */
+static void t_context_change_renews_proxy(void)
+{
+	const long none[6] = { 0 };
+	const long query[6] = { PERSONALITY_QUERY };
+	const long set_name[6] = { 15 /* PR_SET_NAME */ };
+	const long no_new_privs[6] = { 38, 1 };
+	struct lwk_thread *t = thread();
+	struct ikc_slot *s;
+
+	boot_ok("proxy");
+	s = &chan->slots[5];
+	s->state = IKC_IDLE;		/* as if t had taken it */
+	s->server_tid = 0;		/* its proxy already gone */
+	t->ikc = s;
 	offload_after_call(t, SYS_personality, query, 0);
 	offload_after_call(t, SYS_prctl, set_name, 0);
 	offload_after_call(t, SYS_setuid, none, -EPERM);
-	if (t->direct_only)
-		fail("a query, PR_SET_NAME or a failed setuid made the thread direct");
+	if (t->ikc != s)
+		fail("a query, PR_SET_NAME or a failed setuid ended the proxy");
 	offload_after_call(t, SYS_prctl, no_new_privs, 0);
-	if (!t->direct_only)
-		fail("PR_SET_NO_NEW_PRIVS left the thread on its proxy");
-	if (proxies(t, SYS_read, none))
-		fail("a direct-only thread still uses the proxy");
-	offload_thread_init(&child, t, pthread_flags);
-	if (!child.direct_only)
-		fail("the child of a direct-only thread may use proxies");
-
-	t = thread();
+	if (t->ikc || s->state != IKC_FREE)
+		fail("PR_SET_NO_NEW_PRIVS kept the old proxy");
+	s->state = IKC_IDLE;
+	t->ikc = s;
 	offload_after_call(t, SYS_setfsuid, none, 1000);
-	if (!t->direct_only)
-		fail("setfsuid (which returns the old id) left the thread on its proxy");
+	if (t->ikc || s->state != IKC_FREE || s->nr != IKC_OP_EXIT)
+		fail("setfsuid (which returns the old id) kept the old proxy: state %u, nr %lld",
+		     s->state, (long long)s->nr);
+	if (t->direct_only)
+		fail("a context change made the thread direct");
 }
 
 static void t_no_proxy_goes_direct(void)
@@ -373,6 +388,7 @@ static const struct {
 	{ "bad-specs", t_bad_specs },
 	{ "arguments-of-the-caller", t_arguments_of_the_caller },
 	{ "threads-that-go-direct", t_threads_that_go_direct },
+	{ "context-change-renews-proxy", t_context_change_renews_proxy },
 	{ "no-proxy-goes-direct", t_no_proxy_goes_direct },
 };
 
