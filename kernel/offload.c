@@ -114,7 +114,7 @@ static const u16 context_changers[] = {
 static u8 routes[TANDEM_NR_SYSCALLS];	/* ROUTE_DIRECT or ROUTE_PROXY */
 static u64 watched[TANDEM_NR_SYSCALLS / 64];
 static bool proxy_on;
-static u64 proxy_cpus[CPU_WORDS];
+static u64 proxy_cpus[CPU_WORDS];	/* --proxy-cpus, if given */
 
 /*
  * The channel (private to this process: a fork child resets its copy) and
@@ -309,33 +309,48 @@ static bool parse_cpus(const char *s, u64 *mask)
 	return true;
 }
 
+/* --proxy-cpus, checked at boot; none given leaves proxy_cpus empty. */
+static int parse_proxy_cpus(void)
+{
+	if (lwk_proc.cfg.proxy_cpus[0] &&
+	    !parse_cpus(lwk_proc.cfg.proxy_cpus, proxy_cpus)) {
+		snprintf(why_buf, sizeof(why_buf),
+			 "--proxy-cpus '%s' is not a CPU list; use e.g. 3 or 2-3",
+			 lwk_proc.cfg.proxy_cpus);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /*
- * The proxies' cores: --proxy-cpus, or else the last core of the
- * partition.  A private run's partition is every core it may use, so
- * that core is shared with LWK threads (docs/offload.md).
+ * The cores of t's proxy: --proxy-cpus, or else the last core of the
+ * partition that is not t's own (t's own when it is the only one).  A
+ * private run's partition is every core it may use, so that core may
+ * run LWK threads too (docs/offload.md).
  */
-static int choose_proxy_cpus(void)
+static void proxy_cpus_for(const struct lwk_thread *t, u64 *mask)
 {
 	const unsigned long long *part = lwk_proc.inst->partition;
-	int cpu;
+	int cpu, only = -1;
 
+	memset(mask, 0, CPU_WORDS * sizeof(u64));
 	if (lwk_proc.cfg.proxy_cpus[0]) {
-		if (!parse_cpus(lwk_proc.cfg.proxy_cpus, proxy_cpus)) {
-			snprintf(why_buf, sizeof(why_buf),
-				 "--proxy-cpus '%s' is not a CPU list; use e.g. 3 or 2-3",
-				 lwk_proc.cfg.proxy_cpus);
-			return -EINVAL;
-		}
-		return 0;
+		memcpy(mask, proxy_cpus, CPU_WORDS * sizeof(u64));
+		return;
 	}
 	for (cpu = TANDEM_MAX_CPUS - 1; cpu >= 0; cpu--) {
-		if (part[cpu / 64] & (1ULL << (cpu % 64))) {
-			proxy_cpus[cpu / 64] = 1ULL << (cpu % 64);
-			return 0;
+		if (!(part[cpu / 64] & (1ULL << (cpu % 64))))
+			continue;
+		if (cpu != t->cpu) {
+			mask[cpu / 64] = 1ULL << (cpu % 64);
+			return;
 		}
+		only = cpu;
 	}
-	memset(proxy_cpus, 0xff, sizeof(proxy_cpus));
-	return 0;
+	if (only >= 0)
+		mask[only / 64] = 1ULL << (only % 64);
+	else
+		memset(mask, 0xff, CPU_WORDS * sizeof(u64));
 }
 
 int offload_boot(const char **why)
@@ -363,7 +378,7 @@ int offload_boot(const char **why)
 	for (nr = 0; nr < (long)ARRAY_SIZE(context_changers); nr++)
 		watched[context_changers[nr] / 64] |=
 			1ULL << (context_changers[nr] % 64);
-	err = choose_proxy_cpus();
+	err = parse_proxy_cpus();
 	if (err)
 		return err;
 	p = linux_call6(NR_mmap, 0, ALIGN_UP(size, PAGE_SIZE),
@@ -431,6 +446,7 @@ static bool cpus_are_only(const u64 *mask, int cpu)
  */
 static struct ikc_slot *slot_attach(struct lwk_thread *t)
 {
+	u64 cpus[CPU_WORDS];
 	struct ikc_slot *s = NULL;
 	u32 i, expect;
 	int err;
@@ -459,9 +475,10 @@ static struct ikc_slot *slot_attach(struct lwk_thread *t)
 	s->seq = s->cancel_seq = 0;
 	s->cancel_restart = s->cancels = 0;
 	/* Spinning for a peer that needs our core only delays it. */
-	s->spin_ns = cpus_are_only(proxy_cpus, t->cpu) ? 0 :
+	proxy_cpus_for(t, cpus);
+	s->spin_ns = cpus_are_only(cpus, t->cpu) ? 0 :
 		     (u32)MIN(lwk_proc.cfg.proxy_spin_ns, 1000000000ULL);
-	err = plat_proxy_start(chan, s, proxy_cpus, &proxy_handle[i]);
+	err = plat_proxy_start(chan, s, cpus, &proxy_handle[i]);
 	if (err) {
 		__atomic_store_n(&s->state, IKC_FREE, __ATOMIC_RELEASE);
 		if (!__atomic_exchange_n(&warned_no_proxy, 1, __ATOMIC_RELAXED))
@@ -856,7 +873,7 @@ static int first_cpu(const u64 *mask)
 
 long offload_roundtrip(struct lwk_thread *t, const long *a)
 {
-	u64 rounds = a[0], gap = a[2], size, i, per_us;
+	u64 rounds = a[0], gap = a[2], size, i, per_us, cpus[CPU_WORDS];
 	struct k_timespec pause = { gap / 1000000000, gap % 1000000000 };
 	struct ikc_roundtrip out;
 	u64 *v;
@@ -875,6 +892,7 @@ long offload_roundtrip(struct lwk_thread *t, const long *a)
 	if (IS_ERR_VALUE(v))
 		return -ENOMEM;
 	per_us = cycles_per_us();
+	proxy_cpus_for(t, cpus);
 
 	for (i = 0; i < rounds; i++) {
 		u64 c0;
@@ -897,7 +915,7 @@ long offload_roundtrip(struct lwk_thread *t, const long *a)
 		.p99_ns = v[rounds * 99 / 100],
 		.max_ns = v[rounds - 1],
 		.client_cpu = t->cpu,
-		.server_cpu = first_cpu(proxy_cpus),
+		.server_cpu = first_cpu(cpus),
 	};
 	if (plat_copy_to_user((void *)a[1], &out, sizeof(out)))
 		ret = -EFAULT;

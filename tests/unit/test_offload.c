@@ -207,9 +207,42 @@ static void t_proxy_all(void)
 		fail("--offload=proxy: no call goes to a proxy");
 	if (!chan || chan->magic != IKC_MAGIC || chan->nslots != IKC_SLOTS)
 		fail("--offload=proxy: no IKC channel set up");
-	if (proxy_cpus[0] != 1ULL << 3)
-		fail("proxy cores %#llx, expected the partition's last (3)",
-		     (unsigned long long)proxy_cpus[0]);
+}
+
+static void t_proxy_cores(void)
+{
+	struct lwk_thread *t = thread();
+	u64 mask[CPU_WORDS];
+
+	boot_ok("proxy");
+	t->cpu = 0;
+	proxy_cpus_for(t, mask);
+	if (mask[0] != 1ULL << 3)
+		fail("thread on CPU 0: proxy cores %#llx, expected the last (3)",
+		     (unsigned long long)mask[0]);
+	t->cpu = 3;
+	proxy_cpus_for(t, mask);
+	if (mask[0] != 1ULL << 2)
+		fail("thread on CPU 3: proxy cores %#llx, expected CPU 2",
+		     (unsigned long long)mask[0]);
+	inst.partition[0] = 1ULL << 3;
+	proxy_cpus_for(t, mask);
+	if (mask[0] != 1ULL << 3)
+		fail("one-core partition: proxy cores %#llx, expected CPU 3",
+		     (unsigned long long)mask[0]);
+
+	snprintf(lwk_proc.cfg.proxy_cpus, sizeof(lwk_proc.cfg.proxy_cpus),
+		 "1,5-6");
+	if (parse_proxy_cpus())
+		fail("--proxy-cpus 1,5-6 refused");
+	proxy_cpus_for(t, mask);
+	if (mask[0] != 0x62)
+		fail("--proxy-cpus 1,5-6: cores %#llx, expected 0x62",
+		     (unsigned long long)mask[0]);
+	snprintf(lwk_proc.cfg.proxy_cpus, sizeof(lwk_proc.cfg.proxy_cpus),
+		 "3-1");
+	if (!parse_proxy_cpus())
+		fail("--proxy-cpus 3-1 accepted");
 }
 
 static void t_never_proxied(void)
@@ -383,6 +416,7 @@ static const struct {
 } cases[] = {
 	{ "default-direct", t_default_direct },
 	{ "proxy-all", t_proxy_all },
+	{ "proxy-cores", t_proxy_cores },
 	{ "never-proxied", t_never_proxied },
 	{ "overrides", t_overrides },
 	{ "bad-specs", t_bad_specs },
