@@ -58,10 +58,11 @@ unit: $(UNIT_BINS)
 deps:
 	$(Q)tools/deps.sh
 
-# The integration suite runs once per system-call entry path.
+# The integration suite runs once per system-call entry path, and once
+# more with the calls the LWK hands to Linux going through proxies.
 check: deps all unit
 	$(Q)tests/run-tests.sh --variant auto= --variant signal=--entry=signal \
-		--variant rewrite=--entry=rewrite
+		--variant rewrite=--entry=rewrite --variant proxy=--offload=proxy
 
 bench: deps all
 	$(Q)bench/run.sh $(if $(QUICK),--quick)

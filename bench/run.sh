@@ -12,7 +12,7 @@
 #
 #   --quick      small sizes, 5 rounds: a minute or so (make bench QUICK=1)
 #   --only LIST  run only these benchmarks (comma-separated): startup,
-#                syscall, mm, churn, stream, sync, fwq, calls
+#                syscall, mm, churn, stream, sync, fwq, calls, proxy
 #   --reps N     rounds per benchmark (default 10, heavy ones 5; quick 5)
 #   --no-plots   skip the gnuplot PNGs
 #   --tandem PATH  the tandem command to compare (default build/tandem)
@@ -39,7 +39,7 @@ RAW=$RES/raw
 RECORDS=$RAW/records.tsv
 BENCHES=$RAW/benches.tsv
 DERIVED=$RAW/derived.tsv
-ALL="startup syscall mm churn stream sync fwq calls"
+ALL="startup syscall mm churn stream sync fwq calls proxy"
 QUICK=0
 ONLY=$ALL
 REPS_OPT=''
@@ -96,6 +96,7 @@ if ((QUICK)); then
 	STREAM_MIB=${STREAM_MIB:-192} STREAM_NTIMES=5
 	FUTEX_TRIPS=2000 PTHREAD_PAIRS=200 BARRIER_OUTER=3 BARRIER_INNER=2000
 	FWQ_SAMPLES=2000
+	PROXY_CALLS=20000
 	TANDEM_TIMEOUT_MAX=${BENCH_TIMEOUT_MAX:-30}
 else
 	# HEAVY: the runs of seconds (mm, churn, stream, fwq, barrier, find)
@@ -107,6 +108,7 @@ else
 	FUTEX_TRIPS=10000 PTHREAD_PAIRS=1000 BARRIER_OUTER=10 BARRIER_INNER=5000
 	FWQ_SAMPLES=20000
 	TANDEM_TIMEOUT_MIN=${BENCH_TIMEOUT_MIN:-30}
+	PROXY_CALLS=50000
 fi
 FWQ_WORK=32768
 if [[ -n $REPS_OPT ]]; then
@@ -234,6 +236,29 @@ bench_calls()
 	measure -n "$REPS" -w "$B/spawntime" -h wall python \
 		"wall time of python3 importing 50 standard modules" \
 		-- /usr/bin/python3 -I "$ROOT/bench/progs/imports.py"
+}
+
+bench_proxy()
+{
+	local saved=("${TANDEM_OPTS[@]}") label="tandem --offload=direct" p d
+	local direct="$TANDEM run ${TANDEM_OPTS[*]} --offload=direct --"
+
+	# The tandem column proxies; the direct route takes the tuned column,
+	# so tandem/tuned is proxy/direct.
+	TANDEM_OPTS+=(--offload=proxy)
+	measure -n "$REPS" -h "ikc_roundtrip getppid_median" \
+		-x "$label::$direct $B/proxy $PROXY_CALLS" \
+		proxy "the proxy route: IKC round trip of an empty call (LWK thread
+		to its proxy and back) and getppid through the proxy (tandem
+		column) and direct (last column); $PROXY_CALLS calls each" \
+		-- "$B/proxy" "$PROXY_CALLS"
+	TANDEM_OPTS=("${saved[@]}")
+	p=$(median_of proxy getppid_median tandem)
+	d=$(median_of proxy getppid_median "$label")
+	[[ -n $p && -n $d ]] &&
+		derive proxy proxy_vs_direct \
+			"$(awk -v a="$p" -v b="$d" 'BEGIN { print a / b }')" x \
+			"getppid, median call: through the proxy / direct"
 }
 
 # --- report ---------------------------------------------------------------

@@ -33,6 +33,11 @@ struct lwk_thread {
 	int cpu;			/* the core it is pinned to, or -1 */
 	bool own_affinity;		/* the program placed it itself */
 	u64 robust_list;		/* set_robust_list head */
+	/* Offloading (kernel/offload.c); its signal handlers touch these too. */
+	struct ikc_slot *ikc;		/* its IKC slot; NULL before its first proxied call */
+	u64 ikc_wait_seq;		/* the proxied call it waits for, 0 if none */
+	bool direct_only;		/* its offloaded calls go direct (offload.h) */
+	bool offload_proxied;		/* the current call went to the proxy */
 };
 
 #define LWK_THREAD_MAGIC	0x544e444dU	/* "TNDM" */
@@ -52,6 +57,9 @@ struct lwk_config {
 	u32 page_shift_max;		/* --page-size: largest page to use */
 	u64 heap_step;			/* --heap-step: least brk growth */
 	int entry;			/* --entry: enum tandem_entry */
+	char offload[512];		/* --offload as given; "" = all direct */
+	char proxy_cpus[256];		/* --proxy-cpus as given; "" = default */
+	u64 proxy_spin_ns;		/* --proxy-spin: IKC busy-wait before sleeping */
 };
 
 /*
@@ -85,6 +93,7 @@ extern struct lwk_process lwk_proc;
 /* kernel/syscall.c */
 long syscall_dispatch(struct lwk_thread *t, struct plat_regs *regs);
 bool syscall_passthrough(long nr);
+bool syscall_local(long nr);
 void stats_print(void);
 
 /* Accounting of anonymous memory against the run's --mem limit. */

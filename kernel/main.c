@@ -9,6 +9,7 @@
 #include "lwk.h"
 #include "exec.h"
 #include "sched/sched.h"
+#include "offload.h"
 #include "errno.h"
 #include "kmsg.h"
 #include "mm/mm.h"
@@ -114,6 +115,7 @@ static int parse_options(int argc, char **argv, int *inst_fd)
 	*inst_fd = -1;
 	lwk_proc.cfg.futex_spin_ns = FUTEX_SPIN_NS_DEFAULT;
 	mm_options_init();
+	lwk_proc.cfg.proxy_spin_ns = PROXY_SPIN_NS_DEFAULT;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		u64 v;
@@ -149,6 +151,14 @@ static int parse_options(int argc, char **argv, int *inst_fd)
 			lwk_proc.cfg.entry = TANDEM_ENTRY_AUTO;
 		else if (mm_parse_option(a))
 			continue;
+		else if (str_starts(a, "--lwk-offload="))
+			strlcpy(lwk_proc.cfg.offload, a + 14,
+				sizeof(lwk_proc.cfg.offload));
+		else if (str_starts(a, "--lwk-proxy-cpus="))
+			strlcpy(lwk_proc.cfg.proxy_cpus, a + 17,
+				sizeof(lwk_proc.cfg.proxy_cpus));
+		else if (str_starts(a, "--lwk-proxy-spin=") && !parse_u64(a + 17, &v))
+			lwk_proc.cfg.proxy_spin_ns = v;
 		else
 			boot_fail(a, "unknown LWK option (tandem and tandem-lwk from different builds?)",
 				  2);
@@ -280,6 +290,8 @@ __noreturn void lwk_boot(u64 *sp)
 	if (lwk_proc.cfg.cpus[0])
 		set_affinity(lwk_proc.cfg.cpus);
 	sched_boot();
+	if (offload_boot(&why))
+		boot_fail("--offload", why, 2);
 
 	prog_argc = argc - first - 1;
 	prog_argv = (const char *const *)argv + first + 1;

@@ -126,6 +126,46 @@ int plat_signal_install(int sig, const struct k_sigaction *prog);
 /* Is `sp` on the program's own sigaltstack (its view, not Linux's)? */
 bool plat_on_prog_altstack(struct lwk_thread *t, u64 sp);
 
+/*
+ * Proxies (docs/offload.md).  The core is the IKC client; the platform
+ * gives each slot its server.
+ *
+ * plat_proxy_init - prepare the platform's side once per image, before
+ * the first plat_proxy_start (a hosted platform reserves the signals
+ * that interrupt its proxies).  Returns 0 or -errno.
+ *
+ * plat_proxy_start - give `slot` of channel `ch` a server: a Linux-side
+ * thread, on the cores of `cpus` (TANDEM_MAX_CPUS bits), that executes the
+ * calls posted in the slot with this process's files, fs and memory and
+ * the calling thread's credentials and namespaces, and never runs program
+ * code, until it takes IKC_OP_EXIT; it then frees the slot.  Writes
+ * slot->server_tid.  Returns 0 and a handle for plat_proxy_forget, or
+ * -errno.  Context: a system call of the slot's client.
+ *
+ * plat_proxy_interrupt - tell the server `handle` of `slot` that the
+ * client asked for an interrupt (slot->cancel_seq, cancel_restart,
+ * cancels already written).  Returns 0 or -errno.  Context: the client,
+ * its signal delivery included; may wait for the server to take an
+ * earlier interrupt.
+ *
+ * plat_proxy_forget - in a fork child: the parent's server `handle` does
+ * not exist here; free what is left of it.
+ */
+struct ikc_channel;
+struct ikc_slot;
+int plat_proxy_init(void);
+int plat_proxy_start(struct ikc_channel *ch, struct ikc_slot *slot,
+		     const u64 *cpus, void **handle);
+int plat_proxy_interrupt(struct ikc_slot *slot, void *handle);
+void plat_proxy_forget(void *handle);
+
+/*
+ * Is `sig` the platform's own?  Linux's disposition of such a signal is
+ * kept; rt_sigaction only records the program's view of it, and the
+ * platform delivers it to program threads by that view.
+ */
+bool plat_signal_reserved(int sig);
+
 /* The signal mask to restore when the current LWK entry returns. */
 u64 plat_regs_sigmask(struct plat_regs *r);
 void plat_regs_set_sigmask(struct plat_regs *r, u64 mask);

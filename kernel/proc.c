@@ -7,6 +7,7 @@
  * program from switching the LWK off or closing its descriptors.
  */
 #include "sys.h"
+#include "offload.h"
 #include "exec.h"
 #include "sched/sched.h"
 #include "errno.h"
@@ -18,6 +19,8 @@
 #include "arch/x86_64/unistd.h"
 
 void stats_print(void);
+
+#define CLOSE_RANGE_UNSHARE	(1U << 1)
 
 SYSCALL(getpid)
 {
@@ -32,6 +35,7 @@ SYSCALL(gettid)
 SYSCALL(exit)
 {
 	syscall_trace_noreturn(t, NR_exit, a);
+	offload_thread_exit(t);
 	futex_thread_exit(t);
 	sched_thread_exit(t);
 	plat_thread_exit((int)a[0]);
@@ -92,7 +96,7 @@ SYSCALL(prlimit64)
 	long err;
 
 	if (!is_self(a[0]) || a[1] != RLIMIT_STACK)
-		return linux_call4(NR_prlimit64, a[0], a[1], a[2], a[3]);
+		return offload_linux4(t, NR_prlimit64, a[0], a[1], a[2], a[3]);
 	if (a[2] && plat_copy_from_user(&new, (void *)a[2], sizeof(new)))
 		return -EFAULT;
 	err = linux_call4(NR_prlimit64, 0, RLIMIT_STACK, a[2] ? &new : NULL,
@@ -156,7 +160,18 @@ SYSCALL(close)
 {
 	if (lwk_fd(a[0]))
 		return -EBADF;
-	return linux_call1(NR_close, a[0]);
+	return offload_linux1(t, NR_close, a[0]);
+}
+
+/*
+ * One close_range for the program.  CLOSE_RANGE_UNSHARE gives the calling
+ * thread a file table of its own: that one runs direct.
+ */
+static long close_range_part(struct lwk_thread *t, u64 lo, u64 hi, long flags)
+{
+	if (flags & CLOSE_RANGE_UNSHARE)
+		return linux_call3(NR_close_range, lo, hi, flags);
+	return offload_linux3(t, NR_close_range, lo, hi, flags);
 }
 
 /* close_range over the program's descriptors only, skipping the LWK's. */
@@ -183,7 +198,7 @@ SYSCALL(close_range)
 		if (mine[i] < 0 || (u64)mine[i] < lo || (u64)mine[i] > last)
 			continue;
 		if ((u64)mine[i] > lo) {
-			err = linux_call3(NR_close_range, lo, mine[i] - 1, a[2]);
+			err = close_range_part(t, lo, mine[i] - 1, a[2]);
 			if (err)
 				return err;
 		}
@@ -191,7 +206,7 @@ SYSCALL(close_range)
 	}
 	if (lo > last)
 		return 0;
-	return linux_call3(NR_close_range, lo, last, a[2]);
+	return close_range_part(t, lo, last, a[2]);
 }
 
 /* Move an LWK descriptor the program wants to use as a dup target. */
@@ -212,17 +227,45 @@ SYSCALL(dup2)
 {
 	if (lwk_fd(a[1]))
 		lwk_fd_evict(a[1]);
-	return linux_call2(NR_dup2, a[0], a[1]);
+	return offload_linux2(t, NR_dup2, a[0], a[1]);
 }
 
 SYSCALL(dup3)
 {
 	if (lwk_fd(a[1]))
 		lwk_fd_evict(a[1]);
-	return linux_call3(NR_dup3, a[0], a[1], a[2]);
+	return offload_linux3(t, NR_dup3, a[0], a[1], a[2]);
 }
 
-/* ---- the process's own /proc entries (procfs.c) ------------------------ */
+/* ---- paths: the process's own /proc entries (procfs.c) ---------------- */
+
+/*
+ * Does this path lie under /proc/thread-self, which names the calling
+ * thread?  Then the call runs direct, whatever its route.  Only looked
+ * at while proxies are in use.
+ */
+static bool names_caller(const char *upath)
+{
+	char path[18];
+	long n;
+
+	if (!offload_proxy_on())
+		return false;
+	n = plat_strncpy_from_user(path, upath, sizeof(path));
+	if (n == -ENAMETOOLONG)
+		n = sizeof(path);
+	return n >= 17 && !memcmp(path, "/proc/thread-self", 17) &&
+	       (n == 17 || path[17] == '/');
+}
+
+/* Linux's part of a path call: by its route, or direct (names_caller). */
+static long path_call(struct lwk_thread *t, const char *upath, long nr,
+		      long a0, long a1, long a2, long a3, long a4)
+{
+	if (names_caller(upath))
+		return plat_linux_call(nr, a0, a1, a2, a3, a4, 0);
+	return offload_linux(t, nr, a0, a1, a2, a3, a4, 0);
+}
 
 SYSCALL(readlink)
 {
@@ -231,7 +274,8 @@ SYSCALL(readlink)
 	if (procfs_readlink(AT_FDCWD, (const char *)a[0], (char *)a[1], a[2],
 			    &ret))
 		return ret;
-	return linux_call3(NR_readlink, a[0], a[1], a[2]);
+	return path_call(t, (const char *)a[0], NR_readlink, a[0], a[1], a[2],
+			 0, 0);
 }
 
 SYSCALL(readlinkat)
@@ -240,7 +284,8 @@ SYSCALL(readlinkat)
 
 	if (procfs_readlink(a[0], (const char *)a[1], (char *)a[2], a[3], &ret))
 		return ret;
-	return linux_call4(NR_readlinkat, a[0], a[1], a[2], a[3]);
+	return path_call(t, (const char *)a[1], NR_readlinkat, a[0], a[1],
+			 a[2], a[3], 0);
 }
 
 SYSCALL(open)
@@ -249,7 +294,8 @@ SYSCALL(open)
 
 	if (procfs_open(AT_FDCWD, (const char *)a[0], a[1], a[2], &ret))
 		return ret;
-	return linux_call3(NR_open, a[0], a[1], a[2]);
+	return path_call(t, (const char *)a[0], NR_open, a[0], a[1], a[2], 0,
+			 0);
 }
 
 SYSCALL(openat)
@@ -258,63 +304,72 @@ SYSCALL(openat)
 
 	if (procfs_open(a[0], (const char *)a[1], a[2], a[3], &ret))
 		return ret;
-	return linux_call4(NR_openat, a[0], a[1], a[2], a[3]);
+	return path_call(t, (const char *)a[1], NR_openat, a[0], a[1], a[2],
+			 a[3], 0);
 }
 
 /* stat and access of the link itself follow it to the program, too. */
 SYSCALL(stat)
 {
 	if (procfs_is_exe(AT_FDCWD, (const char *)a[0]))
-		return linux_call2(NR_stat, lwk_proc.exe, a[1]);
-	return linux_call2(NR_stat, a[0], a[1]);
+		return offload_linux2(t, NR_stat, lwk_proc.exe, a[1]);
+	return path_call(t, (const char *)a[0], NR_stat, a[0], a[1], 0, 0, 0);
 }
 
 SYSCALL(newfstatat)
 {
 	if (!(a[3] & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) &&
 	    procfs_is_exe(a[0], (const char *)a[1]))
-		return linux_call4(NR_newfstatat, AT_FDCWD, lwk_proc.exe, a[2],
-				   a[3]);
-	return linux_call4(NR_newfstatat, a[0], a[1], a[2], a[3]);
+		return offload_linux4(t, NR_newfstatat, AT_FDCWD, lwk_proc.exe,
+				      a[2], a[3]);
+	return path_call(t, (const char *)a[1], NR_newfstatat, a[0], a[1],
+			 a[2], a[3], 0);
 }
 
 SYSCALL(statx)
 {
 	if (!(a[2] & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) &&
 	    procfs_is_exe(a[0], (const char *)a[1]))
-		return linux_call6(NR_statx, AT_FDCWD, lwk_proc.exe, a[2], a[3],
-				   a[4], 0);
-	return linux_call6(NR_statx, a[0], a[1], a[2], a[3], a[4], 0);
+		return offload_linux6(t, NR_statx, AT_FDCWD, lwk_proc.exe, a[2],
+				      a[3], a[4], 0);
+	return path_call(t, (const char *)a[1], NR_statx, a[0], a[1], a[2],
+			 a[3], a[4]);
 }
 
 SYSCALL(access)
 {
 	if (procfs_is_exe(AT_FDCWD, (const char *)a[0]))
-		return linux_call2(NR_access, lwk_proc.exe, a[1]);
-	return linux_call2(NR_access, a[0], a[1]);
+		return offload_linux2(t, NR_access, lwk_proc.exe, a[1]);
+	return path_call(t, (const char *)a[0], NR_access, a[0], a[1], 0, 0,
+			 0);
 }
 
 SYSCALL(faccessat)
 {
 	if (procfs_is_exe(a[0], (const char *)a[1]))
-		return linux_call3(NR_faccessat, AT_FDCWD, lwk_proc.exe, a[2]);
-	return linux_call3(NR_faccessat, a[0], a[1], a[2]);
+		return offload_linux3(t, NR_faccessat, AT_FDCWD, lwk_proc.exe,
+				      a[2]);
+	return path_call(t, (const char *)a[1], NR_faccessat, a[0], a[1], a[2],
+			 0, 0);
 }
 
 SYSCALL(faccessat2)
 {
 	if (!(a[3] & AT_SYMLINK_NOFOLLOW) &&
 	    procfs_is_exe(a[0], (const char *)a[1]))
-		return linux_call4(NR_faccessat2, AT_FDCWD, lwk_proc.exe, a[2],
-				   a[3]);
-	return linux_call4(NR_faccessat2, a[0], a[1], a[2], a[3]);
+		return offload_linux4(t, NR_faccessat2, AT_FDCWD, lwk_proc.exe,
+				      a[2], a[3]);
+	return path_call(t, (const char *)a[1], NR_faccessat2, a[0], a[1],
+			 a[2], a[3], 0);
 }
 
 /* ---- execve ----------------------------------------------------------- */
 
-#define EXEC_LWK_ARGS	(12 + MM_EXEC_OPTIONS)
+#define EXEC_LWK_ARGS	(16 + MM_EXEC_OPTIONS)
 static char exec_path[LWK_PATH_MAX];
 static char exec_opts[EXEC_LWK_ARGS][64];
+static char exec_offload[sizeof(lwk_proc.cfg.offload) + 16];
+static char exec_proxy_cpus[sizeof(lwk_proc.cfg.proxy_cpus) + 20];
 static struct script exec_script;
 
 /* The LWK options that carry this run's configuration to the new image. */
@@ -351,6 +406,19 @@ static int lwk_options(const char **out)
 	else if (c->entry == TANDEM_ENTRY_REWRITE)
 		out[n++] = "--lwk-entry=rewrite";
 	n += mm_exec_options(out + n);
+	if (c->offload[0]) {
+		snprintf(exec_offload, sizeof(exec_offload), "--lwk-offload=%s",
+			 c->offload);
+		out[n++] = exec_offload;
+	}
+	if (c->proxy_cpus[0]) {
+		snprintf(exec_proxy_cpus, sizeof(exec_proxy_cpus),
+			 "--lwk-proxy-cpus=%s", c->proxy_cpus);
+		out[n++] = exec_proxy_cpus;
+	}
+	snprintf(exec_opts[4], sizeof(exec_opts[4]), "--lwk-proxy-spin=%llu",
+		 (unsigned long long)c->proxy_spin_ns);
+	out[n++] = exec_opts[4];
 	return n;
 }
 

@@ -12,6 +12,7 @@
  * and SIG_IGN stay with Linux.
  */
 #include "sys.h"
+#include "offload.h"
 #include "errno.h"
 #include "lib/lib.h"
 #include "arch/x86_64/abi.h"
@@ -34,6 +35,7 @@ SYSCALL(rt_sigaction)
 {
 	struct k_sigaction act, old;
 	long sig = a[0], err;
+	bool kept;
 
 	if (a[3] != 8)
 		return -EINVAL;
@@ -44,15 +46,16 @@ SYSCALL(rt_sigaction)
 	if (a[1] && plat_copy_from_user(&act, (void *)a[1], sizeof(act)))
 		return -EFAULT;
 
+	kept = sig == SIGSYS || plat_signal_reserved(sig);
 	old = lwk_proc.sigact[sig];
-	if (sig != SIGSYS && !is_handler(old.handler)) {
+	if (!kept && !is_handler(old.handler)) {
 		err = linux_call4(NR_rt_sigaction, sig, NULL, &old, 8);
 		if (err)
 			return err;
 	}
 	if (a[1]) {
 		act.mask &= ~UNBLOCKABLE;
-		if (sig == SIGSYS) {
+		if (kept) {
 			err = 0;
 		} else if (is_handler(act.handler)) {
 			err = plat_signal_install(sig, &act);
@@ -132,12 +135,17 @@ SYSCALL(rt_sigsuspend)
 	return linux_call2(NR_rt_sigsuspend, &mask, 8);
 }
 
+/*
+ * A wait with a signal mask sets the calling thread's mask for its
+ * duration: it runs direct.  Without one it is a plain wait, offloaded
+ * by the route of its number.
+ */
 SYSCALL(ppoll)
 {
 	u64 mask;
 
 	if (!a[3])
-		return linux_call4(NR_ppoll, a[0], a[1], a[2], 0);
+		return offload_linux4(t, NR_ppoll, a[0], a[1], a[2], 0);
 	if (mask_without_sigsys((void *)a[3], &mask))
 		return -EFAULT;
 	return linux_call6(NR_ppoll, a[0], a[1], a[2], &mask, a[4], 0);
@@ -152,14 +160,16 @@ SYSCALL(pselect6)
 	u64 mask;
 
 	if (!a[5])
-		return linux_call6(NR_pselect6, a[0], a[1], a[2], a[3], a[4], 0);
+		return offload_linux6(t, NR_pselect6, a[0], a[1], a[2], a[3],
+				      a[4], 0);
 	if (plat_copy_from_user(&arg6, (void *)a[5], sizeof(arg6)))
 		return -EFAULT;
-	if (arg6.ss) {
-		if (mask_without_sigsys(arg6.ss, &mask))
-			return -EFAULT;
-		arg6.ss = &mask;
-	}
+	if (!arg6.ss)
+		return offload_linux6(t, NR_pselect6, a[0], a[1], a[2], a[3],
+				      a[4], &arg6);
+	if (mask_without_sigsys(arg6.ss, &mask))
+		return -EFAULT;
+	arg6.ss = &mask;
 	return linux_call6(NR_pselect6, a[0], a[1], a[2], a[3], a[4], &arg6);
 }
 
@@ -168,7 +178,8 @@ SYSCALL(epoll_pwait)
 	u64 mask;
 
 	if (!a[4])
-		return linux_call6(NR_epoll_pwait, a[0], a[1], a[2], a[3], 0, a[5]);
+		return offload_linux6(t, NR_epoll_pwait, a[0], a[1], a[2], a[3],
+				      0, a[5]);
 	if (mask_without_sigsys((void *)a[4], &mask))
 		return -EFAULT;
 	return linux_call6(NR_epoll_pwait, a[0], a[1], a[2], a[3], &mask, a[5]);
@@ -217,29 +228,43 @@ SYSCALL(sigaltstack)
  * the trapped context's own mask comes back, so the handler runs on the
  * program's stack (or sigaltstack), not nested inside the LWK.
  */
-static long send_to_self(long nr, long a0, long a1, long a2)
+static long send_to_self(struct plat_regs *regs, long nr, long a0, long a1,
+			 long a2)
 {
+	u64 mask = plat_regs_sigmask(regs);
+
 	plat_irq_save();
+	/*
+	 * Whatever the entry, its way out must give Linux the program's mask
+	 * back: an entry without a signal frame restores none by itself, and
+	 * a thread left with SIGSYS blocked dies at its next trapped call.
+	 */
+	plat_regs_set_sigmask(regs, mask);
 	return linux_call3(nr, a0, a1, a2);
+}
+
+long signal_send_self(struct lwk_thread *t, int sig)
+{
+	return send_to_self(t->regs, NR_tgkill, t->pid, t->tid, sig);
 }
 
 SYSCALL(kill)
 {
 	if (a[0] == t->pid || a[0] == 0)
-		return send_to_self(NR_kill, a[0], a[1], 0);
+		return send_to_self(regs, NR_kill, a[0], a[1], 0);
 	return linux_call2(NR_kill, a[0], a[1]);
 }
 
 SYSCALL(tkill)
 {
 	if (a[0] == t->tid)
-		return send_to_self(NR_tkill, a[0], a[1], 0);
+		return send_to_self(regs, NR_tkill, a[0], a[1], 0);
 	return linux_call2(NR_tkill, a[0], a[1]);
 }
 
 SYSCALL(tgkill)
 {
 	if (a[1] == t->tid)
-		return send_to_self(NR_tgkill, a[0], a[1], a[2]);
+		return send_to_self(regs, NR_tgkill, a[0], a[1], a[2]);
 	return linux_call3(NR_tgkill, a[0], a[1], a[2]);
 }

@@ -54,6 +54,12 @@ SYSCALL(kill);
 SYSCALL(tkill);
 SYSCALL(tgkill);
 
+/*
+ * signal_send_self - send t the signal `sig`, delivered when the current
+ * call returns to the program, as Linux delivers a signal a call raised.
+ */
+long signal_send_self(struct lwk_thread *t, int sig);
+
 /* kernel/sched/futex.c, place.c */
 SYSCALL(futex);
 SYSCALL(set_robust_list);

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * The system-call table and dispatcher.  Every number has exactly one
- * route: a local implementation listed in systab[], or, for everything
- * else, the direct route (the calling thread performs it in Linux from LWK
- * text).  The dispatcher also counts calls per route for --stats and writes
- * the --trace line.
+ * The system-call table and dispatcher.  A number listed in systab[] is
+ * local: the LWK serves it.  Everything else is offloaded to Linux by the
+ * route --offload gives it (kernel/offload.c): direct, the calling thread
+ * makes the call from LWK text; or proxy, its proxy thread makes it.  The
+ * dispatcher also counts calls per route for --stats and writes the
+ * --trace line.
  */
 #include "sys.h"
+#include "offload.h"
+#include "../include/uapi/ikc.h"
 #include "kmsg.h"
 #include "trace.h"
 #include "lib/lib.h"
@@ -130,7 +133,14 @@ static void account(long nr, int route, u64 t0)
  */
 bool syscall_passthrough(long nr)
 {
-	return (ulong)nr < TANDEM_NR_SYSCALLS && !systab[nr];
+	return (ulong)nr < TANDEM_NR_SYSCALLS && !systab[nr] &&
+	       offload_route(nr) == ROUTE_DIRECT && !offload_watched(nr);
+}
+
+/* syscall_local - does the LWK serve call nr itself? */
+bool syscall_local(long nr)
+{
+	return (ulong)nr < TANDEM_NR_SYSCALLS && systab[nr];
 }
 
 long syscall_dispatch(struct lwk_thread *t, struct plat_regs *regs)
@@ -142,13 +152,18 @@ long syscall_dispatch(struct lwk_thread *t, struct plat_regs *regs)
 	for (i = 0; i < 6; i++)
 		a[i] = regs_arg(regs, i);
 
+	t->offload_proxied = false;
 	if ((ulong)nr < TANDEM_NR_SYSCALLS && systab[nr]) {
-		route = ROUTE_LOCAL;
 		ret = systab[nr](t, regs, a);
+		/* A local call whose Linux part went to the proxy counts there. */
+		route = t->offload_proxied ? ROUTE_PROXY : ROUTE_LOCAL;
+	} else if (nr == IKC_SYS_ROUNDTRIP) {
+		route = ROUTE_LOCAL;
+		ret = offload_roundtrip(t, a);
 	} else {
-		route = ROUTE_DIRECT;
-		ret = plat_linux_call(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+		ret = offload_syscall(t, nr, a, &route);
 	}
+	offload_after_call(t, nr, a, ret);
 
 	account(nr, route, t0);
 	if (lwk_proc.cfg.trace)

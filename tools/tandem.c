@@ -34,6 +34,10 @@ struct run_opts {
 	int page_shift;
 	const char *cpus;
 	const char *entry;
+	char offload[512];		/* --offload and --offload-call, joined */
+	const char *proxy_cpus;
+	bool proxy_spin_set;
+	unsigned long long proxy_spin;
 };
 
 static void usage(FILE *f)
@@ -56,6 +60,15 @@ static void usage(FILE *f)
 		"  --entry HOW      how system calls enter the LWK: auto (default), rewrite\n"
 		"                   (patch call sites after their first trap) or signal\n"
 		"                   (SIGSYS for every call); see docs/fast-entry.md\n"
+		"  --offload SPEC   how calls the LWK hands to Linux get there: direct (the\n"
+		"                   default: the calling thread makes them) or proxy (a\n"
+		"                   proxy thread on a Linux core makes them), then per-call\n"
+		"                   overrides, e.g. --offload=proxy,read=direct\n"
+		"  --offload-call NAME=ROUTE  one call's route, e.g. write=direct\n"
+		"  --proxy-cpus LIST  cores of the proxy threads (default: the last core\n"
+		"                   that is not the LWK thread's own)\n"
+		"  --proxy-spin NS  busy-wait on either side of a proxied call before\n"
+		"                   sleeping (default 20000); see docs/offload.md\n"
 		"\n"
 		"See docs/usage.md.\n");
 }
@@ -124,8 +137,8 @@ static unsigned long long mem_total(void)
 	return kib << 10;
 }
 
-/* Validate a CPU list against the CPUs this process may use. */
-static void check_cpus(const char *list)
+/* Validate a CPU list (option `opt`) against the CPUs we may use. */
+static void check_cpus(const char *opt, const char *list)
 {
 	cpu_set_t allowed;
 	const char *p = list;
@@ -147,8 +160,8 @@ static void check_cpus(const char *list)
 		}
 		for (; a <= b; a++)
 			if (a >= CPU_SETSIZE || !CPU_ISSET(a, &allowed))
-				die(EXIT_USAGE, "--cpus %s: CPU %ld is not available here (see `nproc` and `taskset -p $$`)",
-				    list, a);
+				die(EXIT_USAGE, "%s %s: CPU %ld is not available here (see `nproc` and `taskset -p $$`)",
+				    opt, list, a);
 		if (*p == ',' && p[1])
 			p++;
 		else if (*p)
@@ -156,7 +169,10 @@ static void check_cpus(const char *list)
 	}
 	return;
 bad:
-	die_usage("--cpus '%s' is not a CPU list; use e.g. 0-3,6", list);
+	fprintf(stderr, "tandem: %s '%s' is not a CPU list; use e.g. 0-3,6\n",
+		opt, list);
+	usage(stderr);
+	exit(EXIT_USAGE);
 }
 
 /*
@@ -242,11 +258,71 @@ static char *lwk_image(void)
 	return image;
 }
 
+/*
+ * Check one --offload item: direct, proxy, or NAME=direct|proxy.  The LWK
+ * checks that NAME is a system call that has a route.
+ */
+static void check_offload_item(const char *opt, const char *item, size_t n)
+{
+	char *copy = strndup(item, n), *eq, *p, *msg;
+
+	if (!copy)
+		die(1, "out of memory");
+	eq = strchr(copy, '=');
+	if (asprintf(&msg, "%s: '%s' is not a route: use direct or proxy, then NAME=direct|proxy for single calls (e.g. --offload=proxy,read=direct)",
+		     opt, copy) < 0)
+		die(1, "out of memory");
+	if (!eq) {
+		if (strcmp(copy, "direct") && strcmp(copy, "proxy"))
+			die_usage("%s", msg);
+		free(msg);
+		free(copy);
+		return;
+	}
+	free(msg);
+	if (asprintf(&msg, "%s: '%s': an override is NAME=direct or NAME=proxy with NAME a system call, e.g. read=direct",
+		     opt, copy) < 0)
+		die(1, "out of memory");
+	for (p = copy; p < eq; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '_'))
+			break;
+	if (p != eq || p == copy ||
+	    (strcmp(eq + 1, "direct") && strcmp(eq + 1, "proxy")))
+		die_usage("%s", msg);
+	free(msg);
+	free(copy);
+}
+
+/* Append an --offload value (items separated by commas) to o->offload. */
+static void add_offload(struct run_opts *o, const char *opt, const char *val)
+{
+	const char *p = val;
+	size_t len = strlen(o->offload);
+
+	if (!*val)
+		die_usage("%s needs a value: direct, proxy or NAME=ROUTE", opt);
+	while (*p) {
+		const char *end = strchrnul(p, ',');
+
+		if (end > p)
+			check_offload_item(opt, p, end - p);
+		p = *end ? end + 1 : end;
+	}
+	if (len + strlen(val) + 2 > sizeof(o->offload))
+		die(EXIT_USAGE, "%s: the --offload options are longer than %zu characters together; name fewer calls",
+		    opt, sizeof(o->offload) - 1);
+	if (len)
+		o->offload[len++] = ',';
+	strcpy(o->offload + len, val);
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
 	char **lwk_argv, *image, *path, memopt[64], cpuopt[300], spinopt[64], entryopt[32];
 	char pageopt[32], stepopt[64];
+	char offloadopt[600], pcpuopt[300], pspinopt[64];
 	unsigned long long total;
 	int i, n = 0, err;
 
@@ -317,7 +393,7 @@ static int cmd_run(int argc, char **argv)
 			val = a[6] == '=' ? a + 7 : argv[++i];
 			if (!val)
 				die_usage("%s needs a CPU list, e.g. --cpus 0-1", a);
-			check_cpus(val);
+			check_cpus("--cpus", val);
 			o.cpus = val;
 		} else if (!strcmp(a, "--entry") || !strncmp(a, "--entry=", 8)) {
 			val = a[7] == '=' ? a + 8 : argv[++i];
@@ -327,6 +403,39 @@ static int cmd_run(int argc, char **argv)
 			    strcmp(val, "signal"))
 				die_usage("--entry '%s': use auto, rewrite or signal", val);
 			o.entry = val;
+		} else if (!strcmp(a, "--offload") || !strncmp(a, "--offload=", 10)) {
+			val = a[9] == '=' ? a + 10 : argv[++i];
+			if (!val)
+				die_usage("%s needs direct or proxy, e.g. --offload=proxy", a);
+			add_offload(&o, "--offload", val);
+		} else if (!strcmp(a, "--offload-call") ||
+			   !strncmp(a, "--offload-call=", 15)) {
+			val = a[14] == '=' ? a + 15 : argv[++i];
+			if (!val || !strchr(val, '=') || strchr(val, ','))
+				die_usage("%s needs one NAME=ROUTE, e.g. --offload-call write=direct",
+					  "--offload-call");
+			add_offload(&o, "--offload-call", val);
+		} else if (!strcmp(a, "--proxy-cpus") ||
+			   !strncmp(a, "--proxy-cpus=", 13)) {
+			val = a[12] == '=' ? a + 13 : argv[++i];
+			if (!val)
+				die_usage("%s needs a CPU list, e.g. --proxy-cpus 1", a);
+			check_cpus("--proxy-cpus", val);
+			o.proxy_cpus = val;
+		} else if (!strcmp(a, "--proxy-spin") ||
+			   !strncmp(a, "--proxy-spin=", 13)) {
+			char *end;
+
+			val = a[12] == '=' ? a + 13 : argv[++i];
+			if (!val)
+				die_usage("%s needs a time in ns, e.g. --proxy-spin 20000", a);
+			errno = 0;
+			o.proxy_spin = strtoull(val, &end, 10);
+			if (errno || *end || *val < '0' || *val > '9' ||
+			    o.proxy_spin > 1000000000ULL)
+				die_usage("--proxy-spin '%s' is not a time in ns up to 1 s; use e.g. 20000 (0: sleep at once)",
+					  val);
+			o.proxy_spin_set = true;
 		} else {
 			die_usage("unknown option '%s'", a);
 		}
@@ -379,6 +488,21 @@ static int cmd_run(int argc, char **argv)
 	if (o.entry) {
 		snprintf(entryopt, sizeof(entryopt), "--lwk-entry=%s", o.entry);
 		lwk_argv[n++] = entryopt;
+	}
+	if (o.offload[0]) {
+		snprintf(offloadopt, sizeof(offloadopt), "--lwk-offload=%s",
+			 o.offload);
+		lwk_argv[n++] = offloadopt;
+	}
+	if (o.proxy_cpus) {
+		snprintf(pcpuopt, sizeof(pcpuopt), "--lwk-proxy-cpus=%s",
+			 o.proxy_cpus);
+		lwk_argv[n++] = pcpuopt;
+	}
+	if (o.proxy_spin_set) {
+		snprintf(pspinopt, sizeof(pspinopt), "--lwk-proxy-spin=%llu",
+			 o.proxy_spin);
+		lwk_argv[n++] = pspinopt;
 	}
 	lwk_argv[n++] = "--";
 	lwk_argv[n++] = path;

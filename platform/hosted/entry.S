@@ -109,6 +109,28 @@ hosted_clone3_vm:
 	.size	hosted_clone3_vm, . - hosted_clone3_vm
 
 /*
+ * hosted_clone_fn(flags, stack, tidp, fn, arg): clone(2) whose child
+ * calls fn(arg) on `stack` and never returns; tidp is both the parent
+ * and the child tid word.  fn and arg ride in r9 and r8, which the child
+ * inherits; without CLONE_SETTLS the kernel ignores r8.
+ */
+	.globl	hosted_clone_fn
+	.type	hosted_clone_fn, @function
+hosted_clone_fn:
+	mov	%rdx, %r10		/* child tid word */
+	mov	%rcx, %r9
+	mov	$56, %eax		/* clone */
+	syscall
+	test	%rax, %rax
+	jnz	1f
+	xor	%ebp, %ebp
+	mov	%r8, %rdi
+	call	*%r9
+	ud2
+1:	ret
+	.size	hosted_clone_fn, . - hosted_clone_fn
+
+/*
  * hosted_unmap_and_exit(area, size, code): free the calling thread's own
  * LWK area and end the thread.  Nothing touches memory after the munmap;
  * the caller has blocked all signals so none can be delivered onto it.

@@ -61,9 +61,10 @@ unsigned long long *hosted_fast_entry_ctr;
 
 /*
  * Calls that need the context only a signal gives: the full register
- * state for a new thread or process or for rt_sigreturn's frame, or the
- * thread's area itself (exit frees it).  A stub sends them back to its
- * `syscall`, which traps.
+ * state for a new thread or process or for rt_sigreturn's frame, the
+ * thread's area itself (exit frees it), or a signal frame whose return
+ * delivers a signal the thread sent itself on the program's stack.  A
+ * stub sends them back to its `syscall`, which traps.
  */
 bool hosted_fast_needs_signal(long nr)
 {
@@ -76,6 +77,10 @@ bool hosted_fast_needs_signal(long nr)
 	case NR_execve:
 	case NR_execveat:
 	case NR_exit:
+	/* A signal sent to oneself is delivered on the way back to the program. */
+	case NR_kill:
+	case NR_tkill:
+	case NR_tgkill:
 		return true;
 	}
 	return false;

@@ -11,6 +11,7 @@
  */
 #include "hosted.h"
 #include "../../kernel/sched/sched.h"
+#include "../../kernel/offload.h"
 #include "fastentry.h"
 #include "../../kernel/errno.h"
 #include "../../kernel/kmsg.h"
@@ -195,8 +196,11 @@ __noreturn void plat_exit_group(int status)
 		linux_call1(NR_exit_group, status);
 }
 
-/* Map a fresh, naturally aligned thread area with its guard page. */
-static struct hosted_thread *area_alloc(void)
+/*
+ * hosted_area_alloc - map a fresh, naturally aligned thread area with its
+ * guard page and record it as LWK memory.  NULL when Linux has no memory.
+ */
+struct hosted_thread *hosted_area_alloc(void)
 {
 	u64 p, start;
 
@@ -215,14 +219,16 @@ static struct hosted_thread *area_alloc(void)
 	return (struct hosted_thread *)start;
 }
 
-static void area_free(struct hosted_thread *ht)
+/* hosted_area_free - unmap an area no thread runs on. */
+void hosted_area_free(struct hosted_thread *ht)
 {
 	hosted_fast_thread_del(ht);
 	hosted_area_del(ht);
 	linux_call2(NR_munmap, ht, AREA_SIZE);
 }
 
-static u64 area_stack_top(struct hosted_thread *ht)
+/* hosted_area_stack_top - where the area's LWK stack begins. */
+u64 hosted_area_stack_top(struct hosted_thread *ht)
 {
 	return (u64)ht + AREA_SIZE;
 }
@@ -301,6 +307,7 @@ __noreturn void hosted_thread_start(struct hosted_thread *ht)
 	arm_thread(ht);
 	if (new_process) {
 		futex_after_fork();
+		offload_after_fork(&ht->lt);
 		sched_after_fork(&ht->lt);
 	} else {
 		sched_thread_start(&ht->lt);
@@ -313,8 +320,9 @@ __noreturn void hosted_thread_start(struct hosted_thread *ht)
 
 /* Describe the child's first instant: the parent's context, result 0. */
 static void prepare_child(struct hosted_thread *child, struct plat_regs *regs,
-			  u64 newsp)
+			  u64 newsp, u64 flags)
 {
+	offload_thread_init(&child->lt, plat_current(), flags);
 	child->start_uc = regs->uc;
 	child->start_uc.uc_mcontext.rax = 0;
 	child->start_uc.uc_mcontext.fpstate = NULL;
@@ -334,6 +342,7 @@ static void fork_child(void)
 	mm_fork_child();
 	arm_thread(ht);
 	futex_after_fork();
+	offload_after_fork(&ht->lt);
 	sched_after_fork(&ht->lt);
 }
 
@@ -358,19 +367,19 @@ long plat_clone(struct plat_regs *regs, u64 flags, u64 newsp, u64 ptid,
 		goto out;
 	}
 
-	child = area_alloc();
+	child = hosted_area_alloc();
 	if (!child) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	prepare_child(child, regs, newsp);
+	prepare_child(child, regs, newsp, flags);
 	if (!(flags & CLONE_VM))
 		child->lt.pid = -1;
-	ret = hosted_clone_vm(flags, area_stack_top(child) - 16, ptid, ctid,
+	ret = hosted_clone_vm(flags, hosted_area_stack_top(child) - 16, ptid, ctid,
 			      tls, child);
 	/* A vfork child has left our memory by now: its area is ours again. */
 	if (ret < 0 || (flags & CLONE_VFORK))
-		area_free(child);
+		hosted_area_free(child);
 out:
 	if (!(flags & CLONE_VM)) {
 		hosted_fast_fork_end(fk, ret == 0);
@@ -402,19 +411,19 @@ long plat_clone3(struct plat_regs *regs, struct k_clone_args *args,
 		goto out;
 	}
 
-	child = area_alloc();
+	child = hosted_area_alloc();
 	if (!child) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	prepare_child(child, regs, newsp);
+	prepare_child(child, regs, newsp, args->flags);
 	if (copy)
 		child->lt.pid = -1;
 	args->stack = (u64)child + AREA_STACK;
 	args->stack_size = AREA_SIZE - AREA_STACK - 16;
 	ret = hosted_clone3_vm(args, size, child);
 	if (ret < 0 || (args->flags & CLONE_VFORK))
-		area_free(child);
+		hosted_area_free(child);
 out:
 	if (copy) {
 		hosted_fast_fork_end(fk, ret == 0);
@@ -467,7 +476,7 @@ __noreturn void hosted_boot(u64 *sp)
 	lwk_proc.cfg.log_fd = -1;
 	lwk_proc.lwk_start = (u64)__lwk_start;
 	lwk_proc.lwk_end = (u64)__lwk_end;
-	ht = area_alloc();
+	ht = hosted_area_alloc();
 	if (!ht) {
 		plat_log_write("tandem: out of memory starting the LWK\n", 39);
 		plat_exit_group(126);
@@ -476,5 +485,5 @@ __noreturn void hosted_boot(u64 *sp)
 	ht->lt.tid = ht->lt.pid = lwk_proc.pid;
 	ht->lt.prog_altstack.flags = SS_DISABLE;
 	install_sigsys();
-	hosted_call_on(area_stack_top(ht) - 16, boot_on_area, sp);
+	hosted_call_on(hosted_area_stack_top(ht) - 16, boot_on_area, sp);
 }

@@ -42,8 +42,20 @@ long hosted_clone3_vm(struct k_clone_args *args, size_t size,
 		      struct hosted_thread *child);
 __noreturn void hosted_unmap_and_exit(void *area, size_t size, int code);
 
+/*
+ * hosted_clone_fn(flags, stack, tidp, fn, arg): clone(2) whose child
+ * calls fn(arg) on `stack` (16-byte aligned) and must not return; no TLS;
+ * tidp serves as the parent and the child tid word (CLONE_PARENT_SETTID,
+ * CLONE_CHILD_CLEARTID).  Returns the child's tid or -errno.
+ */
+long hosted_clone_fn(u64 flags, u64 stack, int *tidp, void (*fn)(void *),
+			 void *arg);
+
 /* hosted.c */
 __noreturn void hosted_thread_start(struct hosted_thread *ht);
+struct hosted_thread *hosted_area_alloc(void);
+void hosted_area_free(struct hosted_thread *ht);
+u64 hosted_area_stack_top(struct hosted_thread *ht);
 void hosted_sigsys(int sig, struct k_siginfo *si, struct k_ucontext *uc);
 
 /* regions.c: the table of live thread areas behind plat_lwk_region_next. */

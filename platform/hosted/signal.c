@@ -17,6 +17,7 @@
  * reuse the stack those frames are on.
  */
 #include "hosted.h"
+#include "../../kernel/offload.h"
 #include "../../kernel/errno.h"
 #include "../../kernel/kmsg.h"
 #include "../../kernel/lib/lib.h"
@@ -165,7 +166,10 @@ void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc)
 
 		default_action(SIGSEGV, &segv, uc);
 		linux_call3(NR_tgkill, lwk_proc.pid, ht->lt.tid, SIGSEGV);
+		return;
 	}
+	/* A call the thread waits for on its proxy meets the handler too. */
+	offload_interrupt(&ht->lt, act.flags & SA_RESTART);
 }
 
 static void hosted_signal(int sig, struct k_siginfo *si, struct k_ucontext *uc)

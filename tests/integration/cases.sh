@@ -4,11 +4,14 @@
 #
 # run/*  compare a program run natively and under tandem: same stdout,
 #        stderr and exit status (see compare in lib.sh)
+# offload/*  what --offload does that a comparison cannot see: routes in
+#        --trace and --stats, the proxy threads
 # bad/*  programs tandem must refuse: exit status and message checked
 # cli/*  command-line errors: exit status 2 and a message
 # mpi/*  MPI programs and HPC Challenge under mpiexec (in mpi.sh)
 #
-# bad/* and cli/* need a real tandem and are skipped with --tandem native.
+# bad/*, offload/* and cli/* need a real tandem and are skipped with
+# --tandem native.
 # Case names are stable: add new ones, do not rename old ones.
 
 FILE_1M=(1m.txt 2 1048576)
@@ -251,12 +254,167 @@ case_threads()
 	compare --native-status 0 -- "$p"
 }
 
+case_raise()
+{
+	local p
+
+	p=$(prog raise) || return
+	compare --native-status 0 --native-has 'on the sigaltstack 1' -- "$p"
+}
+
 case_forkexec()
 {
 	local p
 
 	p=$(prog forkexec) || return
 	compare --native-has 'hello from the child' -- "$p"
+}
+
+# A thread blocked in read() must not hold up the others' calls.
+case_blocked_read()
+{
+	local p
+
+	p=$(prog blockedread) || return
+	compare --native-status 0 --native-has 'reader is blocked: yes' \
+		--native-has 'reader got 5 bytes: hello' -- "$p"
+}
+
+# A handler interrupts a blocked call: EINTR, or a restart with SA_RESTART.
+case_signal_eintr()
+{
+	local p
+
+	p=$(prog eintr) || return
+	compare --native-status 0 \
+		--native-has 'read, no SA_RESTART: returned -1 (EINTR), handler ran: yes' \
+		--native-has 'read, SA_RESTART: returned 4 (data), handler ran: yes' \
+		--native-has 'poll, SA_RESTART: returned -1 (EINTR), handler ran: yes' \
+		-- "$p"
+}
+
+# A handler that siglongjmps out of a blocked read, three times.
+case_sigjmp_read()
+{
+	local p
+
+	p=$(prog sigjmp) || return
+	compare --native-status 0 --native-has 'read afterwards: 3 (abc)' -- "$p"
+}
+
+# A thread's own file table and credentials hold for its calls.
+case_own_context()
+{
+	local p
+
+	p=$(prog ownctx) || return
+	compare --native-status 0 \
+		--native-has 'read of the closed descriptor: -1 (EBADF)' -- "$p"
+}
+
+case_sigpipe()
+{
+	local p
+
+	p=$(prog sigpipe) || return
+	compare --native-status 141 --native-has 'handler ran 1 times' -- "$p"
+}
+
+# --- offloading: routes, statistics, proxies ----------------------------------
+
+# stats_calls FILE ROUTE: the calls --stats=json counted for ROUTE.
+stats_calls()
+{
+	grep -o "\"$2\":{\"calls\":[0-9]*" "$1" | grep -o '[0-9]*$'
+}
+
+# --stats counts proxied calls under proxy, and none with --offload=direct.
+case_offload_stats()
+{
+	local f n
+
+	need_tandem || return
+	f=$(data_file "${FILE_1M[@]}") || return
+	"$TANDEM" run "${RUN_OPTS[@]}" --offload=proxy --stats=json -- \
+		cat "$f" >/dev/null 2>proxy.err || { cat proxy.err; return 1; }
+	n=$(stats_calls proxy.err proxy)
+	if [[ -z $n || $n -lt 10 ]]; then
+		echo "--offload=proxy: --stats counted '${n:-nothing}' proxy calls for cat of 1 MiB:"
+		cat proxy.err
+		return 1
+	fi
+	"$TANDEM" run "${RUN_OPTS[@]}" --offload=direct --stats=json -- \
+		cat "$f" >/dev/null 2>direct.err || { cat direct.err; return 1; }
+	n=$(stats_calls direct.err proxy)
+	if [[ $n != 0 ]]; then
+		echo "--offload=direct: --stats counted '${n:-nothing}' proxy calls, expected 0:"
+		cat direct.err
+		return 1
+	fi
+}
+
+# A per-call override wins over the default route; --trace shows both.
+case_offload_override()
+{
+	local bad=0
+
+	need_tandem || return
+	"$TANDEM" run "${RUN_OPTS[@]}" --offload=proxy --offload-call \
+		write=direct --trace -- /bin/echo hello >out 2>trace ||
+		{ cat trace; return 1; }
+	if ! grep -q '^\[[0-9]*\] write(1, "hello\\n", 6) = 6 <direct>$' trace; then
+		echo "write=direct: the write is not traced as <direct>"
+		bad=1
+	fi
+	if ! grep -q '^\[[0-9]*\] close(.*<proxy>$' trace; then
+		echo "--offload=proxy: no close is traced as <proxy>"
+		bad=1
+	fi
+	if grep -q '<proxy>$' <(grep -E '\] (rt_sigprocmask|gettid|futex|exit_group)\(' trace); then
+		echo "a call that acts on the calling thread went to the proxy"
+		bad=1
+	fi
+	((bad)) && head -n 40 trace
+	return $bad
+}
+
+# The route survives execve: cat, exec'd by sh, proxies its openat.
+case_offload_execve()
+{
+	need_tandem || return
+	echo data >data.txt
+	"$TANDEM" run "${RUN_OPTS[@]}" --offload=proxy --trace -- \
+		sh -c 'exec cat data.txt' >out 2>trace || { cat trace; return 1; }
+	if ! grep -q 'openat(AT_FDCWD, "data.txt", O_RDONLY) = 3 <proxy>$' trace; then
+		echo "after execve, cat's openat of data.txt is not traced as <proxy>:"
+		grep 'data.txt' trace
+		return 1
+	fi
+	[[ $(<out) == data ]] || { echo "cat printed '$(<out)'"; return 1; }
+}
+
+# The proxy is a thread of the program's process, pinned to --proxy-cpus.
+case_offload_proxy_cpus()
+{
+	local p cpu
+
+	need_tandem || return
+	p=$(prog tasks) || return
+	cpu=$(($(nproc) - 1))
+	"$TANDEM" run "${RUN_OPTS[@]}" --offload=proxy --proxy-cpus "$cpu" \
+		-- "$p" >out 2>err || { cat err; return 1; }
+	if ! grep -qx "tandem-proxy cpus $cpu" out; then
+		echo "no thread 'tandem-proxy' on CPU $cpu (--proxy-cpus $cpu); the threads were:"
+		cat out err
+		return 1
+	fi
+	"$TANDEM" run "${RUN_OPTS[@]}" --offload=direct -- "$p" >out 2>err ||
+		{ cat err; return 1; }
+	if grep -q tandem-proxy out; then
+		echo "--offload=direct started a proxy thread:"
+		cat out
+		return 1
+	fi
 }
 
 # --- programs tandem must refuse ----------------------------------------------
@@ -352,6 +510,37 @@ case_cli_no_program()
 	expect_tandem 2 --stderr-match . -- run "${RUN_OPTS[@]}" "$@"
 }
 
+case_cli_bad_offload()
+{
+	expect_tandem 2 --stderr-match usage --stderr-has "'sideways'" \
+		-- run "${RUN_OPTS[@]}" --offload=sideways -- true
+}
+
+case_cli_offload_unknown_call()
+{
+	expect_tandem 2 --stderr-has "no system call named 'no_such_call'" \
+		-- run "${RUN_OPTS[@]}" --offload=proxy,no_such_call=direct -- true
+}
+
+case_cli_offload_local_call()
+{
+	expect_tandem 2 --stderr-has 'getpid is served by the LWK itself' \
+		-- run "${RUN_OPTS[@]}" --offload-call getpid=proxy -- true
+}
+
+case_cli_offload_thread_call()
+{
+	expect_tandem 2 \
+		--stderr-has 'sched_yield acts on the calling thread itself and always runs direct' \
+		-- run "${RUN_OPTS[@]}" --offload=direct,sched_yield=proxy -- true
+}
+
+case_cli_bad_proxy_cpus()
+{
+	expect_tandem 2 --stderr-has "--proxy-cpus '1-x'" \
+		-- run "${RUN_OPTS[@]}" --proxy-cpus 1-x -- true
+}
+
 # --- the list -------------------------------------------------------------
 
 all_cases()
@@ -392,6 +581,17 @@ all_cases()
 	tcase run/proc-auxv-static case_proc_auxv auxv-static
 	tcase run/threads case_threads
 	tcase run/fork-exec-wait case_forkexec
+	tcase run/raise-handler case_raise
+	tcase run/blocked-read-others-run case_blocked_read
+	tcase run/signal-interrupts-read case_signal_eintr
+	tcase run/sigpipe case_sigpipe
+	tcase run/siglongjmp-out-of-read case_sigjmp_read
+	tcase run/thread-changes-own-context case_own_context
+
+	tcase offload/stats-count-proxy case_offload_stats
+	tcase offload/per-call-override case_offload_override
+	tcase offload/route-survives-execve case_offload_execve
+	tcase offload/proxy-thread-pinned case_offload_proxy_cpus
 
 	tcase bad/not-found-path case_bad_not_found_path
 	tcase bad/not-found-bare case_bad_not_found_bare
@@ -409,6 +609,11 @@ all_cases()
 	tcase cli/bad-mem-size case_cli_bad_mem
 	tcase cli/no-program case_cli_no_program --
 	tcase cli/no-program-no-dashdash case_cli_no_program
+	tcase cli/bad-offload-route case_cli_bad_offload
+	tcase cli/offload-unknown-call case_cli_offload_unknown_call
+	tcase cli/offload-local-call case_cli_offload_local_call
+	tcase cli/offload-thread-call case_cli_offload_thread_call
+	tcase cli/bad-proxy-cpus case_cli_bad_proxy_cpus
 
 	fastentry_cases
 	procfs_cases
