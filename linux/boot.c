@@ -57,7 +57,7 @@ static int plan_reserved(const struct boot_req *r, struct kv *rec,
 {
 	char a[256], b[256], c[256], sz[32], sz2[32];
 	cpu_set_t resv, used, avail, bad, lnx;
-	u64 used_bytes, free_bytes, pages_free, mnt_pages;
+	u64 used_bytes, free_bytes;
 	char mnt[PATH_MAX];
 	int err;
 
@@ -137,15 +137,6 @@ static int plan_reserved(const struct boot_req *r, struct kv *rec,
 		return TDM_ECONFLICT;
 	}
 
-	/* The reserved pages must still be there: others may use hugetlb. */
-	pages_free = hp_free(p->page_size, atoi(kv_get(rec, "node") ?: "-1"));
-	mnt_pages = p->pool_bytes / p->page_size;
-	if (pages_free < mnt_pages) {
-		tdm_err("only %llu free huge pages of %s are left for the %llu this pool needs: another program uses the reserved pages (see HugePages_Free in /proc/meminfo)",
-			pages_free, size_format(p->page_size, sz, sizeof(sz)),
-			mnt_pages);
-		return TDM_EFAIL;
-	}
 	err = hp_mount(p->page_size, rec, mnt, sizeof(mnt));
 	if (err) {
 		tdm_err("cannot mount hugetlbfs for the pool: %s", strerror(-err));
@@ -418,17 +409,17 @@ int inst_boot(const struct boot_req *r)
 		unmake(&old);
 	}
 
-	if (geteuid() == 0 && part_load(&rec) == TDM_OK) {
+	if (geteuid() == 0 && part_load(&rec) == TDM_OK)
 		rc = plan_reserved(r, &rec, &p);
-	} else {
-		if (geteuid() == 0)
-			tdm_info("note:    nothing is reserved: booting with pinning only on a memfd pool (`tandem reserve` first for isolated cores and huge pages)");
+	else
 		rc = plan_pinning(r, &p);
-	}
 	if (rc)
 		goto out;
 
+	/* The holder lets go of the pages the pool then takes at once. */
 	rc = make_state(&p);
+	if (!rc && p.reserved)
+		part_hold(&rec, p.pool_bytes, name);
 	if (!rc)
 		rc = make_pool(&p);
 	if (!rc && p.reserved &&
@@ -438,6 +429,8 @@ int inst_boot(const struct boot_req *r)
 		rc = start_daemon(&p);
 	if (rc) {
 		unmake(&p);
+		if (p.reserved)
+			part_hold(&rec, 0, name);
 		goto out;
 	}
 	close(p.pool_fd);
@@ -449,6 +442,8 @@ int inst_boot(const struct boot_req *r)
 		 size_format(p.page_size, psz, sizeof(psz)),
 		 p.reserved ? "hugetlbfs" : "memfd",
 		 cpus_format(&p.proxy, plist, sizeof(plist)));
+	if (!p.reserved && geteuid() == 0)
+		tdm_info("note: nothing is reserved, so its cores are not isolated; `tandem reserve` first for isolated cores and huge pages");
 	tdm_info("run programs on it with `tandem run --instance %s -- PROG`",
 		 name);
 out:

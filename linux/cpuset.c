@@ -20,6 +20,9 @@
 
 /* Passes over a task list when moving tasks: new ones may fork meanwhile. */
 #define MOVE_PASSES	5
+/* Removing a set whose last tasks are still exiting: up to 100 x 100 ms. */
+#define RMDIR_TRIES	100
+#define RMDIR_WAIT_US	100000
 
 static bool has_word(const char *list, const char *word)
 {
@@ -209,10 +212,24 @@ static int v1_reserve(const struct cg_info *cg, const cpu_set_t *lwk,
 	if (check_siblings(cg->root, lwk))
 		return TDM_ECONFLICT;
 
-	/* A leftover of a crashed tandem: empty sets can simply go. */
+	/*
+	 * A leftover of a crashed tandem, or a set a release had to leave
+	 * (zombies): empty ones go, a busy one is ours and is set up anew,
+	 * the Linux set first so that it no longer overlaps the LWK set.
+	 */
 	rmdir(lwk_dir);
 	rmdir(lnx_dir);
-	if (mkdir(lwk_dir, 0755)) {
+	if (mkdir(lnx_dir, 0755) && errno != EEXIST) {
+		tdm_err("cannot make the cpuset %s: %s", lnx_dir,
+			strerror(errno));
+		return TDM_EFAIL;
+	}
+	kv_set(rec, "cg.linux", "%s", lnx_dir);
+	if (cg_write(lnx_dir, "cpuset.mems", mems) ||
+	    cg_write(lnx_dir, "cpuset.cpus", llist))
+		return TDM_EFAIL;
+
+	if (mkdir(lwk_dir, 0755) && errno != EEXIST) {
 		tdm_err("cannot make the cpuset %s: %s", lwk_dir,
 			strerror(errno));
 		return TDM_EFAIL;
@@ -222,16 +239,6 @@ static int v1_reserve(const struct cg_info *cg, const cpu_set_t *lwk,
 	    cg_write(lwk_dir, "cpuset.cpus", list) ||
 	    cg_write(lwk_dir, "cpuset.cpu_exclusive", "1") ||
 	    cg_write(lwk_dir, "cpuset.sched_load_balance", "0"))
-		return TDM_EFAIL;
-
-	if (mkdir(lnx_dir, 0755)) {
-		tdm_err("cannot make the cpuset %s: %s", lnx_dir,
-			strerror(errno));
-		return TDM_EFAIL;
-	}
-	kv_set(rec, "cg.linux", "%s", lnx_dir);
-	if (cg_write(lnx_dir, "cpuset.mems", mems) ||
-	    cg_write(lnx_dir, "cpuset.cpus", llist))
 		return TDM_EFAIL;
 
 	/* Separate scheduling domains: no balancing across the two sets. */
@@ -323,20 +330,46 @@ int cg_reserve(const struct cg_info *cg, const cpu_set_t *lwk,
 	return v2_reserve(cg, lwk, mems, rec);
 }
 
-/* Move what is left in DIR to the hierarchy's root; remove DIR. */
+/*
+ * Move what is left in DIR to the hierarchy's root and remove DIR.  A task
+ * that is exiting cannot be moved but still counts as a member until its
+ * parent reaps it, so removal is retried for a while; a set that stays
+ * busy (a zombie nobody reaps) is widened to every CPU of ROOT and made
+ * non-exclusive, which gives its cores back all the same.
+ */
 static int drain_and_remove(const char *dir, const char *root, bool v1,
 			    int *left)
 {
-	int kept = 0;
+	char path[PATH_MAX], cpus[256];
+	int kept = 0, tries, err = 0;
 
-	move_tasks(dir, root, v1 ? "tasks" : "cgroup.procs", &kept, NULL, 0);
-	*left += kept;
-	if (rmdir(dir) && errno != ENOENT) {
-		tdm_err("cannot remove the cpuset %s: %s", dir,
-			strerror(errno));
-		return -1;
+	for (tries = 0; tries < RMDIR_TRIES; tries++) {
+		move_tasks(dir, root, v1 ? "tasks" : "cgroup.procs", &kept,
+			   NULL, 0);
+		if (!rmdir(dir) || errno == ENOENT)
+			return 0;
+		err = errno;
+		if (err != EBUSY)
+			break;
+		if (tries == 10)
+			tdm_info("         waiting for %d exiting tasks to leave %s",
+				 kept, dir);
+		usleep(RMDIR_WAIT_US);
 	}
-	return 0;
+	if (err == EBUSY && v1) {
+		snprintf(path, sizeof(path), "%s/cpuset.cpus", root);
+		if (file_read_line(path, cpus, sizeof(cpus)) > 0 &&
+		    !cg_write(dir, "cpuset.cpu_exclusive", "0") &&
+		    !cg_write(dir, "cpuset.cpus", cpus)) {
+			cg_write(dir, "cpuset.sched_load_balance", "1");
+			tdm_warn("the cpuset %s still holds %d exiting tasks (zombies not yet reaped): it now spans CPUs %s and stays; the next reserve removes it",
+				 dir, kept, cpus);
+			return 0;
+		}
+	}
+	*left += kept;
+	tdm_err("cannot remove the cpuset %s: %s", dir, strerror(err));
+	return -1;
 }
 
 int cg_release(struct kv *rec)
@@ -394,7 +427,10 @@ int cg_release(struct kv *rec)
 	if (left)
 		tdm_warn("%d tasks could not be moved out of tandem's cpusets",
 			 left);
-	return bad ? TDM_EFAIL : TDM_OK;
+	if (bad)
+		return TDM_EFAIL;
+	kv_del_prefix(rec, "cg.");
+	return TDM_OK;
 }
 
 int cg_instance_make(const struct kv *rec, const char *name,

@@ -10,6 +10,7 @@
  */
 #include "daemon.h"
 #include "cpuset.h"
+#include "reserve.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -276,6 +277,8 @@ static void discover(void)
 				dlog(TDM_LEVEL_INFO, "process %d found in %s",
 				     pids[i], D.p.cgroup);
 	}
+	if (!D.tab->nr_running)
+		placement_reset();
 	for (i = 0; i < TANDEM_MAX_PROCS; i++) {
 		struct tandem_proc *p = &D.tab->proc[i];
 		struct proc_stat st;
@@ -436,6 +439,7 @@ static void teardown(void)
 		"control", "info", "procs", "instance",
 	};
 	char path[PATH_MAX];
+	struct kv rec;
 	unsigned i;
 	int tries;
 
@@ -455,6 +459,12 @@ static void teardown(void)
 		unlink(path);
 	}
 	rmdir(D.p.dir);
+
+	/* The pool's pages go back to the reservation's holder. */
+	if (D.p.reserved && part_load(&rec) == TDM_OK) {
+		part_hold(&rec, 0, D.p.name);
+		kv_free(&rec);
+	}
 }
 
 static void do_shutdown(int c, const struct ucred *cr, bool force)

@@ -10,6 +10,9 @@
 #include <mntent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -44,11 +47,32 @@ u64 hp_free(u64 page_size, int node)
 	return v;
 }
 
+/*
+ * nr_hugepages counts surplus pages (overcommitted, or left over from a
+ * shrink while in use) too; those are not Linux's pool and go when freed.
+ * The persistent count is what reserve adds to and release restores.
+ */
+static int persistent(const char *nr_path, u64 *out)
+{
+	char path[PATH_MAX], *slash;
+	u64 surplus = 0;
+	int err = file_read_u64(nr_path, out);
+
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "%s", nr_path);
+	slash = strrchr(path, '/');
+	snprintf(slash + 1, sizeof(path) - (slash + 1 - path), "surplus_hugepages");
+	file_read_u64(path, &surplus);
+	*out = *out > surplus ? *out - surplus : 0;
+	return 0;
+}
+
 static int set_nr(const char *path, u64 nr, u64 *got)
 {
 	int err = file_writef(path, "%llu", nr);
 
-	if (file_read_u64(path, got))
+	if (persistent(path, got))
 		*got = 0;
 	return err;
 }
@@ -60,7 +84,7 @@ int hp_reserve(u64 page_size, int node, u64 pages, struct kv *rec)
 	int err;
 
 	hp_path(page_size, node, "nr_hugepages", path, sizeof(path));
-	if (file_read_u64(path, &before)) {
+	if (persistent(path, &before)) {
 		tdm_err("cannot read %s: this kernel has no huge pages of %s%s",
 			path, size_format(page_size, sz, sizeof(sz)),
 			node >= 0 ? " on that node" : "");
@@ -99,23 +123,28 @@ int hp_release(struct kv *rec)
 {
 	const char *path = kv_get(rec, "hp.path");
 	const char *mnt = kv_get(rec, "hp.mounted");
+	const char *holder = kv_get(rec, "hp.holder");
 	u64 before = kv_get_u64(rec, "hp.before", 0);
 	u64 after = kv_get_u64(rec, "hp.after", 0);
 	u64 now, target, got;
-	int bad = 0;
 
+	if (holder && unlink(holder) && errno != ENOENT) {
+		tdm_err("cannot remove %s: %s", holder, strerror(errno));
+		return TDM_EFAIL;
+	}
 	if (mnt) {
 		if (umount2(mnt, 0) && errno != EINVAL && errno != ENOENT) {
 			tdm_err("cannot unmount %s: %s (pool files still open: is an instance's daemon alive?)",
 				mnt, strerror(errno));
-			bad = 1;
-		} else {
-			rmdir(mnt);
+			return TDM_EFAIL;
 		}
+		rmdir(mnt);
+		kv_del_prefix(rec, "hp.mounted");
+		kv_del_prefix(rec, "hp.mount");
 	}
 	if (!path)
-		return bad ? TDM_EFAIL : TDM_OK;
-	if (file_read_u64(path, &now)) {
+		return TDM_OK;
+	if (persistent(path, &now)) {
 		tdm_err("cannot read %s", path);
 		return TDM_EFAIL;
 	}
@@ -127,16 +156,16 @@ int hp_release(struct kv *rec)
 	target = now == after ? before :
 		 now > after - before ? now - (after - before) : 0;
 	set_nr(path, target, &got);
-	if (got != target) {
+	if (got != target)
 		tdm_warn("%s is %llu, not %llu: pages still in use become surplus pages and return to Linux when freed",
 			 path, got, target);
-	}
 	if (now == after)
 		tdm_info("memory:  %s back to %llu", path, got);
 	else
-		tdm_info("memory:  %s back to %llu (it was %llu before reserve; someone else changed it meanwhile)",
-			 path, got, before);
-	return bad ? TDM_EFAIL : TDM_OK;
+		tdm_info("memory:  %s now %llu: it was %llu before reserve and someone else changed it meanwhile, so only the reservation's %llu pages were given back",
+			 path, got, before, after - before);
+	kv_del_prefix(rec, "hp.");
+	return TDM_OK;
 }
 
 /* A mounted hugetlbfs with PAGE_SIZE pages, if any. */
@@ -179,8 +208,10 @@ int hp_mount(u64 page_size, struct kv *rec, char *dir, size_t size)
 {
 	char opts[64];
 
-	if (find_mount(page_size, dir, size))
+	if (find_mount(page_size, dir, size)) {
+		kv_set(rec, "hp.mount", "%s", dir);
 		return 0;
+	}
 	snprintf(dir, size, "%s/hugepages%s", TDM_RUN_DIR,
 		 page_size == 1ULL << 30 ? "-1g" : "");
 	if (mkdir_p(dir, 0755))
@@ -190,5 +221,47 @@ int hp_mount(u64 page_size, struct kv *rec, char *dir, size_t size)
 	if (mount("tandem", dir, "hugetlbfs", MS_NOSUID | MS_NODEV, opts))
 		return -errno;
 	kv_set(rec, "hp.mounted", "%s", dir);
+	kv_set(rec, "hp.mount", "%s", dir);
 	return 0;
+}
+
+int hp_hold(struct kv *rec, u64 bytes)
+{
+	const char *dir = kv_get(rec, "hp.mount");
+	char path[PATH_MAX];
+	struct stat st;
+	int fd, err = 0;
+	void *m;
+
+	if (!dir)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/tandem-reserved.pool", dir);
+	kv_set(rec, "hp.holder", "%s", path);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	flock(fd, LOCK_EX);
+	if (fstat(fd, &st) || ftruncate(fd, (off_t)bytes)) {
+		err = -errno;
+		goto out;
+	}
+
+	/*
+	 * Shrinking gives up the reservation of the tail; growing needs a
+	 * shared mapping, which reserves what is not reserved yet, or fails
+	 * when the free pages are not there any more.
+	 */
+	if (bytes > (u64)st.st_size) {
+		m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (m == MAP_FAILED) {
+			err = -errno;
+			if (ftruncate(fd, st.st_size))
+				err = -errno;
+		} else {
+			munmap(m, bytes);
+		}
+	}
+out:
+	close(fd);
+	return err;
 }

@@ -34,8 +34,18 @@ u64 hp_free(u64 page_size, int node);
 /*
  * hp_mount - the directory of a hugetlbfs mount with PAGE_SIZE pages:
  * an existing one, or a new one at /run/tandem/hugepages[-1g] (recorded
- * in REC as hp.mounted, which hp_release unmounts).  0 or -errno.
+ * in REC as hp.mounted, which hp_release unmounts).  REC's hp.mount names
+ * it either way.  0 or -errno.
  */
 int hp_mount(u64 page_size, struct kv *rec, char *dir, size_t size);
+
+/*
+ * hp_hold - make the reservation's holder file (hp.mount/
+ * tandem-reserved.pool, recorded as hp.holder) hold BYTES of huge pages:
+ * the reserved pages no instance pool holds, so that no other program
+ * takes them.  Serialised by a lock on the file.  0, or -errno (-ENOMEM:
+ * the pages are gone; the holder then keeps what it had).
+ */
+int hp_hold(struct kv *rec, u64 bytes);
 
 #endif

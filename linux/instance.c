@@ -7,6 +7,7 @@
  */
 #include "instance.h"
 #include "cpuset.h"
+#include "reserve.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -134,6 +135,16 @@ int inst_cleanup(const char *dir, const struct kv *info, const char *why)
 	}
 	if (rmdir(dir) && errno != ENOENT)
 		tdm_warn("cannot remove %s: %s", dir, strerror(errno));
+
+	/* The dead pool's pages go back to the reservation's holder. */
+	if (kv_get_u64(info, "reserved", 0) && geteuid() == 0) {
+		struct kv rec;
+
+		if (part_load(&rec) == TDM_OK) {
+			part_hold(&rec, 0, NULL);
+			kv_free(&rec);
+		}
+	}
 	return TDM_OK;
 }
 

@@ -111,6 +111,7 @@ int irq_restore(struct kv *rec)
 	if (restored || gone)
 		tdm_info("irqs:    %d interrupt masks put back%s", restored,
 			 gone ? " (some interrupts are gone: their devices went away)" : "");
+	kv_del_prefix(rec, "irq.");
 	return TDM_OK;
 }
 

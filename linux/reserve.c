@@ -11,6 +11,7 @@
 #include "instance.h"
 #include "irq.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -68,6 +69,54 @@ void part_cpus(const struct kv *rec, cpu_set_t *cpus)
 u64 part_bytes(const struct kv *rec)
 {
 	return kv_get_u64(rec, "pages", 0) * kv_get_u64(rec, "page_size", 0);
+}
+
+/*
+ * Pool bytes of the live instances on the reservation.  Read from their
+ * info files without cleaning up stale ones: this runs inside cleanups.
+ */
+static u64 pools_in_use(const char *skip)
+{
+	DIR *dir = opendir(TDM_RUN_DIR);
+	struct dirent *d;
+	u64 sum = 0;
+
+	while (dir && (d = readdir(dir))) {
+		char path[PATH_MAX];
+		struct kv info;
+
+		if (d->d_name[0] == '.' || (skip && !strcmp(d->d_name, skip)))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/info", TDM_RUN_DIR,
+			 d->d_name);
+		if (kv_load(&info, path))
+			continue;
+		if (kv_get_u64(&info, "reserved", 0) && inst_daemon_alive(&info))
+			sum += kv_get_u64(&info, "pool_bytes", 0);
+		kv_free(&info);
+	}
+	if (dir)
+		closedir(dir);
+	return sum;
+}
+
+int part_hold(struct kv *rec, u64 extra, const char *skip)
+{
+	u64 total = part_bytes(rec), used = pools_in_use(skip) + extra;
+	char sz[32];
+	int err;
+
+	if (!kv_get(rec, "hp.mount"))
+		return 0;
+	err = hp_hold(rec, total > used ? total - used : 0);
+	if (err == -ENOMEM || err == -ENOSPC)
+		tdm_warn("%s of the reservation's huge pages are no longer free: another program took them (see HugePages_Free in /proc/meminfo)",
+			 size_format(total > used ? total - used : 0, sz,
+				     sizeof(sz)));
+	else if (err)
+		tdm_warn("cannot hold the reserved huge pages in %s: %s",
+			 kv_get(rec, "hp.holder"), strerror(-err));
+	return err;
 }
 
 /* Do the CPUs exist, are they online, and is one left for Linux? */
@@ -241,9 +290,27 @@ int part_reserve(const struct reserve_req *r)
 		goto out;
 	}
 
-	/* Each step is recorded before the next, so a failure can be undone. */
+	/*
+	 * Each step is recorded before the next, so a failure can be undone.
+	 * The pages are held in a hugetlbfs file at once: free huge pages are
+	 * anyone's, and programs that use them would take them.
+	 */
 	rc = hp_reserve(r->page_size, r->node, pages, &rec);
 	save(&rec);
+	if (!rc) {
+		char mnt[PATH_MAX];
+		int err = hp_mount(r->page_size, &rec, mnt, sizeof(mnt));
+
+		if (!err)
+			err = hp_hold(&rec, pages * r->page_size);
+		save(&rec);
+		if (err) {
+			tdm_err("the kernel gave the huge pages, but they could not be held in a hugetlbfs file under %s: %s%s",
+				mnt, strerror(-err),
+				err == -ENOMEM ? " (another program took some first: try again)" : "");
+			rc = TDM_EFAIL;
+		}
+	}
 	if (!rc) {
 		rc = cg_reserve(&cg, &r->cpus, &linux_cpus, mems, &rec);
 		save(&rec);
@@ -304,11 +371,13 @@ int part_release(void)
 		goto out;
 	}
 
+	/* Each step drops its keys once done: a second release resumes. */
 	rc = irq_restore(&rec);
 	rc |= cg_release(&rec);
 	rc |= hp_release(&rec);
 	if (rc) {
-		tdm_err("the reservation is only partly given back; the record %s stays: fix what is said above and run `tandem release` again",
+		kv_save(&rec, TDM_RESERVATION, 0644);
+		tdm_err("the reservation is only partly given back; the record %s keeps what is left: fix what is said above and run `tandem release` again",
 			TDM_RESERVATION);
 		rc = TDM_EFAIL;
 		goto out;

@@ -36,6 +36,14 @@ int part_release(void);
  */
 int part_load(struct kv *rec);
 
+/*
+ * part_hold - make the reservation's holder file hold the reserved huge
+ * pages that no live instance's pool holds, less EXTRA bytes (a pool about
+ * to be made), leaving out instance SKIP (NULL: none).  Says so when the
+ * pages are no longer there.  0 or -errno.
+ */
+int part_hold(struct kv *rec, u64 extra, const char *skip);
+
 /* The reserved CPUs and huge-page bytes of a loaded record. */
 void part_cpus(const struct kv *rec, cpu_set_t *cpus);
 u64 part_bytes(const struct kv *rec);

@@ -298,6 +298,24 @@ void kv_set(struct kv *kv, const char *key, const char *fmt, ...)
 	kv->val[kv->n++] = val;
 }
 
+/* Remove every key that starts with PREFIX. */
+void kv_del_prefix(struct kv *kv, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	int i, k = 0;
+
+	for (i = 0; i < kv->n; i++) {
+		if (!strncmp(kv->key[i], prefix, n)) {
+			free(kv->key[i]);
+			free(kv->val[i]);
+			continue;
+		}
+		kv->key[k] = kv->key[i];
+		kv->val[k++] = kv->val[i];
+	}
+	kv->n = k;
+}
+
 void kv_free(struct kv *kv)
 {
 	int i;

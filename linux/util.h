@@ -76,6 +76,7 @@ const char *kv_get(const struct kv *kv, const char *key);
 u64 kv_get_u64(const struct kv *kv, const char *key, u64 dflt);
 void kv_set(struct kv *kv, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void kv_del_prefix(struct kv *kv, const char *prefix);
 void kv_free(struct kv *kv);
 
 /*
