@@ -71,6 +71,7 @@ struct inst_figures {
 	struct tandem_proctab tab;
 	bool tab_ok;
 	int running;
+	u64 placed;			/* LWK threads placement counts */
 	u64 used, free, zeroing;
 	double uptime;
 };
@@ -90,8 +91,12 @@ static void figures(const struct inst *in, struct inst_figures *f)
 	f->free = in->pool_bytes - f->used;
 	if (f->tab_ok && !f->tab.pool_error && f->tab.pool_ready < in->pool_bytes)
 		f->zeroing = in->pool_bytes - f->tab.pool_ready;
-	if (in->page)
+	if (in->page) {
 		f->uptime = (double)(mono_ns() - in->page->start_ns) / 1e9;
+		for (i = 0; i < TANDEM_MAX_CPUS; i++)
+			if (CPU_ISSET(i, &in->cpus))
+				f->placed += in->page->core_threads[i];
+	}
 }
 
 static void fmt_uptime(double s, char *buf, size_t size)
@@ -147,7 +152,7 @@ static void status_text(const struct kv *rec, bool have_rec,
 			       kv_get(&in[i].info, "cgroup_mode") ?: "?");
 		else
 			printf("  mode       pinning only: threads pinned to the cores, which Linux still schedules on; memfd pool (no reservation%s)\n",
-			       geteuid() ? ", not root" : "");
+			       in[i].uid ? ", booted without root" : "");
 		printf("  cores      %s (%d LWK), daemon and proxy on %s\n",
 		       cpus_format(&in[i].cpus, a, sizeof(a)),
 		       CPU_COUNT(&in[i].cpus),
@@ -164,9 +169,9 @@ static void status_text(const struct kv *rec, bool have_rec,
 		       f.tab_ok && f.tab.pool_error ? ", pre-zeroing failed: " : "",
 		       f.tab_ok && f.tab.pool_error ?
 		       strerror((int)f.tab.pool_error) : "");
-		printf("  processes  %d running, %llu started, %llu ended\n",
+		printf("  processes  %d running, %llu started, %llu ended; %llu LWK threads placed on the cores\n",
 		       f.running, f.tab_ok ? f.tab.nr_started : 0,
-		       f.tab_ok ? f.tab.nr_ended : 0);
+		       f.tab_ok ? f.tab.nr_ended : 0, f.placed);
 	}
 }
 
@@ -237,10 +242,10 @@ static void status_json(const struct kv *rec, bool have_rec,
 		else
 			printf("null");
 		printf(",\"fragmentation_permille\":null}");
-		printf(",\"processes\":{\"running\":%d,\"started\":%llu,\"ended\":%llu,\"lwk_images\":%u}",
+		printf(",\"processes\":{\"running\":%d,\"started\":%llu,\"ended\":%llu,\"lwk_images\":%u,\"placed_threads\":%llu}",
 		       f.running, f.tab_ok ? f.tab.nr_started : 0,
 		       f.tab_ok ? f.tab.nr_ended : 0,
-		       in[i].page ? in[i].page->nr_processes : 0);
+		       in[i].page ? in[i].page->nr_processes : 0, f.placed);
 		printf(",\"kmsg_bytes\":%llu}",
 		       in[i].page ? in[i].page->kmsg_head : 0);
 	}
