@@ -561,8 +561,8 @@ static bool zero_step(void)
 	if (off >= D.p.pool_bytes || D.tab->pool_error)
 		return false;
 	len = D.p.pool_bytes - off;
-	if (len > ZERO_CHUNK)
-		len = ZERO_CHUNK;
+	if (len > ZERO_CHUNK && len > D.p.page_size)
+		len = ZERO_CHUNK > D.p.page_size ? ZERO_CHUNK : D.p.page_size;
 	if (fallocate(D.p.pool_fd, 0, (off_t)off, (off_t)len)) {
 		char sz[32];
 
@@ -769,6 +769,26 @@ static __attribute__((noreturn)) void daemon_loop(void)
 	}
 }
 
+/*
+ * Whatever else the caller of boot had open (a pipe a script reads the
+ * output of boot from, say) must not stay open for the daemon's lifetime.
+ */
+static void close_inherited(void)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	struct dirent *d;
+	int fd, self = dir ? dirfd(dir) : -1;
+
+	while (dir && (d = readdir(dir))) {
+		fd = atoi(d->d_name);
+		if (d->d_name[0] != '.' && fd > 2 && fd != self &&
+		    fd != D.p.pool_fd && fd != D.p.ready_fd)
+			close(fd);
+	}
+	if (dir)
+		closedir(dir);
+}
+
 void daemon_run(const struct plan *p)
 {
 	char list[256], sz[32], psz[32];
@@ -781,6 +801,7 @@ void daemon_run(const struct plan *p)
 		dup2(fd, i);
 	if (fd > 2)
 		close(fd);
+	close_inherited();
 	if (chdir("/"))
 		_exit(1);
 	umask(022);

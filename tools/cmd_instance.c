@@ -400,6 +400,18 @@ int cmd_ps(int argc, char **argv)
 /* ---- kmsg ------------------------------------------------------------- */
 
 /*
+ * Where the first whole line at or after FROM starts, in a ring that has
+ * wrapped: the byte before FROM is gone (the newest byte took its place),
+ * so the line FROM is in may have lost its start and is skipped.
+ */
+static u64 first_line(const struct tandem_instance *page, u64 from, u64 head)
+{
+	while (from < head && page->kmsg[from % TANDEM_KMSG_SIZE] != '\n')
+		from++;
+	return from < head ? from + 1 : head;
+}
+
+/*
  * Print the ring from *POS up to HEAD, whole lines only when PARTIAL is
  * false; *POS moves past what was printed.  Bytes the ring has already
  * overwritten are reported, never printed.
@@ -413,11 +425,7 @@ static void kmsg_print(const struct tandem_instance *page, u64 *pos, u64 head,
 	if (head - from > TANDEM_KMSG_SIZE) {
 		fprintf(stderr, "tandem: %llu bytes of kmsg were overwritten before they could be read\n",
 			head - TANDEM_KMSG_SIZE - from);
-		from = head - TANDEM_KMSG_SIZE;
-		/* Start at a line boundary. */
-		while (from < head &&
-		       page->kmsg[(from - 1) % TANDEM_KMSG_SIZE] != '\n')
-			from++;
+		from = first_line(page, head - TANDEM_KMSG_SIZE, head);
 	}
 	n = head - from;
 	for (i = 0; i < n; i++)
@@ -476,8 +484,10 @@ int cmd_kmsg(int argc, char **argv)
 
 	pos = inst_procs_snapshot(&in, &tab) ? tab.kmsg_cleared : 0;
 	head = __atomic_load_n(&in.page->kmsg_head, __ATOMIC_ACQUIRE);
-	if (head - pos > TANDEM_KMSG_SIZE)
+	if (head - pos > TANDEM_KMSG_SIZE) {
 		pos = head - TANDEM_KMSG_SIZE;
+		pos = first_line(in.page, pos, head);
+	}
 	kmsg_print(in.page, &pos, head, !follow);
 
 	/* Writers reserve, then copy: print a line once it is a moment old. */

@@ -490,6 +490,47 @@ case_daemon_killed()
 	finish
 }
 
+# kmsg on a ring that wrapped: whole lines only, the newest kept; --clear;
+# -f sees lines as they come and ends with the instance.
+case_kmsg()
+{
+	local d=$CASE_DIR fill n first last
+
+	[[ $(id -u) == 0 ]] || skip "needs root (to write to root's instance page)"
+	[[ $FOREIGN_RESERVATION == 0 ]] ||
+		skip "a reservation made before the suite exists: boot would use it"
+	need_tandem || return
+	fill=$(prog kmsgfill) || return
+	t boot --name "$INST" --mem 8M >"$d/boot.out" 2>&1 ||
+		{ echo "boot:"; cat "$d/boot.out"; finish; return 1; }
+
+	# 3000 lines of about 50 bytes: more than twice the 64 KiB ring.
+	"$fill" "$RUN/$INST/instance" 3000 wrap &&
+	t kmsg "$INST" >"$d/kmsg" || { finish; return 1; }
+	n=$(wc -c <"$d/kmsg")
+	first=$(head -n 1 "$d/kmsg")
+	last=$(tail -n 1 "$d/kmsg")
+	((n <= 65536 && n > 60000)) || { echo "kmsg printed $n bytes, expected just under 64 KiB"; finish; return 1; }
+	[[ $first == '<info> 0 kmsgfill: wrap line '* ]] ||
+		{ echo "first line is not whole: '$first'"; finish; return 1; }
+	want "last line" "$last" "<info> 0 kmsgfill: wrap line 3000 of 3000" ||
+		{ finish; return 1; }
+
+	t kmsg --clear "$INST" && t kmsg "$INST" >"$d/cleared" &&
+	want "bytes after --clear" "$(wc -c <"$d/cleared")" 0 ||
+		{ finish; return 1; }
+	t kmsg -f "$INST" >"$d/follow" 2>"$d/follow.err" &
+	sleep 0.3
+	"$fill" "$RUN/$INST/instance" 3 new &&
+	wait_until 5 "kmsg -f shows the new lines" grep -q "new line 3 of 3" "$d/follow" &&
+	t shutdown "$INST" >/dev/null &&
+	wait_until 5 "kmsg -f ends with the instance" eval "! kill -0 $! 2>/dev/null" &&
+	want "lines kmsg -f printed" "$(grep -c kmsgfill "$d/follow")" 3 &&
+	grep -q "instance $INST ended" "$d/follow.err" ||
+		{ echo "kmsg -f printed:"; cat "$d/follow" "$d/follow.err"; finish; return 1; }
+	finish
+}
+
 # --- the unprivileged path ----------------------------------------------------
 
 case_user_cycle()
@@ -584,6 +625,7 @@ all_cases()
 	tcase partition/kill9-reclaim case_kill9
 	tcase partition/shutdown-force case_shutdown_force
 	tcase partition/daemon-killed case_daemon_killed
+	tcase partition/kmsg-ring case_kmsg
 	tcase partition/user-cycle case_user_cycle
 	tcase partition/user-joins-reserved case_user_joins_reserved
 	tcase partition/machine-restored case_restored
