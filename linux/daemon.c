@@ -574,11 +574,12 @@ static bool zero_step(void)
 		     size_format(off, sz, sizeof(sz)), strerror(errno));
 		return false;
 	}
+	/* Said before it shows: whoever sees the pool ready sees the line. */
+	if (off + len == D.p.pool_bytes)
+		dlog(TDM_LEVEL_INFO, "pool pre-zeroed");
 	tab_begin();
 	D.tab->pool_ready = off + len;
 	tab_end();
-	if (off + len == D.p.pool_bytes)
-		dlog(TDM_LEVEL_INFO, "pool pre-zeroed");
 	return true;
 }
 

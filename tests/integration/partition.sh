@@ -504,6 +504,11 @@ case_kmsg()
 	t boot --name "$INST" --mem 8M >"$d/boot.out" 2>&1 ||
 		{ echo "boot:"; cat "$d/boot.out"; finish; return 1; }
 
+	# The daemon's last line comes once the pool is pre-zeroed.
+	wait_until 10 "the pool is pre-zeroed" \
+		eval '[[ $(inst_field "[\"memory\"][\"zeroing_bytes\"]") == 0 ]]' ||
+		{ finish; return 1; }
+
 	# 3000 lines of about 50 bytes: more than twice the 64 KiB ring.
 	"$fill" "$RUN/$INST/instance" 3000 wrap &&
 	t kmsg "$INST" >"$d/kmsg" || { finish; return 1; }
