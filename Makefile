@@ -39,7 +39,7 @@ all: deps $(BUILD)/tandem $(BUILD)/tandem-lwk
 $(BUILD)/tandem: $(TOOL_OBJS)
 	$(Q)mkdir -p $(@D)
 	$(Q)echo "  LD      $@"
-	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $(TOOL_OBJS)
+	$(Q)$(CC) $(HOST_CFLAGS) -pthread -o $@ $(TOOL_OBJS)
 
 $(BUILD)/host/%.c.o: %.c
 	$(Q)mkdir -p $(@D)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The instance daemon.  It runs on Linux cores, outside the reservation.
- * It owns the pool and the state: it pre-zeroes the pool in the background, lets
+ * It owns the pool and the state: it pre-zeroes the pool in a thread, lets
  * programs join over its control socket (moving them into the instance's
  * cpuset and handing them the instance and pool descriptors), watches
  * every process of the instance with a pidfd, finds their children, logs
@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,18 +31,25 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Pre-zeroing step: the loop answers requests between steps. */
-#define ZERO_CHUNK	(64ULL << 20)
+/* Pre-zeroing step of the zeroing thread (at least one page). */
+#define ZERO_CHUNK	(32ULL << 20)
 /* Discovery of new processes and comm refresh. */
 #define TICK_MS		250
 /* How long shutdown --force waits after SIGTERM, then after SIGKILL. */
 #define END_WAIT_MS	3000
 
 /*
- * The daemon's state.  Single-threaded: the event loop is the only code
- * that runs, so nothing here needs a lock; the process table's seq tells
- * readers in other processes when it is being written.
+ * The daemon's state.  Two threads: the event loop, which owns everything
+ * here, and the zeroing thread, which writes only pool_ready and
+ * pool_error of the process table.  tab_lock serialises the two writers of
+ * the table; its seq tells readers in other processes when it is being
+ * written.  zero_stop is set by the loop and read by the zeroing thread.
  */
+static pthread_mutex_t tab_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t zero_thread;
+static bool zero_started;
+static volatile sig_atomic_t zero_stop;
+
 static struct daemon {
 	struct plan p;
 	struct tandem_instance *inst;
@@ -123,6 +131,7 @@ static void daemon_msg(int level, const char *msg)
 
 static void tab_begin(void)
 {
+	pthread_mutex_lock(&tab_lock);
 	__atomic_fetch_add(&D.tab->seq, 1, __ATOMIC_RELEASE);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
@@ -131,6 +140,7 @@ static void tab_end(void)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	__atomic_fetch_add(&D.tab->seq, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&tab_lock);
 }
 
 static int slot_of(pid_t pid)
@@ -432,6 +442,89 @@ static int end_all(void)
 	return n;
 }
 
+/* One step of pre-zeroing the pool; false when there is nothing left. */
+static bool zero_step(void)
+{
+	u64 off = D.tab->pool_ready, len;
+
+	if (off >= D.p.pool_bytes || D.tab->pool_error)
+		return false;
+	len = D.p.pool_bytes - off;
+	if (len > ZERO_CHUNK && len > D.p.page_size)
+		len = ZERO_CHUNK > D.p.page_size ? ZERO_CHUNK : D.p.page_size;
+	if (fallocate(D.p.pool_fd, 0, (off_t)off, (off_t)len)) {
+		char sz[32];
+
+		if (zero_stop)
+			return false;
+		tab_begin();
+		D.tab->pool_error = (u64)errno;
+		tab_end();
+		dlog(TDM_LEVEL_ERR,
+		     "pre-zeroing the pool stopped at %s: %s; the rest is zeroed when first used",
+		     size_format(off, sz, sizeof(sz)), strerror(errno));
+		return false;
+	}
+	/* Said before it shows: whoever sees the pool ready sees the line. */
+	if (off + len == D.p.pool_bytes)
+		dlog(TDM_LEVEL_INFO, "pool pre-zeroed");
+	tab_begin();
+	D.tab->pool_ready = off + len;
+	tab_end();
+	return true;
+}
+
+/* No-op: its delivery interrupts the zeroing thread's fallocate. */
+static void on_zero_stop(int sig)
+{
+}
+
+/*
+ * The zeroing thread.  fallocate makes every page of the pool exist and be
+ * zero; a page of 1 GiB can take seconds, which the event loop must not
+ * wait for.  Signals are blocked here but SIGUSR1, which stops it between
+ * pages.
+ */
+static void *zero_main(void *arg)
+{
+	sigset_t sigs;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGUSR1);
+	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+	while (!zero_stop && zero_step())
+		;
+	return NULL;
+}
+
+static void zero_start(void)
+{
+	struct sigaction sa = { .sa_handler = on_zero_stop };
+	sigset_t all, old;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	zero_started = !pthread_create(&zero_thread, NULL, zero_main, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!zero_started) {
+		dlog(TDM_LEVEL_WARN, "no zeroing thread: pre-zeroing the pool before serving");
+		while (zero_step())
+			;
+	}
+}
+
+/* Stop the zeroing thread (it finishes the page it is on). */
+static void zero_end(void)
+{
+	if (!zero_started)
+		return;
+	zero_stop = 1;
+	pthread_kill(zero_thread, SIGUSR1);
+	pthread_join(zero_thread, NULL);
+	zero_started = false;
+}
+
 /* Remove everything boot and the daemon made; the reservation stays. */
 static void teardown(void)
 {
@@ -443,6 +536,7 @@ static void teardown(void)
 	unsigned i;
 	int tries;
 
+	zero_end();
 	if (D.p.pool_fd >= 0)
 		close(D.p.pool_fd);
 	if (D.p.pool_path[0])
@@ -552,36 +646,6 @@ static void serve(void)
 }
 
 /* ---- the daemon ------------------------------------------------------- */
-
-/* One step of pre-zeroing the pool; false when there is nothing left. */
-static bool zero_step(void)
-{
-	u64 off = D.tab->pool_ready, len;
-
-	if (off >= D.p.pool_bytes || D.tab->pool_error)
-		return false;
-	len = D.p.pool_bytes - off;
-	if (len > ZERO_CHUNK && len > D.p.page_size)
-		len = ZERO_CHUNK > D.p.page_size ? ZERO_CHUNK : D.p.page_size;
-	if (fallocate(D.p.pool_fd, 0, (off_t)off, (off_t)len)) {
-		char sz[32];
-
-		tab_begin();
-		D.tab->pool_error = (u64)errno;
-		tab_end();
-		dlog(TDM_LEVEL_ERR,
-		     "pre-zeroing the pool stopped at %s: %s; the rest is zeroed when first used",
-		     size_format(off, sz, sizeof(sz)), strerror(errno));
-		return false;
-	}
-	/* Said before it shows: whoever sees the pool ready sees the line. */
-	if (off + len == D.p.pool_bytes)
-		dlog(TDM_LEVEL_INFO, "pool pre-zeroed");
-	tab_begin();
-	D.tab->pool_ready = off + len;
-	tab_end();
-	return true;
-}
 
 static int map_rw(const char *file, size_t size, void **out)
 {
@@ -726,7 +790,7 @@ static __attribute__((noreturn)) void daemon_loop(void)
 {
 	for (;;) {
 		struct pollfd pf[3 + TANDEM_MAX_PROCS];
-		int idx[TANDEM_MAX_PROCS], n = 3, i, zeroing;
+		int idx[TANDEM_MAX_PROCS], n = 3, i;
 
 		pf[0] = (struct pollfd){ .fd = D.listen_fd, .events = POLLIN };
 		pf[1] = (struct pollfd){ .fd = D.timer_fd, .events = POLLIN };
@@ -738,9 +802,7 @@ static __attribute__((noreturn)) void daemon_loop(void)
 			pf[n++] = (struct pollfd){ .fd = D.pidfd[i],
 						   .events = POLLIN };
 		}
-		zeroing = D.tab->pool_ready < D.p.pool_bytes &&
-			  !D.tab->pool_error;
-		if (poll(pf, n, zeroing ? 0 : -1) < 0 && errno != EINTR)
+		if (poll(pf, n, -1) < 0 && errno != EINTR)
 			dlog(TDM_LEVEL_ERR, "poll: %s", strerror(errno));
 		for (i = 3; i < n; i++)
 			if (pf[i].revents)
@@ -765,8 +827,6 @@ static __attribute__((noreturn)) void daemon_loop(void)
 				exit(0);
 			}
 		}
-		if (zeroing)
-			zero_step();
 	}
 }
 
@@ -828,6 +888,7 @@ void daemon_run(const struct plan *p)
 		_exit(1);
 	close(D.p.ready_fd);
 	D.p.ready_fd = -1;
+	zero_start();
 	daemon_loop();
 }
 
