@@ -689,6 +689,10 @@ at_exit()
 {
 	cleanup_machine
 	[[ -n $UBIN ]] && rm -rf "$UBIN"
+	# The test user's instance directory (its instances are shut down).
+	if id "$TUSER" >/dev/null 2>&1 && [[ $(id -u) == 0 ]]; then
+		rm -rf "/tmp/tandem-$(id -u "$TUSER")"
+	fi
 	((MADE_USER)) && userdel "$TUSER" 2>/dev/null
 	if [[ $KEEP == 1 ]]; then
 		echo "# kept $WORK" >&2
