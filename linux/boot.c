@@ -82,7 +82,7 @@ static int plan_reserved(const struct boot_req *r, struct kv *rec,
 		}
 		CPU_AND(&bad, &r->cpus, &used);
 		if (CPU_COUNT(&bad)) {
-			tdm_err("--cpus: CPUs %s belong to instance %s already; free reserved CPUs: %s",
+			tdm_err("--cpus: CPUs %s belong to another instance already (booted: %s); free reserved CPUs: %s",
 				cpus_format(&bad, b, sizeof(b)), a,
 				CPU_COUNT(&avail) ?
 				cpus_format(&avail, c, sizeof(c)) : "none");
