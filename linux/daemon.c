@@ -196,18 +196,28 @@ static int proc_add(pid_t pid, unsigned flags, uid_t uid)
 	return i;
 }
 
-/*
- * With no process left, no LWK thread holds a core: placement counts a
- * killed process never gave back are reset.
- */
-static void placement_reset(void)
+/* Is any process of the instance left (watched, or in its cpuset)? */
+static bool instance_busy(void)
 {
 	pid_t pids[1];
+
+	return D.tab->nr_running ||
+	       (D.p.cgroup[0] && cg_procs(D.p.cgroup, pids, 1) > 0);
+}
+
+/*
+ * With no process left, no LWK thread holds a core and no LWK process maps
+ * the pool state the first program made in the instance descriptor:
+ * placement counts a killed process never gave back are reset, and so is
+ * that pool state (its frames were that program's own memfds, gone with
+ * it), so that the next program makes its pool afresh.
+ */
+static void idle_reset(void)
+{
 	bool dirty = false;
 	int cpu;
 
-	if (D.tab->nr_running || (D.p.cgroup[0] &&
-				  cg_procs(D.p.cgroup, pids, 1) > 0))
+	if (instance_busy())
 		return;
 	for (cpu = 0; cpu < TANDEM_MAX_CPUS; cpu++) {
 		if (__atomic_load_n(&D.inst->core_threads[cpu],
@@ -221,6 +231,20 @@ static void placement_reset(void)
 	if (dirty)
 		dlog(TDM_LEVEL_INFO,
 		     "no process left: thread counts of killed processes given back to placement");
+
+	if (!D.inst->pool_off && !D.inst->pool_size)
+		return;
+	if (D.inst->mem_used)
+		dlog(TDM_LEVEL_INFO,
+		     "no process left: %llu bytes its programs still counted as in use given back",
+		     D.inst->mem_used);
+	D.inst->pool_off = 0;
+	D.inst->pool_size = 0;
+	D.inst->mem_used = 0;
+	D.inst->mem_limit = D.p.pool_bytes;
+	if (ftruncate(D.inst_fd, sizeof(struct tandem_instance)))
+		dlog(TDM_LEVEL_WARN, "cannot shrink the instance descriptor: %s",
+		     strerror(errno));
 }
 
 static void proc_ended(int i)
@@ -236,11 +260,13 @@ static void proc_ended(int i)
 	D.tab->nr_ended++;
 	tab_end();
 	/*
-	 * XXX: the frames such a process held are not taken back: this
-	 * tree's LWK does not allocate from the pool yet and uapi has no
-	 * frame-owner table to reclaim from (the memory issue adds one).
+	 * XXX: the frames a dead process held stay with its owner slot
+	 * while other programs of the instance run: freeing them is the LWK
+	 * allocator's work (pool_reap), which only an LWK parent's wait
+	 * does today, and uapi has no way to ask it for a pid (see
+	 * docs/partitions.md).  Once the instance is empty they go.
 	 */
-	placement_reset();
+	idle_reset();
 }
 
 /* Register the children of PID that are not yet known. */
@@ -288,7 +314,7 @@ static void discover(void)
 				     pids[i], D.p.cgroup);
 	}
 	if (!D.tab->nr_running)
-		placement_reset();
+		idle_reset();
 	for (i = 0; i < TANDEM_MAX_PROCS; i++) {
 		struct tandem_proc *p = &D.tab->proc[i];
 		struct proc_stat st;
@@ -345,6 +371,26 @@ static void replyf(int c, const char *fmt, ...)
 	reply(c, buf, NULL, 0);
 }
 
+/* "pid comm, ..." of the running processes (the first few) into BUF. */
+static char *running_names(char *buf, size_t size)
+{
+	int i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < TANDEM_MAX_PROCS; i++) {
+		if (D.tab->proc[i].state != TANDEM_PROC_RUNNING)
+			continue;
+		if (n < 8)
+			snprintf(buf + strlen(buf), size - strlen(buf),
+				 "%s%d %s", n ? ", " : "", D.tab->proc[i].pid,
+				 D.tab->proc[i].comm);
+		n++;
+	}
+	if (n > 8)
+		snprintf(buf + strlen(buf), size - strlen(buf), ", ...");
+	return buf;
+}
+
 static void do_join(int c, const struct ucred *cr)
 {
 	char list[256], err[512];
@@ -354,6 +400,19 @@ static void do_join(int c, const struct ucred *cr)
 	if (!D.p.reserved && cr->uid != D.owner && cr->uid != 0) {
 		replyf(c, "err %d instance %s belongs to uid %u: only its owner may run programs on it",
 		       TDM_EPERM, D.p.name, (unsigned)D.owner);
+		return;
+	}
+	/*
+	 * A program makes its pool state in the instance descriptor with
+	 * memfds of its own; a program started separately cannot attach to
+	 * those (the LWK takes pool descriptors only to attach), and two
+	 * starting at once would both make it.  One program at a time, then,
+	 * with all its children.
+	 */
+	idle_reset();
+	if (instance_busy()) {
+		replyf(c, "err %d instance %s runs a program already (%s): programs started separately cannot share one instance's memory yet; wait for it to end, or boot another instance (docs/partitions.md)",
+		       TDM_ECONFLICT, D.p.name, running_names(list, sizeof(list)));
 		return;
 	}
 	rc = D.p.cgroup[0] ? cg_attach(D.p.cgroup, cr->pid) : 0;
@@ -375,8 +434,8 @@ static void do_join(int c, const struct ucred *cr)
 	}
 	dlog(TDM_LEVEL_INFO, "process %d (uid %u) joined", (int)cr->pid,
 	     (unsigned)cr->uid);
-	snprintf(err, sizeof(err), "ok cpus=%s",
-		 cpus_format(&D.p.cpus, list, sizeof(list)));
+	snprintf(err, sizeof(err), "ok cpus=%s mem=%llu",
+		 cpus_format(&D.p.cpus, list, sizeof(list)), D.p.pool_bytes);
 	reply(c, err, fds, 2);
 }
 
@@ -563,8 +622,8 @@ static void teardown(void)
 
 static void do_shutdown(int c, const struct ucred *cr, bool force)
 {
-	char pids[256] = "";
-	int i, n = 0;
+	char pids[256];
+	int n;
 
 	if (cr->uid != D.owner && cr->uid != 0) {
 		replyf(c, "err %d instance %s belongs to uid %u: only its owner or root may shut it down",
@@ -572,19 +631,11 @@ static void do_shutdown(int c, const struct ucred *cr, bool force)
 		return;
 	}
 	discover();
-	for (i = 0; i < TANDEM_MAX_PROCS; i++) {
-		if (D.tab->proc[i].state != TANDEM_PROC_RUNNING)
-			continue;
-		if (n < 8)
-			snprintf(pids + strlen(pids), sizeof(pids) - strlen(pids),
-				 "%s%d %s", n ? ", " : "", D.tab->proc[i].pid,
-				 D.tab->proc[i].comm);
-		n++;
-	}
+	n = (int)D.tab->nr_running;
 	if (n && !force) {
-		replyf(c, "err %d %d program%s still run%s on instance %s (%s%s): wait for them to end, or `tandem shutdown --force %s` ends them",
+		replyf(c, "err %d %d program%s still run%s on instance %s (%s): wait for them to end, or `tandem shutdown --force %s` ends them",
 		       TDM_ECONFLICT, n, n > 1 ? "s" : "", n > 1 ? "" : "s",
-		       D.p.name, pids, n > 8 ? ", ..." : "", D.p.name);
+		       D.p.name, running_names(pids, sizeof(pids)), D.p.name);
 		return;
 	}
 	dlog(TDM_LEVEL_INFO, "shutdown asked by uid %u%s", (unsigned)cr->uid,

@@ -39,10 +39,12 @@ int cmd_shutdown(int argc, char **argv);
 /*
  * instance_join - join instance NAME as a process of it: on return the
  * caller is in the instance's cpuset (if it has one), *INST_FD is the
- * instance page's descriptor (close-on-exec cleared, moved high) and CPUS
- * the instance's cores.  Returns 0, or an exit status after saying why.
+ * instance page's descriptor (close-on-exec cleared, moved high), CPUS
+ * (at least 256 bytes) the instance's cores and *MEM its pool's bytes.
+ * Returns 0, or an exit status after saying why.
  */
-int instance_join(const char *name, int *inst_fd, char *cpus, size_t size);
+int instance_join(const char *name, int *inst_fd, char *cpus, size_t size,
+		  unsigned long long *mem);
 
 /* Move FD above the program's usual range; returns the new descriptor. */
 int fd_hide(int fd);

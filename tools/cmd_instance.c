@@ -527,7 +527,8 @@ int fd_hide(int fd)
 	return nfd;
 }
 
-int instance_join(const char *name, int *inst_fd, char *cpus, size_t size)
+int instance_join(const char *name, int *inst_fd, char *cpus, size_t size,
+		  unsigned long long *mem)
 {
 	char reply[512];
 	struct inst in;
@@ -556,15 +557,21 @@ int instance_join(const char *name, int *inst_fd, char *cpus, size_t size)
 	}
 
 	/*
-	 * XXX: the pool descriptor (fds[1]) is not handed to the LWK: the
-	 * LWK in this tree takes no --lwk-pool-fd yet (docs/partitions.md
-	 * says what it must accept), so its memory still comes from Linux.
+	 * XXX: the pool descriptor (fds[1]) is not handed to the LWK: it
+	 * takes --lwk-pool*-fd only to attach to a pool state that exists,
+	 * and makes the state of a fresh instance on memfds of its own
+	 * (docs/partitions.md says what it must accept).  The program's pool
+	 * is sized as the instance's (--lwk-mem).
 	 */
 	if (nfds > 1)
 		close(fds[1]);
 	*inst_fd = fd_hide(fds[0]);
 	flags = fcntl(*inst_fd, F_GETFD);
 	fcntl(*inst_fd, F_SETFD, flags & ~FD_CLOEXEC);
-	snprintf(cpus, size, "%s", reply + 8);
+	if (sscanf(reply, "ok cpus=%255s mem=%llu", cpus, mem) != 2) {
+		tdm_err("instance %s's daemon answered '%s' (tandem and its daemon from different builds?)",
+			name, reply);
+		return EXIT_CANNOT_RUN;
+	}
 	return 0;
 }

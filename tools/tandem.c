@@ -357,7 +357,7 @@ int cmd_run(int argc, char **argv)
 	image = lwk_image();
 	if (o.instance) {
 		err = instance_join(o.instance, &inst_fd, inst_cpus,
-				    sizeof(inst_cpus));
+				    sizeof(inst_cpus), &o.mem);
 		if (err)
 			return err;
 	}

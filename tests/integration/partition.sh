@@ -400,18 +400,25 @@ case_json()
 	finish
 }
 
-# kill -9 of a run: the daemon sees it end, the pool is whole, the cores'
-# placement counts come back.
+# kill -9 of a run: the daemon sees it end, the pool is whole again, the
+# cores' placement counts come back.
 case_kill9()
 {
-	local free
+	local free used
 
 	need_machine || return
 	reserve_small && boot_small || { finish; return 1; }
 	free=$(inst_field "['memory']['free_bytes']") &&
+	want "free bytes before the run" "$free" "$POOL_BYTES" &&
 	start_run || { finish; return 1; }
+	used=$(inst_field "['memory']['used_bytes']") &&
 	want "placed threads while it runs" "$(inst_field "['processes']['placed_threads']")" 1 ||
 		{ finish; return 1; }
+	if ((used == 0)); then
+		echo "the LWK counts no pool memory in use while the program runs"
+		finish
+		return 1
+	fi
 	kill -9 "$RUN_PID"
 	wait "$RUN_PID" 2>/dev/null
 	wait_until 5 "status shows no process after kill -9" running_is 0 &&
@@ -421,6 +428,24 @@ case_kill9()
 	grep -q "process $RUN_PID (sleep) ended" "$CASE_DIR/kmsg" ||
 		{ echo "kmsg:"; cat "$CASE_DIR/kmsg"; finish; return 1; }
 	RUN_PID=
+	finish
+}
+
+# Programs started separately take turns on an instance: a second one
+# while the first runs is refused with a reason, one after it runs.
+case_in_turn()
+{
+	need_machine || return
+	reserve_small && boot_small && start_run || { finish; return 1; }
+	expect 126 "runs a program already" -- run --instance "$INST" -- true ||
+		{ finish; return 1; }
+	kill -TERM "$RUN_PID"
+	wait "$RUN_PID" 2>/dev/null
+	RUN_PID=
+	wait_until 5 "status shows no process" running_is 0 &&
+	t run --instance "$INST" -- sh -c 'echo second' >"$CASE_DIR/second.out" 2>&1 &&
+	want "the second program's output" "$(cat "$CASE_DIR/second.out")" second ||
+		{ finish; return 1; }
 	finish
 }
 
@@ -628,6 +653,7 @@ all_cases()
 	tcase partition/json case_json
 	tcase partition/conflicts case_conflicts
 	tcase partition/kill9-reclaim case_kill9
+	tcase partition/programs-in-turn case_in_turn
 	tcase partition/shutdown-force case_shutdown_force
 	tcase partition/daemon-killed case_daemon_killed
 	tcase partition/kmsg-ring case_kmsg
