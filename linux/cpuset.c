@@ -330,6 +330,39 @@ int cg_reserve(const struct cg_info *cg, const cpu_set_t *lwk,
 	return v2_reserve(cg, lwk, mems, rec);
 }
 
+/* "tid comm state, ..." of the first tasks in DIR, for messages. */
+static char *members(const char *dir, char *buf, size_t size)
+{
+	char path[PATH_MAX], *line = NULL;
+	size_t cap = 0;
+	int n = 0;
+	FILE *f;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "%s/tasks", dir);
+	f = fopen(path, "re");
+	while (f && getline(&line, &cap, f) > 0) {
+		struct proc_stat st;
+		pid_t tid = atoi(line);
+
+		if (n++ == 4) {
+			snprintf(buf + strlen(buf), size - strlen(buf), ", ...");
+			break;
+		}
+		if (proc_stat_read(tid, 0, &st))
+			snprintf(buf + strlen(buf), size - strlen(buf),
+				 "%s%d", n > 1 ? ", " : "", tid);
+		else
+			snprintf(buf + strlen(buf), size - strlen(buf),
+				 "%s%d %s %c", n > 1 ? ", " : "", tid, st.comm,
+				 st.state);
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	return buf;
+}
+
 /*
  * Move what is left in DIR to the hierarchy's root and remove DIR.  A task
  * that is exiting cannot be moved but still counts as a member until its
@@ -357,13 +390,15 @@ static int drain_and_remove(const char *dir, const char *root, bool v1,
 		usleep(RMDIR_WAIT_US);
 	}
 	if (err == EBUSY && v1) {
+		char who[256];
+
 		snprintf(path, sizeof(path), "%s/cpuset.cpus", root);
 		if (file_read_line(path, cpus, sizeof(cpus)) > 0 &&
 		    !cg_write(dir, "cpuset.cpu_exclusive", "0") &&
 		    !cg_write(dir, "cpuset.cpus", cpus)) {
 			cg_write(dir, "cpuset.sched_load_balance", "1");
-			tdm_warn("the cpuset %s still holds %d exiting tasks (zombies not yet reaped): it now spans CPUs %s and stays; the next reserve removes it",
-				 dir, kept, cpus);
+			tdm_warn("the cpuset %s still holds tasks that are exiting (%s): it now spans CPUs %s and stays; the next reserve removes it",
+				 dir, members(dir, who, sizeof(who)), cpus);
 			return 0;
 		}
 	}

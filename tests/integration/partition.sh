@@ -187,11 +187,13 @@ cleanup_machine()
 {
 	local d
 
+	local out=${CASE_DIR:-$WORK}/cleanup.out
+
 	for d in "$RUN"/"$INST"*; do
-		[[ -e $d/info ]] && "$TANDEM" shutdown --force "${d##*/}" >/dev/null 2>&1
+		[[ -e $d/info ]] && "$TANDEM" shutdown --force "${d##*/}" >>"$out" 2>&1
 	done
 	if [[ -e $RUN/reservation && $FOREIGN_RESERVATION == 0 ]]; then
-		"$TANDEM" release >/dev/null 2>&1
+		"$TANDEM" release >>"$out" 2>&1
 	fi
 	if [[ -n $UBIN ]] && id "$TUSER" >/dev/null 2>&1; then
 		as_user "$UBIN/tandem" shutdown --force default >/dev/null 2>&1
@@ -273,6 +275,10 @@ finish()
 	if ! cmp -s "$WORK/before" "$CASE_DIR/after"; then
 		echo "the machine is not as it was before the case:"
 		diff "$WORK/before" "$CASE_DIR/after" | sed 's/^/  /'
+		if [[ -s $CASE_DIR/cleanup.out ]]; then
+			echo "the clean-up said:"
+			sed 's/^/  /' "$CASE_DIR/cleanup.out"
+		fi
 		rc=1
 	fi
 	return $rc
