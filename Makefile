@@ -24,15 +24,27 @@ KERNEL_SRCS := $(wildcard kernel/*.c kernel/lib/*.c kernel/mm/*.c kernel/sched/*
 HOSTED_SRCS := $(wildcard platform/hosted/*.c platform/hosted/*.S)
 LWK_OBJS := $(patsubst %,$(BUILD)/lwk/%.o,$(KERNEL_SRCS) $(HOSTED_SRCS))
 
+# The tandem command: tools/ and the Linux side it drives (linux/).  Paths
+# are built with snprintf into PATH_MAX buffers: one cut short names no
+# file and fails to open, so gcc's truncation guesses are not errors.
+TOOL_CFLAGS := $(HOST_CFLAGS) -Wno-format-truncation
+TOOL_SRCS := $(wildcard tools/*.c linux/*.c)
+TOOL_OBJS := $(patsubst %,$(BUILD)/host/%.o,$(TOOL_SRCS))
+
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 all: deps $(BUILD)/tandem $(BUILD)/tandem-lwk
 
-$(BUILD)/tandem: tools/tandem.c include/uapi/tandem.h
+$(BUILD)/tandem: $(TOOL_OBJS)
 	$(Q)mkdir -p $(@D)
-	$(Q)echo "  CC      $@"
-	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $<
+	$(Q)echo "  LD      $@"
+	$(Q)$(CC) $(HOST_CFLAGS) -pthread -o $@ $(TOOL_OBJS)
+
+$(BUILD)/host/%.c.o: %.c
+	$(Q)mkdir -p $(@D)
+	$(Q)echo "  CC      $<"
+	$(Q)$(CC) $(TOOL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/tandem-lwk: $(LWK_OBJS) platform/hosted/lwk.ld
 	$(Q)echo "  LD      $@"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 #
 # tandem's test runner, used by `make check`: every unit-test binary in
-# build/tests/test_*, then the integration suite (tests/integration/run.sh).
+# build/tests/test_*, then the integration suites (tests/integration/run.sh,
+# then partition.sh, which needs root for most of its cases).
 #
 # usage: tests/run-tests.sh [--tandem PATH|native] [--filter GLOB]
 #                           [--only unit|integration] [--keep]
@@ -12,7 +13,8 @@
 #                   running both sides natively
 #   --filter GLOB   run only the cases whose name matches: unit cases are
 #                   named test_BINARY/NAME, integration cases run/..., bad/...,
-#                   cli/... and mpi/... (see tests/integration/run.sh --list)
+#                   cli/... and mpi/... (see tests/integration/run.sh --list),
+#                   the partition suite's partition/... (partition.sh --list)
 #   --only WHICH    unit or integration
 #   --keep          keep the integration suite's temporary directory
 #   --variant TAG=OPTS  run the integration suite once more per variant,
@@ -156,14 +158,15 @@ run_unit()
 	done
 }
 
-# run_integration [TAG OPTS]: the integration suite, with OPTS added to
-# every `tandem run` and each case named NAME@TAG (no TAG: plain names).
+# run_integration SCRIPT [TAG OPTS]: one integration suite (run.sh,
+# partition.sh), with OPTS added to every `tandem run` and each case named
+# NAME@TAG (no TAG: plain names).
 run_integration()
 {
-	local tag=${1:-} opts=${2:-} rc fails=0
+	local script=$1 tag=${2:-} opts=${3:-} rc fails=0
 
 	TANDEM_RUN_OPTS="${TANDEM_RUN_OPTS:+$TANDEM_RUN_OPTS }$opts" \
-	"$ROOT/tests/integration/run.sh" --tandem "$TANDEM" \
+	"$ROOT/tests/integration/$script" --tandem "$TANDEM" \
 		--filter "$FILTER" --no-summary "${KEEP[@]}" |
 	while IFS= read -r line; do
 		if [[ -n $tag ]]; then
@@ -183,19 +186,22 @@ run_integration()
 	done
 	rc=${PIPESTATUS[0]}
 	if ((rc != 0 && fails == 0)); then
-		FILTER='*' result "FAIL integration/harness${tag:+@$tag}: run.sh exited $rc without a failed case"
+		FILTER='*' result "FAIL integration/harness${tag:+@$tag}: $script exited $rc without a failed case"
 	fi
 }
 
 [[ $ONLY == integration ]] || run_unit
 if [[ $ONLY != unit ]]; then
 	if ((${#VARIANTS[@]} == 0)); then
-		run_integration
+		run_integration run.sh
 	else
 		for v in "${VARIANTS[@]}"; do
-			run_integration "${v%%=*}" "${v#*=}"
+			run_integration run.sh "${v%%=*}" "${v#*=}"
 		done
 	fi
+	# Partitions change cpusets and huge pages while they run (as root):
+	# once, whatever the variants.
+	[[ $TANDEM == native ]] || run_integration partition.sh
 fi
 
 echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"

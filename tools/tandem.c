@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * tandem: the command line.  `tandem run` checks what the user asked for,
- * finds the program the way execvp would, and replaces itself with the LWK
- * image, which loads the program and runs it on the LWK in this same
- * process: the pid, the exit status and the signals are the program's.
+ * tandem: the command line.  main() picks the command; `tandem run` is
+ * here: it checks what the user asked for, finds the program the way
+ * execvp would, and replaces itself with the LWK image, which loads the
+ * program and runs it on the LWK in this same process: the pid, the exit
+ * status and the signals are the program's.  The partition and instance
+ * commands are in cmd_partition.c and cmd_instance.c.
  *
  * This is ordinary Linux user space (libc, errno, stdio).  It shares only
- * include/uapi with the LWK.
+ * include/uapi with the LWK; the work of the partition commands is done by
+ * linux/.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,10 +25,8 @@
 #include <unistd.h>
 
 #include "../include/uapi/tandem.h"
-
-#define EXIT_USAGE	2
-#define EXIT_CANNOT_RUN	126
-#define EXIT_NOT_FOUND	127
+#include "../linux/util.h"
+#include "cli.h"
 
 struct run_opts {
 	bool stats, stats_json, trace, oversubscribe, futex_spin_set;
@@ -38,15 +39,22 @@ struct run_opts {
 	const char *proxy_cpus;
 	bool proxy_spin_set;
 	unsigned long long proxy_spin;
+	const char *instance;
 };
 
-static void usage(FILE *f)
+void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: tandem run [options] [--] PROG [ARGS...]\n"
+		"       tandem reserve --cpus LIST --mem SIZE[@NODE] [--page-size 2m|1g]   (root)\n"
+		"       tandem release                                                    (root)\n"
+		"       tandem boot [--name N] [--cpus LIST] [--mem SIZE] [--proxy-cpus LIST]\n"
+		"       tandem status [--json] [N]    tandem ps [--json] [N]\n"
+		"       tandem kmsg [-f] [--clear] [N]    tandem shutdown [--force] [N]\n"
 		"       tandem version\n"
 		"\n"
 		"tandem run options:\n"
+		"  --instance N     run on booted instance N (see docs/partitions.md)\n"
 		"  --stats[=json]   print system calls by route, memory and time when PROG ends\n"
 		"  --trace          print one line per system call (thread, call, result, route)\n"
 		"  --mem SIZE       memory of the run's private LWK partition (e.g. 512M, 4G);\n"
@@ -70,7 +78,7 @@ static void usage(FILE *f)
 		"  --proxy-spin NS  busy-wait on either side of a proxied call before\n"
 		"                   sleeping (default 20000); see docs/offload.md\n"
 		"\n"
-		"See docs/usage.md.\n");
+		"See docs/usage.md and docs/partitions.md.\n");
 }
 
 static __attribute__((noreturn, format(printf, 2, 3)))
@@ -86,39 +94,35 @@ void die(int status, const char *fmt, ...)
 	exit(status);
 }
 
-static __attribute__((noreturn)) void die_usage(const char *fmt, const char *arg)
+void die_usage(const char *fmt, ...)
 {
+	va_list ap;
+
 	fputs("tandem: ", stderr);
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputs("\n", stderr);
 	usage(stderr);
 	exit(EXIT_USAGE);
 }
 
-/* "512M", "4G", "1048576": bytes, with binary K/M/G/T suffixes. */
-static int parse_size(const char *s, unsigned long long *out)
+bool opt_arg(int argc, char **argv, int *i, const char *name,
+	     const char **val, const char *hint)
 {
-	unsigned long long v, mul = 1;
-	char *end;
+	size_t n = strlen(name);
+	const char *a = argv[*i];
 
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -1;
-	switch (*end) {
-	case 'k': case 'K': mul = 1ULL << 10; end++; break;
-	case 'm': case 'M': mul = 1ULL << 20; end++; break;
-	case 'g': case 'G': mul = 1ULL << 30; end++; break;
-	case 't': case 'T': mul = 1ULL << 40; end++; break;
+	if (strncmp(a, name, n) || (a[n] != '\0' && a[n] != '='))
+		return false;
+	if (a[n] == '=') {
+		*val = a + n + 1;
+	} else {
+		if (*i + 1 >= argc)
+			die_usage("%s needs %s", name, hint);
+		*val = argv[++*i];
 	}
-	if (mul > 1 && (!strcmp(end, "iB") || !strcmp(end, "B")))
-		end += strlen(end);
-	if (*end || v == 0 || v > ~0ULL / mul)
-		return -1;
-	*out = v * mul;
-	return 0;
+	return true;
 }
 
 /* MemTotal in bytes, from /proc/meminfo; 0 if unknown. */
@@ -317,14 +321,15 @@ static void add_offload(struct run_opts *o, const char *opt, const char *val)
 	strcpy(o->offload + len, val);
 }
 
-static int cmd_run(int argc, char **argv)
+int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
 	char **lwk_argv, *image, *path, memopt[64], cpuopt[300], spinopt[64], entryopt[32];
 	char pageopt[32], stepopt[64];
 	char offloadopt[600], pcpuopt[300], pspinopt[64];
+	char instopt[64], logopt[64], inst_cpus[256];
 	unsigned long long total;
-	int i, n = 0, err;
+	int i, n = 0, err, inst_fd = -1;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = NULL;
@@ -363,7 +368,7 @@ static int cmd_run(int argc, char **argv)
 			val = a[5] == '=' ? a + 6 : argv[++i];
 			if (!val)
 				die_usage("%s needs a size, e.g. --mem 4G", a);
-			if (parse_size(val, &o.mem))
+			if (size_parse(val, &o.mem))
 				die_usage("--mem '%s' is not a size; use e.g. 512M or 4G", val);
 			total = mem_total();
 			if (total && o.mem > total)
@@ -387,7 +392,7 @@ static int cmd_run(int argc, char **argv)
 			val = a[11] == '=' ? a + 12 : argv[++i];
 			if (!val)
 				die_usage("%s needs a size, e.g. --heap-step 2M", a);
-			if (parse_size(val, &o.heap_step))
+			if (size_parse(val, &o.heap_step))
 				die_usage("--heap-step '%s' is not a size; use e.g. 256K or 2M", val);
 		} else if (!strcmp(a, "--cpus") || !strncmp(a, "--cpus=", 7)) {
 			val = a[6] == '=' ? a + 7 : argv[++i];
@@ -395,6 +400,9 @@ static int cmd_run(int argc, char **argv)
 				die_usage("%s needs a CPU list, e.g. --cpus 0-1", a);
 			check_cpus("--cpus", val);
 			o.cpus = val;
+		} else if (opt_arg(argc, argv, &i, "--instance", &val,
+				   "an instance name, e.g. --instance default")) {
+			o.instance = val;
 		} else if (!strcmp(a, "--entry") || !strncmp(a, "--entry=", 8)) {
 			val = a[7] == '=' ? a + 8 : argv[++i];
 			if (!val)
@@ -442,6 +450,12 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (i >= argc)
 		die_usage("%s", "no program given: tandem run [options] -- PROG [ARGS...]");
+	if (o.instance && (o.mem || o.cpus))
+		die_usage("--instance %s: the instance's cores and memory are used; `tandem boot --cpus --mem` chooses them",
+			  o.instance);
+	if (o.instance && o.stats)
+		die_usage("--instance %s: --stats is for a private run; `tandem status` and `tandem ps` show an instance",
+			  o.instance);
 
 	path = find_program(argv[i], &err);
 	if (!path)
@@ -450,6 +464,12 @@ static int cmd_run(int argc, char **argv)
 		die(EXIT_CANNOT_RUN, "%s: %s", argv[i], strerror(err));
 	check_program(argv[i], path);
 	image = lwk_image();
+	if (o.instance) {
+		err = instance_join(o.instance, &inst_fd, inst_cpus,
+				    sizeof(inst_cpus), &o.mem);
+		if (err)
+			return err;
+	}
 
 	lwk_argv = calloc(argc + 16, sizeof(char *));
 	if (!lwk_argv)
@@ -471,8 +491,9 @@ static int cmd_run(int argc, char **argv)
 		snprintf(memopt, sizeof(memopt), "--lwk-mem=%llu", o.mem);
 		lwk_argv[n++] = memopt;
 	}
-	if (o.cpus) {
-		snprintf(cpuopt, sizeof(cpuopt), "--lwk-cpus=%s", o.cpus);
+	if (o.cpus || o.instance) {
+		snprintf(cpuopt, sizeof(cpuopt), "--lwk-cpus=%s",
+			 o.instance ? inst_cpus : o.cpus);
 		lwk_argv[n++] = cpuopt;
 	}
 	if (o.page_shift) {
@@ -484,6 +505,20 @@ static int cmd_run(int argc, char **argv)
 		snprintf(stepopt, sizeof(stepopt), "--lwk-heap-step=%llu",
 			 o.heap_step);
 		lwk_argv[n++] = stepopt;
+	}
+	if (o.instance) {
+		/*
+		 * The instance page replaces the run's private one; the LWK
+		 * then logs to its kmsg ring and places threads on its cores.
+		 * Trace lines need a log descriptor of their own.
+		 */
+		snprintf(instopt, sizeof(instopt), "--lwk-inst-fd=%d", inst_fd);
+		lwk_argv[n++] = instopt;
+		if (o.trace) {
+			snprintf(logopt, sizeof(logopt), "--lwk-log-fd=%d",
+				 fd_hide(dup(2)));
+			lwk_argv[n++] = logopt;
+		}
 	}
 	if (o.entry) {
 		snprintf(entryopt, sizeof(entryopt), "--lwk-entry=%s", o.entry);
@@ -513,14 +548,31 @@ static int cmd_run(int argc, char **argv)
 	    strerror(errno));
 }
 
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} commands[] = {
+	{ "run", cmd_run },
+	{ "reserve", cmd_reserve },
+	{ "release", cmd_release },
+	{ "boot", cmd_boot },
+	{ "status", cmd_status },
+	{ "ps", cmd_ps },
+	{ "kmsg", cmd_kmsg },
+	{ "shutdown", cmd_shutdown },
+};
+
 int main(int argc, char **argv)
 {
+	unsigned i;
+
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "run"))
-		return cmd_run(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("tandem %s (LWK ABI %d)\n", TANDEM_VERSION,
 		       TANDEM_ABI_VERSION);
