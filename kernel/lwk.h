@@ -78,7 +78,7 @@ struct lwk_process {
 	u64 stack_limit;		/* RLIMIT_STACK as the program sees it */
 	u64 stack_limit_max;
 	u16 core_threads[TANDEM_MAX_CPUS];	/* this process's threads per core */
-/*
+	/*
 	 * The program's view of the signal dispositions it installed with a
 	 * handler (and of SIGSYS, which the LWK keeps for itself); Linux
 	 * holds the LWK's delivery entry for those, and the truth for the
