@@ -412,6 +412,24 @@ static void case_mremap_dontunmap(void)
 	      "old range not mapped empty");
 }
 
+static void case_mremap_alias(void)
+{
+	char *p = map(4 * page, PROT_READ | PROT_WRITE, MAP_SHARED), *q;
+
+	fill(p, 4 * page, 0x23);
+	q = mremap(p, 0, 2 * page, MREMAP_MAYMOVE);
+	CHECK(q != MAP_FAILED && q != p, "second mapping: %s", strerror(errno));
+	CHECK(all(q, 2 * page, 0x23), "the second mapping shows other bytes");
+	q[0] = 0x24;
+	CHECK(p[0] == 0x24, "a write through one mapping is not in the other");
+	CHECK(munmap(p, 4 * page) == 0 && q[page] == 0x23,
+	      "the second mapping lost its memory with the first");
+	errno = 0;
+	p = map_rw(page);
+	CHECK(mremap(p, 0, page, MREMAP_MAYMOVE) == MAP_FAILED &&
+	      errno == EINVAL, "of private memory: %s", strerror(errno));
+}
+
 static void case_mremap_errors(void)
 {
 	char *p = map_rw(4 * page);
@@ -695,6 +713,27 @@ static void case_fork_wipe(void)
 	CHECK(all(p, MB, 0x34) && all(q, MB, 0x35), "parent's bytes changed");
 }
 
+/* A vfork child shares the memory: its exit must leave the parent whole. */
+static void case_vfork_exit(void)
+{
+	size_t len = 8 * MB;
+	int status, i;
+	char *p;
+	pid_t pid;
+
+	for (i = 0; i < 3; i++) {
+		pid = vfork();
+		CHECK(pid >= 0, "vfork");
+		if (pid == 0)
+			_exit(7);
+		CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		      WEXITSTATUS(status) == 7, "vfork child");
+		p = map_rw(len);
+		fill(p, len, 0x36);
+		CHECK(munmap(p, len) == 0, "munmap");
+	}
+}
+
 /* ---- files ---------------------------------------------------------- */
 
 static void case_file_private(void)
@@ -747,6 +786,7 @@ static const struct tcase cases[] = {
 	{ "mremap-inplace", case_mremap_inplace },
 	{ "mremap-fixed", case_mremap_fixed },
 	{ "mremap-dontunmap", case_mremap_dontunmap },
+	{ "mremap-alias", case_mremap_alias },
 	{ "mremap-errors", case_mremap_errors },
 	{ "brk", case_brk },
 	{ "madvise-dontneed", case_madv_dontneed },
@@ -759,6 +799,7 @@ static const struct tcase cases[] = {
 	{ "fork-private", case_fork_private },
 	{ "fork-shared", case_fork_shared },
 	{ "fork-wipe", case_fork_wipe },
+	{ "vfork-exit", case_vfork_exit },
 	{ "file-private", case_file_private },
 };
 
