@@ -610,6 +610,24 @@ static long mremap_pool(struct vma *t, u64 old, u64 ol, u64 nl, u64 fl,
 	return (long)dest;
 }
 
+/* mremap(old, 0, nl, MAYMOVE): a second mapping of shared pool memory. */
+static long mremap_alias(u64 old, u64 nl, u64 fl, u64 dest)
+{
+	int err;
+
+	if (!one_mapping(old, old + nl))
+		return -EFAULT;
+	if (fl & MREMAP_FIXED)
+		err = unmap_range(dest, dest + nl);
+	else
+		err = find_free(nl, PAGE_SIZE, 0, &dest);
+	if (!err)
+		err = cut_range(old, old + nl);
+	if (!err)
+		err = move_pool(old, nl, dest, true);
+	return err ? err : (long)dest;
+}
+
 SYSCALL(mremap)
 {
 	u64 old = a[0], ol, nl, fl = a[3], dest = a[4];
@@ -650,8 +668,8 @@ SYSCALL(mremap)
 			ret = -EINVAL;
 			goto out;
 		}
-		ret = tv->kind == K_POOL ?
-		      -EOPNOTSUPP : mremap_linux(tv, old, ol, nl, fl, dest);
+		ret = tv->kind == K_POOL ? mremap_alias(old, nl, fl, dest) :
+		      mremap_linux(tv, old, ol, nl, fl, dest);
 		goto out;
 	}
 	if (tv->kind == K_POOL)

@@ -56,6 +56,7 @@ static struct {
 	struct tandem_pool_state *st;
 	struct buddy *b[TANDEM_NR_POOLS];	/* NULL: absent here */
 	int slot;				/* this process's owner slot */
+	int pid;				/* the process that owns it */
 	u32 in_pool;		/* threads inside an allocator call */
 	u32 dying;		/* pool_exit ran: park newcomers */
 } pool = { .slot = -1 };
@@ -445,6 +446,7 @@ void pool_fork_done(int slot, long pid)
 void pool_fork_child(int slot)
 {
 	pool.slot = slot;
+	pool.pid = lwk_proc.pid;
 	pool.in_pool = 0;
 	WRITE_ONCE(pool.st->owner[slot].pid, lwk_proc.pid);
 }
@@ -623,7 +625,11 @@ void pool_exit(void)
 	struct tandem_pool_state *st = pool.st;
 	int tid = own_helper();
 
-	if (!st)
+	/*
+	 * A vfork or CLONE_VM child shares this memory (and lwk_proc): its
+	 * exit must not stop the parent's pool calls.
+	 */
+	if (!st || linux_call0(NR_getpid) != pool.pid)
 		return;
 	/* Exit waits for the helper to die, which takes CPU time. */
 	if (tid)
@@ -813,6 +819,7 @@ int pool_boot(void)
 	pool.slot = __slot_get(TANDEM_OWNER_PROCESS);
 	if (pool.slot > 0)
 		pool.st->owner[pool.slot].pid = lwk_proc.pid;
+	pool.pid = lwk_proc.pid;
 	owners_unlock(irq);
 	return pool.slot > 0 ? 0 : -ENOMEM;
 }

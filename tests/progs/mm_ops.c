@@ -21,6 +21,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -412,6 +413,24 @@ static void case_mremap_dontunmap(void)
 	      "old range not mapped empty");
 }
 
+static void case_mremap_alias(void)
+{
+	char *p = map(4 * page, PROT_READ | PROT_WRITE, MAP_SHARED), *q;
+
+	fill(p, 4 * page, 0x23);
+	q = mremap(p, 0, 2 * page, MREMAP_MAYMOVE);
+	CHECK(q != MAP_FAILED && q != p, "second mapping: %s", strerror(errno));
+	CHECK(all(q, 2 * page, 0x23), "the second mapping shows other bytes");
+	q[0] = 0x24;
+	CHECK(p[0] == 0x24, "a write through one mapping is not in the other");
+	CHECK(munmap(p, 4 * page) == 0 && q[page] == 0x23,
+	      "the second mapping lost its memory with the first");
+	errno = 0;
+	p = map_rw(page);
+	CHECK(mremap(p, 0, page, MREMAP_MAYMOVE) == MAP_FAILED &&
+	      errno == EINVAL, "of private memory: %s", strerror(errno));
+}
+
 static void case_mremap_errors(void)
 {
 	char *p = map_rw(4 * page);
@@ -695,6 +714,128 @@ static void case_fork_wipe(void)
 	CHECK(all(p, MB, 0x34) && all(q, MB, 0x35), "parent's bytes changed");
 }
 
+/* A vfork child shares the memory: its exit must leave the parent whole. */
+static void case_vfork_exit(void)
+{
+	size_t len = 8 * MB;
+	int status, i;
+	char *p;
+	pid_t pid;
+
+	for (i = 0; i < 3; i++) {
+		pid = vfork();
+		CHECK(pid >= 0, "vfork");
+		if (pid == 0)
+			_exit(7);
+		CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		      WEXITSTATUS(status) == 7, "vfork child");
+		p = map_rw(len);
+		fill(p, len, 0x36);
+		CHECK(munmap(p, len) == 0, "munmap");
+	}
+}
+
+/*
+ * Threads map, write, check, reprotect, advise, remap and unmap at once,
+ * each its own regions; one forks now and then.  Any bytes of one region
+ * showing up in another, or lost, is a failure.
+ */
+#define STRESS_THREADS	4
+#define STRESS_SLOTS	16
+#define STRESS_ROUNDS	400
+
+static void *stress_thread(void *arg)
+{
+	unsigned long seed = (unsigned long)arg * 2654435761UL + 1;
+	struct {
+		char *p;
+		size_t len;
+		int c;
+	} slot[STRESS_SLOTS] = { { 0 } };
+	int r, i, status;
+
+	for (r = 0; r < STRESS_ROUNDS; r++) {
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		i = (int)((seed >> 33) % STRESS_SLOTS);
+		if (slot[i].p) {
+			if (!all(slot[i].p, slot[i].len, slot[i].c))
+				return "bytes changed under a thread";
+			switch ((seed >> 20) % 4) {
+			case 0:
+				if (mprotect(slot[i].p, slot[i].len, PROT_READ) ||
+				    mprotect(slot[i].p, slot[i].len,
+					     PROT_READ | PROT_WRITE))
+					return "mprotect failed";
+				break;
+			case 1: {
+				char *q = mremap(slot[i].p, slot[i].len,
+						 2 * slot[i].len, MREMAP_MAYMOVE);
+
+				if (q == MAP_FAILED)
+					return "mremap failed";
+				if (nonzero(q + slot[i].len, slot[i].len) >= 0)
+					return "mremap growth not zero";
+				fill(q + slot[i].len, slot[i].len, slot[i].c);
+				slot[i].p = q;
+				slot[i].len *= 2;
+				break;
+			}
+			case 2:
+				if (madvise(slot[i].p, slot[i].len, MADV_DONTNEED))
+					return "madvise failed";
+				if (nonzero(slot[i].p, slot[i].len) >= 0)
+					return "DONTNEED memory not zero";
+				fill(slot[i].p, slot[i].len, slot[i].c);
+				break;
+			default:
+				if (munmap(slot[i].p, slot[i].len))
+					return "munmap failed";
+				slot[i].p = NULL;
+			}
+			continue;
+		}
+		slot[i].len = ((seed >> 40) % 64 + 1) * (size_t)page;
+		if ((seed >> 50) % 8 == 0)
+			slot[i].len += 2 * MB;
+		slot[i].c = (int)(seed >> 56) | 1;
+		slot[i].p = mmap(NULL, slot[i].len, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (slot[i].p == MAP_FAILED)
+			return "mmap failed";
+		if (nonzero(slot[i].p, slot[i].len) >= 0)
+			return "fresh memory not zero";
+		fill(slot[i].p, slot[i].len, slot[i].c);
+		if (arg == 0 && r % 100 == 50) {
+			pid_t pid = fork();
+
+			if (pid == 0)
+				_exit(all(slot[i].p, slot[i].len, slot[i].c) ? 0 : 1);
+			if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+			    status != 0)
+				return "fork child saw wrong bytes";
+		}
+	}
+	for (i = 0; i < STRESS_SLOTS; i++)
+		if (slot[i].p && !all(slot[i].p, slot[i].len, slot[i].c))
+			return "bytes changed under a thread";
+	return NULL;
+}
+
+static void case_threads_stress(void)
+{
+	pthread_t t[STRESS_THREADS];
+	void *why;
+	long i;
+
+	for (i = 0; i < STRESS_THREADS; i++)
+		CHECK(pthread_create(&t[i], NULL, stress_thread, (void *)i) == 0,
+		      "pthread_create");
+	for (i = 0; i < STRESS_THREADS; i++) {
+		CHECK(pthread_join(t[i], &why) == 0, "pthread_join");
+		CHECK(!why, "thread %ld: %s", i, (char *)why);
+	}
+}
+
 /* ---- files ---------------------------------------------------------- */
 
 static void case_file_private(void)
@@ -747,6 +888,7 @@ static const struct tcase cases[] = {
 	{ "mremap-inplace", case_mremap_inplace },
 	{ "mremap-fixed", case_mremap_fixed },
 	{ "mremap-dontunmap", case_mremap_dontunmap },
+	{ "mremap-alias", case_mremap_alias },
 	{ "mremap-errors", case_mremap_errors },
 	{ "brk", case_brk },
 	{ "madvise-dontneed", case_madv_dontneed },
@@ -759,6 +901,8 @@ static const struct tcase cases[] = {
 	{ "fork-private", case_fork_private },
 	{ "fork-shared", case_fork_shared },
 	{ "fork-wipe", case_fork_wipe },
+	{ "vfork-exit", case_vfork_exit },
+	{ "threads-stress", case_threads_stress },
 	{ "file-private", case_file_private },
 };
 
