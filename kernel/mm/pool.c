@@ -596,6 +596,9 @@ void pool_kick(void)
 	}
 	if (!helper_wanted())
 		return;
+	/* Not from a vfork child: the thread would be the child's. */
+	if (linux_call0(NR_getpid) != pool.pid)
+		return;
 	/* One helper per run: the process that claims the slot starts it. */
 	if (!__atomic_compare_exchange_n(&st->helper_pid, &none, lwk_proc.pid,
 					 false, __ATOMIC_SEQ_CST,

@@ -27,7 +27,7 @@
 #define FUTEX_WAIT_PRIVATE	128
 #define FUTEX_WAKE_PRIVATE	129
 #define MIB			(1ULL << 20)
-#define STACK_POOL_MAX		(256 * 1024)	/* main stack top on pool frames */
+#define STACK_POOL_MAX		(128 * 1024)	/* main stack top on pool frames */
 #define STACK_TOTAL_MAX		(1024 * MIB)	/* with Linux memory below */
 #define STACK_GUARD		MIB		/* kept free below stacks */
 #define MMAP_MIN		0x10000ULL	/* vm.mmap_min_addr's default */
