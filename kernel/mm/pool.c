@@ -36,6 +36,8 @@ _Static_assert(BUDDY_MAX_OWNERS == TANDEM_POOL_OWNERS,
 
 #define FUTEX_WAIT		0
 #define FUTEX_WAKE		1
+#define FUTEX_WAIT_PRIVATE	128
+#define FUTEX_WAKE_PRIVATE	129
 #define MIB			(1ULL << 20)
 #define HELPER_START_USED	(32 * MIB)	/* start the helper above this */
 #define HELPER_START_DIRTY	(8 * MIB)	/* ... or with this much to zero */
@@ -58,7 +60,7 @@ static struct {
 	int slot;				/* this process's owner slot */
 	int pid;				/* the process that owns it */
 	u32 in_pool;		/* threads inside an allocator call */
-	u32 dying;		/* pool_exit ran: park newcomers */
+	u32 dying;		/* exit or execve coming: park newcomers */
 } pool = { .slot = -1 };
 
 static struct tandem_instance *inst(void)
@@ -72,18 +74,28 @@ static spinlock_t *owner_lock(void)
 }
 
 /*
- * Bracket every allocator call: a process that is exiting waits for the
- * calls in flight and parks any new one, so exit_group never kills a
- * thread holding a lock other processes of the run need.
+ * Bracket every allocator call: a process about to exit or exec waits for
+ * the calls in flight and parks any new one (until a failed execve lets
+ * them go), so Linux never kills a thread holding a lock other processes
+ * of the run need.
  */
 static void enter(void)
 {
-	__atomic_add_fetch(&pool.in_pool, 1, __ATOMIC_SEQ_CST);
-	if (!__atomic_load_n(&pool.dying, __ATOMIC_SEQ_CST))
-		return;
-	__atomic_sub_fetch(&pool.in_pool, 1, __ATOMIC_SEQ_CST);
-	for (;;)
-		linux_call0(NR_pause);
+	for (;;) {
+		__atomic_add_fetch(&pool.in_pool, 1, __ATOMIC_SEQ_CST);
+		if (!__atomic_load_n(&pool.dying, __ATOMIC_SEQ_CST))
+			return;
+		__atomic_sub_fetch(&pool.in_pool, 1, __ATOMIC_SEQ_CST);
+		linux_call4(NR_futex, &pool.dying, FUTEX_WAIT_PRIVATE, 1, NULL);
+	}
+}
+
+/* Park new allocator calls and wait for those in flight. */
+static void quiesce(void)
+{
+	__atomic_store_n(&pool.dying, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&pool.in_pool, __ATOMIC_SEQ_CST))
+		linux_call0(NR_sched_yield);
 }
 
 static void leave(void)
@@ -637,9 +649,7 @@ void pool_exit(void)
 	/* Exit waits for the helper to die, which takes CPU time. */
 	if (tid)
 		plat_helper_boost(tid, true);
-	__atomic_store_n(&pool.dying, 1, __ATOMIC_SEQ_CST);
-	while (__atomic_load_n(&pool.in_pool, __ATOMIC_SEQ_CST))
-		linux_call0(NR_sched_yield);
+	quiesce();
 	if (tid) {
 		WRITE_ONCE(st->helper_tid, 0);
 		WRITE_ONCE(st->helper_pid, 0);
@@ -650,8 +660,17 @@ void pool_exec(bool before)
 {
 	int tid = own_helper();
 
+	/* As for exit; a vfork child's execve leaves the parent alone. */
+	if (!pool.st || linux_call0(NR_getpid) != pool.pid)
+		return;
 	if (tid)
 		plat_helper_boost(tid, before);
+	if (before) {
+		quiesce();
+		return;
+	}
+	__atomic_store_n(&pool.dying, 0, __ATOMIC_SEQ_CST);
+	linux_call3(NR_futex, &pool.dying, FUTEX_WAKE_PRIVATE, 0x7fffffff);
 }
 
 /* ---- boot ---------------------------------------------------------------- */
