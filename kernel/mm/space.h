@@ -56,8 +56,10 @@ struct mm_state {
 
 extern struct mm_state mm;
 
+/* The mm lock, with program signals blocked while it is held. */
 irqflags_t mm_lock(void);
 void mm_unlock(irqflags_t irq);
+/* In a fork child, which alone runs on with its parent's lock held. */
 void mm_lock_reinit(void);
 
 static inline int vma_pool(const struct vma *v)
@@ -83,16 +85,29 @@ static inline int vma_owner(const struct vma *v)
 					    VF_OWNER_SHIFT) : pool_self();
 }
 
+/* Record a region (and account for it) / forget one / fold neighbours. */
 struct vma *node_add(u64 start, u64 end, u8 kind, u32 prot, u32 flags,
 		     u64 backing, u32 shift);
 void node_del(struct vma *v);
 void merge_range(u64 start, u64 end);
 
+/*
+ * lwk_hit: any LWK memory (or beyond the user range) in [start, end)?
+ * range_free: nothing at all mapped there; range_mapped: all of it the
+ * program's.  find_free: an address for @len bytes aligned to @align,
+ * @hint if free, else top-down below the mmap area's top; 0 or -ENOMEM.
+ */
 bool lwk_hit(u64 start, u64 end);
 bool range_free(u64 start, u64 end);
 bool range_mapped(u64 start, u64 end);
 int find_free(u64 len, u64 align, u64 hint, u64 *out);
 
+/*
+ * cut_at/cut_range: region boundaries at these addresses (demoting a huge
+ * frame cut inside; -EINVAL in a MAP_HUGETLB page, -ENOMEM).  drop_range:
+ * forget the regions of [start, end) after Linux stopped mapping them,
+ * freeing their private frames.  unmap_range: munmap, all three steps.
+ */
 int cut_at(u64 addr);
 int cut_range(u64 start, u64 end);
 void drop_range(u64 start, u64 end);
@@ -107,11 +122,16 @@ struct fill_req {
 	bool copy;		/* keep the resident bytes mapped there now */
 };
 
+/*
+ * fill: back a range with pool frames (see space.c).  anon_req: the
+ * request for this process's anonymous memory with @prot and VF_* @flags.
+ */
 int fill(u64 start, u64 end, const struct fill_req *r, u64 *done);
 struct fill_req anon_req(u32 prot, u32 flags);
 
 /* Largest page shift (12, 21, 30) anonymous memory may use here. */
 u32 mm_max_shift(void);
+/* Least brk growth in bytes (--heap-step, page-aligned). */
 u64 mm_heap_step(void);
 
 #endif
