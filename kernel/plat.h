@@ -178,16 +178,18 @@ void plat_regs_set_sigmask(struct plat_regs *r, u64 mask);
  */
 
 /*
- * plat_pool_setup - give this process its pools.  With @create, make the
- * pools of a private run: @bytes of 4 KiB frames, and for each huge page
- * size up to 1 << @max_shift whose pages the machine has free, a pool of
- * up to @bytes of them.  Otherwise use the pools this process inherited
- * (lwk_proc.cfg.pool_fd).  Sets @frames[id] to each pool's frame count (0
- * for an absent pool) and maps the LWK's own view of each (a window, LWK
- * memory).  Returns 0 or -errno.
+ * plat_pool_setup - give this process its pools.  With @create, the pools
+ * of a new pool state: each pool whose file was handed in
+ * (lwk_proc.cfg.pool_fd, e.g. an instance's) is used as it is, and bit id
+ * of *@used says so (its frames may hold an earlier program's bytes); the
+ * others are made: @bytes of 4 KiB frames, and for each huge page size up
+ * to 1 << @max_shift whose pages the machine has free, up to @bytes of
+ * them.  Without @create, the pools this process inherited.  Sets
+ * @frames[id] to each pool's frame count (0 for an absent pool) and maps
+ * the LWK's own view of each (a window, LWK memory).  Returns 0 or -errno.
  */
 int plat_pool_setup(bool create, u64 bytes, unsigned int max_shift,
-		    u64 frames[TANDEM_NR_POOLS]);
+		    u64 frames[TANDEM_NR_POOLS], u32 *used);
 
 /* The LWK's pointer to frame @pfn of pool @id (through its window). */
 void *plat_pool_frame(int id, u64 pfn);

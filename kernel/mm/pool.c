@@ -177,40 +177,80 @@ static u64 free_frames(int id)
 	       READ_ONCE(b->nr_zeroing);
 }
 
+/* A mutex word in the shared pool state (a futex between processes). */
+static void shared_lock(u32 *w)
+{
+	u32 c = 0;
+
+	if (__atomic_compare_exchange_n(w, &c, 1, false, __ATOMIC_ACQUIRE,
+					__ATOMIC_RELAXED))
+		return;
+	if (c != 2)
+		c = __atomic_exchange_n(w, 2, __ATOMIC_ACQUIRE);
+	while (c) {
+		linux_call4(NR_futex, w, FUTEX_WAIT, 2, NULL);
+		c = __atomic_exchange_n(w, 2, __ATOMIC_ACQUIRE);
+	}
+}
+
+static void shared_unlock(u32 *w)
+{
+	if (__atomic_exchange_n(w, 0, __ATOMIC_RELEASE) == 2)
+		linux_call3(NR_futex, w, FUTEX_WAKE, 1);
+}
+
 /*
  * Make at least @n more frames of pool @id exist and give them to its
  * allocator (in whole chunks, up to its room).  Two growers at once each
  * make their range exist first, then the allocator takes what is beyond
  * its end: making a frame exist twice changes nothing, also for a frame
- * already handed out.  Returns 0, or -ENOMEM when the room is used up or
- * the machine cannot supply the frames.
+ * already handed out.  A handed-in pool file may hold an earlier program's
+ * bytes, so growing it also zeroes, and growers take turns (grow_lock;
+ * the helper at normal priority).  Returns 0, or -ENOMEM when the room is
+ * used up or the machine cannot supply the frames.
  */
 static int grow(int id, u64 n, bool background)
 {
 	struct tandem_pool_desc *d = &pool.st->pool[id];
+	bool zero = READ_ONCE(d->zero_on_grow);
 	struct buddy *b = pool.b[id];
-	u64 from = READ_ONCE(b->grown), to;
-	int err;
+	u64 from, to;
+	int err = 0;
 
+	if (zero) {
+		if (background)
+			plat_helper_boost(0, true);
+		shared_lock(&d->grow_lock);
+	}
+	from = READ_ONCE(b->grown);
 	to = MIN(ALIGN_UP(from + n, d->chunk_frames), b->npages);
 	if (to <= from)
-		return -ENOMEM;
-	err = plat_pool_prefault(id, from, to - from, background);
-	if (err) {
-		if (id != TANDEM_POOL_4K && !READ_ONCE(d->broken)) {
-			WRITE_ONCE(d->broken, 1);
-			pr_warn("pool", "no more %u KiB pages from Linux: using smaller pages",
-				1U << (pool_shift[id] - 10));
-		}
-		return -ENOMEM;
+		err = -ENOMEM;
+	if (!err)
+		err = plat_pool_prefault(id, from, to - from, background);
+	if (!err && zero)
+		zero_frames(id, from, to - from);
+	if (!err) {
+		enter();
+		buddy_grow(b, to);
+		leave();
+		__atomic_fetch_add(background ? &inst()->prefault_helper :
+				   &inst()->prefault_sync,
+				   (to - from) << pool_shift[id],
+				   __ATOMIC_RELAXED);
 	}
-	enter();
-	buddy_grow(b, to);
-	leave();
-	__atomic_fetch_add(background ? &inst()->prefault_helper :
-			   &inst()->prefault_sync,
-			   (to - from) << pool_shift[id], __ATOMIC_RELAXED);
-	return 0;
+	if (zero) {
+		shared_unlock(&d->grow_lock);
+		if (background)
+			plat_helper_boost(0, false);
+	}
+	if (err && to > from && id != TANDEM_POOL_4K &&
+	    !READ_ONCE(d->broken)) {
+		WRITE_ONCE(d->broken, 1);
+		pr_warn("pool", "no more %u KiB pages from Linux: using smaller pages",
+			1U << (pool_shift[id] - 10));
+	}
+	return err ? -ENOMEM : 0;
 }
 
 /*
@@ -733,6 +773,7 @@ static int state_create(u64 *frames)
 {
 	struct tandem_instance *in = inst();
 	u64 off, size, bytes, p;
+	u32 used;
 	struct tandem_pool_state *st;
 	struct tandem_pool_desc *d;
 	int id, err;
@@ -744,7 +785,7 @@ static int state_create(u64 *frames)
 	bytes = MAX(ALIGN_DOWN(bytes, 1ULL << TANDEM_POOL_CHUNK_SHIFT),
 		    1ULL << TANDEM_POOL_CHUNK_SHIFT);
 	err = plat_pool_setup(true, bytes, lwk_proc.cfg.page_shift_max ?
-			      lwk_proc.cfg.page_shift_max : 30, frames);
+			      lwk_proc.cfg.page_shift_max : 30, frames, &used);
 	if (err)
 		return err;
 
@@ -777,6 +818,7 @@ static int state_create(u64 *frames)
 		off += ALIGN_UP(buddy_meta_size(frames[id]), PAGE_SIZE);
 		d->chunk_frames = id == TANDEM_POOL_4K ?
 			1ULL << (TANDEM_POOL_CHUNK_SHIFT - 12) : 1;
+		d->zero_on_grow = !!(used & (1U << id));
 		/* Empty: frames are made to exist as they are needed. */
 		buddy_init_zeroed((struct buddy *)(p + d->buddy_off),
 				  frames[id], 0);
@@ -790,12 +832,13 @@ static int state_create(u64 *frames)
 static int state_attach(u64 *frames)
 {
 	struct tandem_instance *in = inst();
+	u32 used;
 	u64 p;
 	int err;
 
 	if (!in->pool_off || !in->pool_size)
 		return -EINVAL;
-	err = plat_pool_setup(false, 0, 0, frames);
+	err = plat_pool_setup(false, 0, 0, frames, &used);
 	if (err)
 		return err;
 	p = map_state(in->pool_off, in->pool_size);

@@ -4,8 +4,10 @@
  * memory is a set of files, one per page size, that the LWK maps into the
  * program at fixed addresses (MAP_SHARED, populated).  A private run makes
  * a memfd for 4 KiB frames and, where the machine has free huge pages, a
- * hugetlb memfd per huge page size; a process inherits them by descriptor
- * number across fork and execve (lwk_proc.cfg.pool_fd).  The LWK reads and
+ * hugetlb memfd per huge page size; a booted instance hands its pool file
+ * in (--lwk-pool-fd, --lwk-pool2m-fd, --lwk-pool1g-fd: a memfd, or a
+ * hugetlbfs file of that page size).  A process inherits them by
+ * descriptor number across fork and execve (lwk_proc.cfg.pool_fd).  The LWK reads and
  * writes frames through its own mapping of each file, its window.
  *
  * Also here: the helper thread, which runs LWK code only (kernel/mm/pool.c
@@ -129,16 +131,25 @@ static int map_window(int id, int fd)
 }
 
 int plat_pool_setup(bool create, u64 bytes, unsigned int max_shift,
-		    u64 frames[TANDEM_NR_POOLS])
+		    u64 frames[TANDEM_NR_POOLS], u32 *used)
 {
 	int *fds = lwk_proc.cfg.pool_fd;
 	int id, err;
 	u64 n;
 
+	*used = 0;
 	for (id = 0; id < TANDEM_NR_POOLS; id++) {
 		frames[id] = 0;
-		if (create) {
-			fds[id] = -1;
+		if (!create || fds[id] >= 0) {
+			/* Inherited, or handed in (an instance's pool file). */
+			hp.frames[id] = pool_frames_of(id, fds[id]);
+			if (!hp.frames[id]) {
+				fds[id] = -1;
+				continue;
+			}
+			if (create)
+				*used |= 1U << id;
+		} else {
 			n = bytes >> pool_shift[id];
 			if (id != TANDEM_POOL_4K) {
 				if (pool_shift[id] > max_shift)
@@ -157,10 +168,6 @@ int plat_pool_setup(bool create, u64 bytes, unsigned int max_shift,
 			}
 			fds[id] = err;
 			hp.frames[id] = n;
-		} else {
-			hp.frames[id] = pool_frames_of(id, fds[id]);
-			if (!hp.frames[id])
-				continue;
 		}
 		err = map_window(id, fds[id]);
 		if (err)
