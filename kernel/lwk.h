@@ -33,6 +33,7 @@ struct lwk_thread {
 	int cpu;			/* the core it is pinned to, or -1 */
 	bool own_affinity;		/* the program placed it itself */
 	u64 robust_list;		/* set_robust_list head */
+	bool block_restart;		/* plat_block_on: the handler had SA_RESTART */
 	/* Offloading (kernel/offload.c); its signal handlers touch these too. */
 	struct ikc_slot *ikc;		/* its IKC slot; NULL before its first proxied call */
 	u64 ikc_wait_seq;		/* the proxied call it waits for, 0 if none */

@@ -123,6 +123,17 @@ __noreturn void plat_enter_program(u64 entry, u64 sp);
  */
 int plat_signal_install(int sig, const struct k_sigaction *prog);
 
+/*
+ * plat_block_on - sleep in Linux while *word == val: futex(word, op, val,
+ * abs_timeout, NULL, FUTEX_BITSET_MATCH_ANY) with op a FUTEX_WAIT_BITSET
+ * form.  Returns its result; a program signal whose handler runs meanwhile
+ * ends the sleep with -EINTR whatever the handler's flags, and sets
+ * t->block_restart when the handler asked for SA_RESTART, so the caller
+ * can restart the way Linux would restart its own call.
+ */
+long plat_block_on(struct lwk_thread *t, u32 *word, long op, u32 val,
+		   const void *abs_timeout);
+
 /* Is `sp` on the program's own sigaltstack (its view, not Linux's)? */
 bool plat_on_prog_altstack(struct lwk_thread *t, u64 sp);
 

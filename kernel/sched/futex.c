@@ -132,8 +132,44 @@ static s64 clock_ns(int clock)
 	return ts_to_ns(&ts);
 }
 
-static long futex_wait(u64 uaddr, u32 val, const struct k_timespec *utmo,
-		       u32 bitset, int op)
+/* Lock the bucket a waiter is queued on (requeue may move it). */
+static struct futex_bucket *lock_waiter_bucket(struct futex_waiter *w)
+{
+	struct futex_bucket *b;
+
+	for (;;) {
+		b = READ_ONCE(w->bucket);
+		spin_lock(&b->lock);
+		if (b == READ_ONCE(w->bucket))
+			return b;
+		spin_unlock(&b->lock);
+	}
+}
+
+/*
+ * After an interrupted sleep that must restart: 0 if a waker got there
+ * first, -EAGAIN (dequeued) if the word changed, -EINTR to sleep again.
+ */
+static long restart_check(struct futex_waiter *w, u32 val)
+{
+	irqflags_t irq = plat_irq_save();
+	struct futex_bucket *b = lock_waiter_bucket(w);
+	long ret = -EINTR;
+	u32 cur;
+
+	if (__atomic_load_n(&w->state, __ATOMIC_ACQUIRE) == W_WOKEN) {
+		ret = 0;
+	} else if (get_word(w->key, &cur) || cur != val) {
+		unlink_waiter(b, w);
+		ret = -EAGAIN;
+	}
+	spin_unlock(&b->lock);
+	plat_irq_restore(irq);
+	return ret;
+}
+
+static long futex_wait(struct lwk_thread *t, u64 uaddr, u32 val,
+		       const struct k_timespec *utmo, u32 bitset, int op)
 {
 	int clock = op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC;
 	struct futex_waiter w = { .key = uaddr, .bitset = bitset };
@@ -195,24 +231,29 @@ static long futex_wait(u64 uaddr, u32 val, const struct k_timespec *utmo,
 	for (;;) {
 		if (__atomic_load_n(&w.state, __ATOMIC_ACQUIRE) == W_WOKEN)
 			return 0;
-		ret = linux_call6(NR_futex, &w.state,
-				  FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG |
-				  (clock == CLOCK_REALTIME ? FUTEX_CLOCK_REALTIME : 0),
-				  W_WAITING, timed ? &deadline : NULL, 0,
-				  FUTEX_BITSET_ANY);
-		if (ret == -ETIMEDOUT || ret == -EINTR)
+		ret = plat_block_on(t, &w.state,
+				    FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG |
+				    (clock == CLOCK_REALTIME ?
+				     FUTEX_CLOCK_REALTIME : 0),
+				    W_WAITING, timed ? &deadline : NULL);
+		if (ret == -ETIMEDOUT)
 			break;
+		if (ret != -EINTR)
+			continue;
+		/*
+		 * Linux restarts an untimed wait for an SA_RESTART handler,
+		 * checking the word again; a timed one ends with EINTR.
+		 */
+		if (!t->block_restart || timed)
+			break;
+		ret = restart_check(&w, val);
+		if (ret != -EINTR)
+			return ret;
 	}
 
 	/* Timed out or interrupted, unless a waker got there first. */
 	irq = plat_irq_save();
-	for (;;) {
-		b = READ_ONCE(w.bucket);
-		spin_lock(&b->lock);
-		if (b == READ_ONCE(w.bucket))
-			break;
-		spin_unlock(&b->lock);
-	}
+	b = lock_waiter_bucket(&w);
 	if (__atomic_load_n(&w.state, __ATOMIC_ACQUIRE) == W_WOKEN)
 		ret = 0;
 	else
@@ -240,6 +281,7 @@ static int __wake(struct futex_bucket *b, u64 key, int nr, u32 bitset)
 	return woken;
 }
 
+/* Like Linux, a wake for zero or fewer waiters still wakes one. */
 static long futex_wake(u64 uaddr, int nr, u32 bitset)
 {
 	struct futex_bucket *b = bucket_of(uaddr);
@@ -252,7 +294,7 @@ static long futex_wake(u64 uaddr, int nr, u32 bitset)
 		return -EINVAL;
 	irq = plat_irq_save();
 	spin_lock(&b->lock);
-	woken = __wake(b, uaddr, nr, bitset);
+	woken = __wake(b, uaddr, MAX(nr, 1), bitset);
 	spin_unlock(&b->lock);
 	plat_irq_restore(irq);
 	return woken;
@@ -370,9 +412,9 @@ static long futex_wake_op(u64 uaddr, int nr, u64 uaddr2, int nr2, u32 op)
 		plat_irq_restore(irq);
 		return err;
 	}
-	woken = __wake(b1, uaddr, nr, FUTEX_BITSET_ANY);
+	woken = __wake(b1, uaddr, MAX(nr, 1), FUTEX_BITSET_ANY);
 	if (cond)
-		woken += __wake(b2, uaddr2, nr2, FUTEX_BITSET_ANY);
+		woken += __wake(b2, uaddr2, MAX(nr2, 1), FUTEX_BITSET_ANY);
 	unlock_pair(b1, b2);
 	plat_irq_restore(irq);
 	return woken;
@@ -386,15 +428,15 @@ SYSCALL(futex)
 
 	if (!(op & FUTEX_PRIVATE_FLAG))
 		return linux_call6(NR_futex, a[0], a[1], a[2], a[3], a[4], a[5]);
-	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET &&
-	    cmd != FUTEX_WAIT)
+	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET)
 		return -ENOSYS;
 
 	switch (cmd) {
 	case FUTEX_WAIT:
-		return futex_wait(uaddr, val, (void *)a[3], FUTEX_BITSET_ANY, op);
+		return futex_wait(t, uaddr, val, (void *)a[3], FUTEX_BITSET_ANY,
+				  op);
 	case FUTEX_WAIT_BITSET:
-		return futex_wait(uaddr, val, (void *)a[3], (u32)a[5], op);
+		return futex_wait(t, uaddr, val, (void *)a[3], (u32)a[5], op);
 	case FUTEX_WAKE:
 		return futex_wake(uaddr, (int)val, FUTEX_BITSET_ANY);
 	case FUTEX_WAKE_BITSET:

@@ -38,6 +38,24 @@ hosted_sigreturn_to:
 	ud2
 	.size	hosted_sigreturn_to, . - hosted_sigreturn_to
 
+/*
+ * hosted_block_raw(word, op, val, timeout): futex(word, op, val, timeout,
+ * NULL, ~0).  Its syscall instruction is hosted_block_site, which signal
+ * delivery recognises (see plat_block_on).
+ */
+	.globl	hosted_block_raw
+	.type	hosted_block_raw, @function
+hosted_block_raw:
+	mov	%rcx, %r10
+	xor	%r8d, %r8d
+	mov	$0xffffffff, %r9d
+	mov	$202, %eax		/* futex */
+	.globl	hosted_block_site
+hosted_block_site:
+	syscall
+	ret
+	.size	hosted_block_raw, . - hosted_block_raw
+
 /* hosted_jump(entry, sp): start a program image as the kernel would. */
 	.globl	hosted_jump
 	.type	hosted_jump, @function

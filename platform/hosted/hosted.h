@@ -32,6 +32,8 @@ struct hosted_thread {
 };
 
 /* entry.S */
+long hosted_block_raw(u32 *word, long op, u32 val, const void *timeout);
+extern char hosted_block_site[];
 void hosted_restorer(void);
 __noreturn void hosted_sigreturn_to(u64 sp);
 __noreturn void hosted_jump(u64 entry, u64 sp);

@@ -161,6 +161,15 @@ void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc)
 	}
 	if (act.flags & SA_RESETHAND)
 		lwk_proc.sigact[sig].handler = SIG_DFL;
+	/*
+	 * An LWK sleep (plat_block_on) ends with EINTR whatever the flags:
+	 * the LWK, not Linux, decides how the program's call restarts.
+	 */
+	if (rip == (u64)hosted_block_site || rip == (u64)hosted_block_site + 2) {
+		ht->lt.block_restart = act.flags & SA_RESTART;
+		uc->uc_mcontext.rip = (u64)hosted_block_site + 2;
+		uc->uc_mcontext.rax = (u64)-EINTR;
+	}
 	if (!setup_frame(ht, sig, &act, si, uc)) {
 		struct k_siginfo segv = { .si_signo = SIGSEGV, .si_code = 0x80 };
 
@@ -188,4 +197,11 @@ int plat_signal_install(int sig, const struct k_sigaction *prog)
 	};
 
 	return linux_call4(NR_rt_sigaction, sig, &sa, NULL, 8);
+}
+
+long plat_block_on(struct lwk_thread *t, u32 *word, long op, u32 val,
+		   const void *abs_timeout)
+{
+	t->block_restart = false;
+	return hosted_block_raw(word, op, val, abs_timeout);
 }

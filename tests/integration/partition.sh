@@ -255,6 +255,14 @@ ps_has()
 		grep -qw "$1"
 }
 
+# ps_comm_is PID NAME: the daemon has seen PID take the program's name.
+ps_comm_is()
+{
+	t ps --json >"$CASE_DIR/ps.json" 2>/dev/null &&
+		jget "$CASE_DIR/ps.json" "[p['comm'] for p in d['processes'] if p['pid'] == $1]" |
+		grep -qw "$2"
+}
+
 running_is()
 {
 	[[ $(inst_field "['processes']['running']") == "$1" ]]
@@ -425,6 +433,9 @@ case_kill9()
 		finish
 		return 1
 	fi
+	# The daemon learns the program's name by polling; wait for it, so
+	# the log line below names the program and not the tandem tool.
+	wait_until 10 "ps names the program" ps_comm_is "$RUN_PID" sleep
 	kill -9 "$RUN_PID"
 	wait "$RUN_PID" 2>/dev/null
 	wait_until 5 "status shows no process after kill -9" running_is 0 &&
