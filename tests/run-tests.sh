@@ -37,8 +37,9 @@ ONLY=''
 KEEP=()
 UNIT_TIMEOUT=${TANDEM_UNIT_TIMEOUT:-300}
 
-# Unit binaries run in the tree: no core files there.
-ulimit -c 0
+# Unit binaries run in the tree: no core files there. The soft limit only,
+# so that the integration cases about core dumps can raise it again.
+ulimit -S -c 0
 
 # usage [STATUS]: print the header comment from "usage:" on; exit.
 usage()
