@@ -258,6 +258,27 @@ case_forkexec()
 	compare --native-has 'hello from the child' -- "$p"
 }
 
+# --- threads, futexes, signals, processes ----------------------------------
+
+case_pthread_stress()
+{
+	local p
+
+	p=$(prog "$1") || return
+	compare --native-status 0 \
+		--native-has 'created and joined 1000 threads' -- "$p"
+}
+
+# OMP_NUM_THREADS above the core count oversubscribes: it must still work.
+case_omp()
+{
+	local p
+
+	p=$(prog omp-omp) || return
+	compare --env "OMP_NUM_THREADS=$1" --native-status 0 \
+		--native-has "team of $1" -- "$p"
+}
+
 # --- programs tandem must refuse ----------------------------------------------
 
 case_bad_not_found_path()
@@ -391,6 +412,12 @@ all_cases()
 	tcase run/proc-auxv-static case_proc_auxv auxv-static
 	tcase run/threads case_threads
 	tcase run/fork-exec-wait case_forkexec
+
+	tcase run/pthread-stress case_pthread_stress pthstress
+	tcase run/pthread-stress-static case_pthread_stress pthstress-static
+	for n in 1 2 4 8; do
+		tcase "run/omp-threads-$n" case_omp "$n"
+	done
 
 	tcase bad/not-found-path case_bad_not_found_path
 	tcase bad/not-found-bare case_bad_not_found_bare
