@@ -279,6 +279,14 @@ case_omp()
 		--native-has "team of $1" -- "$p"
 }
 
+case_futex()
+{
+	local p
+
+	p=$(prog futex) || return
+	compare --native-status 0 -- "$p" "$@"
+}
+
 # --- programs tandem must refuse ----------------------------------------------
 
 case_bad_not_found_path()
@@ -376,7 +384,7 @@ case_cli_no_program()
 
 all_cases()
 {
-	local n
+	local n g
 
 	tcase run/true case_true
 	tcase run/false case_false
@@ -418,6 +426,12 @@ all_cases()
 	for n in 1 2 4 8; do
 		tcase "run/omp-threads-$n" case_omp "$n"
 	done
+	for g in timeout bitset errors wake-count requeue cmp-requeue \
+		wake-op eintr; do
+		tcase "run/futex-$g-private" case_futex "$g" private
+		tcase "run/futex-$g-shared" case_futex "$g" shared
+	done
+	tcase run/futex-shared-across-fork case_futex across-fork
 
 	tcase bad/not-found-path case_bad_not_found_path
 	tcase bad/not-found-bare case_bad_not_found_bare
