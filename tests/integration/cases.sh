@@ -287,6 +287,66 @@ case_futex()
 	compare --native-status 0 -- "$p" "$@"
 }
 
+case_sigs()
+{
+	local p
+
+	p=$(prog sigs) || return
+	compare --native-status 0 -- "$p" "$1"
+}
+
+# cores_on: let the programs of this case dump core, into the case's
+# directory, small (coredump_filter 0: no memory contents, on both sides);
+# skip where that cannot be done without touching the system.
+cores_on()
+{
+	local pattern
+
+	pattern=$(</proc/sys/kernel/core_pattern) || skip "no core_pattern"
+	if [[ $pattern == '|'* ]]; then
+		skip "core_pattern pipes cores to a system handler ($pattern): not fed by tests"
+	fi
+	if [[ $pattern == /* ]]; then
+		skip "core_pattern writes cores outside the case's directory ($pattern)"
+	fi
+	ulimit -S -c unlimited 2>/dev/null ||
+		ulimit -S -c "$(ulimit -H -c)" 2>/dev/null
+	if [[ $(ulimit -S -c) == 0 ]]; then
+		skip "core dumps are off (hard RLIMIT_CORE 0)"
+	fi
+	echo 0 >"/proc/$BASHPID/coredump_filter" || return 1
+}
+
+# A fault with no handler: the status and the core-dump bit.
+case_fault()
+{
+	local p rc
+
+	p=$(prog fault) || return
+	if [[ $2 == core ]]; then
+		cores_on || return
+	else
+		ulimit -S -c 0
+	fi
+	compare --native-status "$3" -- "$p" "$1"
+	rc=$?
+	if [[ $2 == core ]] && ! grep -q ' core$' "$CASE_DIR/native.how"; then
+		echo "the native run dumped no core ($(describe_how "$CASE_DIR/native.how")): the test itself is broken"
+		return 1
+	fi
+	return $rc
+}
+
+case_fault_child()
+{
+	local p
+
+	p=$(prog fault) || return
+	cores_on || return
+	compare --native-status 0 --native-has 'core dumped: yes' \
+		-- "$p" child "$1"
+}
+
 # --- programs tandem must refuse ----------------------------------------------
 
 case_bad_not_found_path()
@@ -432,6 +492,25 @@ all_cases()
 		tcase "run/futex-$g-shared" case_futex "$g" shared
 	done
 	tcase run/futex-shared-across-fork case_futex across-fork
+	for g in siginfo-kill siginfo-faults siglongjmp-segv mask sigsuspend \
+		restart handler-syscalls resethand nodefer altstack-raise \
+		altstack-kill altstack-blocked-read altstack-overflow \
+		altstack-overflow-thread sigqueue sigtimedwait signalfd; do
+		tcase "run/sig-$g" case_sigs "$g"
+	done
+	tcase run/fault-segv-core case_fault segv core 139
+	tcase run/fault-bus-core case_fault bus core 135
+	tcase run/fault-fpe-core case_fault fpe core 136
+	tcase run/fault-ill-core case_fault ill core 132
+	tcase run/fault-trap-core case_fault trap core 133
+	tcase run/fault-segv-nocore case_fault segv nocore 139
+	tcase run/fault-bus-nocore case_fault bus nocore 135
+	tcase run/fault-fpe-nocore case_fault fpe nocore 136
+	tcase run/fault-ill-nocore case_fault ill nocore 132
+	tcase run/fault-trap-nocore case_fault trap nocore 133
+	for g in segv bus fpe ill trap; do
+		tcase "run/fault-child-$g" case_fault_child "$g"
+	done
 
 	tcase bad/not-found-path case_bad_not_found_path
 	tcase bad/not-found-bare case_bad_not_found_bare
