@@ -11,8 +11,9 @@
 #                   build/tandem); "native" proves the comparison cases by
 #                   running both sides natively
 #   --filter GLOB   run only the cases whose name matches: unit cases are
-#                   named test_BINARY/NAME, integration cases run/..., bad/...
-#                   and cli/... (see tests/integration/run.sh --list)
+#                   named test_BINARY/NAME, integration cases run/...,
+#                   bad/..., cli/... and stats/... (see
+#                   tests/integration/run.sh --list)
 #   --only WHICH    unit or integration
 #   --keep          keep the integration suite's temporary directory
 #

@@ -2,12 +2,14 @@
 #
 # tandem's integration cases; sourced by run.sh, never run.
 #
-# run/*  compare a program run natively and under tandem: same stdout,
-#        stderr and exit status (see compare in lib.sh)
-# bad/*  programs tandem must refuse: exit status and message checked
-# cli/*  command-line errors: exit status 2 and a message
+# run/*    compare a program run natively and under tandem: same stdout,
+#          stderr and exit status (see compare in lib.sh)
+# bad/*    programs tandem must refuse: exit status and message checked
+# cli/*    command-line errors: exit status 2 and a message
+# stats/*  what tandem reports about a run (--stats)
 #
-# bad/* and cli/* need a real tandem and are skipped with --tandem native.
+# bad/*, cli/* and stats/* need a real tandem and are skipped with
+# --tandem native.
 # Case names are stable: add new ones, do not rename old ones.
 
 FILE_1M=(1m.txt 2 1048576)
@@ -347,6 +349,77 @@ case_fault_child()
 		-- "$p" child "$1"
 }
 
+case_process()
+{
+	local p
+
+	p=$(prog procs) || return
+	compare --native-status "$1" -- "$p" "${@:2}"
+}
+
+case_sh_sort_pipeline()
+{
+	compare --native-has 99999 -- sh -c 'seq 1 100000 | sort -r | head -3'
+}
+
+case_sh_200_processes()
+{
+	local script='n=0
+for i in $(seq 200); do /bin/true && n=$((n + 1)); done
+echo "$n processes ran"'
+
+	compare --native-has '200 processes' -- sh -c "$script"
+}
+
+# The harness sends signal $1 once every thread sleeps in a futex wait.
+case_killed_in_futex_waits()
+{
+	local p
+
+	p=$(prog futexblock) || return
+	compare --signal-on-output "$1" --native-status "$2" \
+		--native-has 'asleep in futex waits' -- "$p" "${@:3}"
+}
+
+# tandem only: every process of a pipeline is counted by --stats=json.
+case_stats_processes()
+{
+	local d=$CASE_DIR runner json n
+
+	need_tandem || return 1
+	runner=$(prog waitrun) || return
+	touch one two three
+	(
+		cd "$CASE_DIR/cwd" || exit 1
+		exec "$runner" "$TIMEOUT" "$d/tandem.how" "$d/tandem.err" \
+			"$TANDEM" run "${RUN_OPTS[@]}" --stats=json -- \
+			sh -c 'ls | wc -l' \
+			</dev/null >"$d/tandem.out" 2>"$d/tandem.launcher"
+	)
+	if [[ $(<"$d/tandem.how") != "exit 0" ]]; then
+		echo "tandem run --stats=json sh -c 'ls | wc -l': $(describe_how "$d/tandem.how"), expected exit status 0"
+		sed 's/^/  stderr: /' "$d/tandem.err" | head -n 10
+		return 1
+	fi
+	if [[ $(<"$d/tandem.out") != 3 ]]; then
+		echo "stdout should be 3 (three files), got:"
+		head -n 5 "$d/tandem.out" | sed 's/^/  /'
+		return 1
+	fi
+	json=$(grep -E '^\{.*"processes":' "$d/tandem.err")
+	n=$(sed -nE 's/.*"processes":([0-9]+).*/\1/p' <<<"$json" | head -n 1)
+	if [[ -z $n ]]; then
+		echo "no JSON line with a \"processes\" field on stderr; stderr was:"
+		head -n 10 "$d/tandem.err" | cut -c 1-200 | sed 's/^/  /'
+		return 1
+	fi
+	if ((n < 3)); then
+		echo "\"processes\": $n, expected at least 3 (sh, ls, wc); the line:"
+		echo "  $json" | cut -c 1-240
+		return 1
+	fi
+}
+
 # --- programs tandem must refuse ----------------------------------------------
 
 case_bad_not_found_path()
@@ -511,6 +584,21 @@ all_cases()
 	for g in segv bus fpe ill trap; do
 		tcase "run/fault-child-$g" case_fault_child "$g"
 	done
+	tcase run/process-chain-5 case_process 5 chain 5
+	tcase run/process-wait case_process 0 wait
+	tcase run/process-zombies case_process 0 zombies
+	tcase run/process-spawn-system case_process 0 spawn
+	tcase run/process-fds-cloexec case_process 0 fds
+	tcase run/process-vfork case_process 0 vfork
+	tcase run/process-fork-threads case_process 0 fork-threads
+	tcase run/sh-seq-sort-head case_sh_sort_pipeline
+	tcase run/sh-200-processes case_sh_200_processes
+	tcase run/sigterm-futex-waiters case_killed_in_futex_waits 15 143
+	tcase run/sigint-futex-waiters case_killed_in_futex_waits 2 130
+	tcase run/sigkill-futex-waiters case_killed_in_futex_waits 9 137
+	tcase run/sigterm-handler-futex-waiters case_killed_in_futex_waits \
+		15 42 handler
+	tcase stats/json-processes case_stats_processes
 
 	tcase bad/not-found-path case_bad_not_found_path
 	tcase bad/not-found-bare case_bad_not_found_bare
