@@ -19,10 +19,10 @@
 #define MUTEX_ROUNDS 50000
 #define CV_PRODUCERS 4
 #define CV_CONSUMERS 4
-#define CV_ITEMS 20000		/* per producer */
+#define CV_ITEMS 10000		/* per producer */
 #define CV_SLOTS 16
 #define BARRIER_THREADS 6
-#define BARRIER_ROUNDS 500
+#define BARRIER_ROUNDS 200
 #define TLS_THREADS 16
 
 static int failed;
