@@ -923,3 +923,13 @@ out:
 	linux_call2(NR_munmap, v, size);
 	return ret;
 }
+
+int offload_proxy_threads(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < IKC_SLOTS; i++)
+		if (READ_ONCE(proxy_handle[i]))
+			n++;
+	return n;
+}

@@ -21,6 +21,9 @@
  */
 int offload_boot(const char **why);
 
+/* Proxy threads alive in this process (they run LWK code only). */
+int offload_proxy_threads(void);
+
 /* Does any call of this run go to a proxy? */
 bool offload_proxy_on(void);
 

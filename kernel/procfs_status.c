@@ -11,6 +11,8 @@
 #include "procfs_int.h"
 #include "lwk.h"
 #include "mm/mm.h"
+#include "mm/pool.h"
+#include "offload.h"
 #include "lib/lib.h"
 
 static const char *const st_names[S_NR] = {
@@ -156,6 +158,19 @@ static void status_line(struct pf_out *o, const char *line, size_t len,
 	u64 v;
 	int i = status_field(line, &v);
 
+	/* The LWK's own threads (zeroing helper, proxies) are not the program's. */
+	if (i == S_NR && str_starts(line, "Threads:")) {
+		const char *p = line + 8;
+		u64 n, lwk = pool_helper_threads() + offload_proxy_threads();
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (pf_parse_num(p, 10, &n) && n > lwk) {
+			pf_out_fmt(o, "Threads:\t%llu\n",
+				   (unsigned long long)(n - lwk));
+			return;
+		}
+	}
 	if (i == S_NR)
 		pf_out_line(o, line, len);
 	else

@@ -13,8 +13,9 @@
 #                   running both sides natively
 #   --filter GLOB   run only the cases whose name matches: unit cases are
 #                   named test_BINARY/NAME, integration cases run/..., bad/...,
-#                   cli/... and mpi/... (see tests/integration/run.sh --list),
-#                   the partition suite's partition/... (partition.sh --list)
+#                   cli/..., stats/... and mpi/... (see tests/integration/run.sh
+#                   --list), the partition suite's partition/... (partition.sh
+#                   --list)
 #   --only WHICH    unit or integration
 #   --keep          keep the integration suite's temporary directory
 #   --variant TAG=OPTS  run the integration suite once more per variant,
@@ -44,8 +45,9 @@ KEEP=()
 VARIANTS=()
 UNIT_TIMEOUT=${TANDEM_UNIT_TIMEOUT:-300}
 
-# Unit binaries run in the tree: no core files there.
-ulimit -c 0
+# Unit binaries run in the tree: no core files there. The soft limit only,
+# so that the integration cases about core dumps can raise it again.
+ulimit -S -c 0
 
 # usage [STATUS]: print the header comment from "usage:" on; exit.
 usage()

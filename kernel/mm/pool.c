@@ -1012,3 +1012,8 @@ int pool_stats_format(char *buf, size_t size, bool json)
 	      (unsigned long long)(in->fork_copied >> 20));
 	return len;
 }
+
+int pool_helper_threads(void)
+{
+	return own_helper() ? 1 : 0;
+}

@@ -20,6 +20,9 @@ static inline int pool_id(unsigned int shift)
 }
 
 int pool_boot(void);
+
+/* Threads of this process that run LWK code only (the zeroing helper). */
+int pool_helper_threads(void);
 bool pool_usable(int id);
 int pool_self(void);
 

@@ -2,16 +2,17 @@
 #
 # tandem's integration cases; sourced by run.sh, never run.
 #
-# run/*  compare a program run natively and under tandem: same stdout,
-#        stderr and exit status (see compare in lib.sh)
+# run/*      compare a program run natively and under tandem: same stdout,
+#            stderr and exit status (see compare in lib.sh)
 # offload/*  what --offload does that a comparison cannot see: routes in
-#        --trace and --stats, the proxy threads
-# bad/*  programs tandem must refuse: exit status and message checked
-# cli/*  command-line errors: exit status 2 and a message
-# mpi/*  MPI programs and HPC Challenge under mpiexec (in mpi.sh)
+#            --trace and --stats, the proxy threads
+# bad/*      programs tandem must refuse: exit status and message checked
+# cli/*      command-line errors: exit status 2 and a message
+# stats/*    what tandem reports about a run (--stats)
+# mpi/*      MPI programs and HPC Challenge under mpiexec (in mpi.sh)
 #
-# bad/*, offload/* and cli/* need a real tandem and are skipped with
-# --tandem native.
+# bad/*, offload/*, cli/* and stats/* need a real tandem and are skipped
+# with --tandem native.
 # Case names are stable: add new ones, do not rename old ones.
 
 FILE_1M=(1m.txt 2 1048576)
@@ -417,6 +418,166 @@ case_offload_proxy_cpus()
 	fi
 }
 
+# --- threads, futexes, signals, processes ----------------------------------
+
+case_pthread_stress()
+{
+	local p
+
+	p=$(prog "$1") || return
+	compare --native-status 0 \
+		--native-has 'created and joined 1000 threads' -- "$p"
+}
+
+# OMP_NUM_THREADS above the core count oversubscribes: it must still work.
+case_omp()
+{
+	local p
+
+	p=$(prog omp-omp) || return
+	compare --env "OMP_NUM_THREADS=$1" --native-status 0 \
+		--native-has "team of $1" -- "$p"
+}
+
+case_futex()
+{
+	local p
+
+	p=$(prog futex) || return
+	compare --native-status 0 -- "$p" "$@"
+}
+
+case_sigs()
+{
+	local p
+
+	p=$(prog sigs) || return
+	compare --native-status 0 -- "$p" "$1"
+}
+
+# cores_on: let the programs of this case dump core, into the case's
+# directory, small (coredump_filter 0: no memory contents, on both sides);
+# skip where that cannot be done without touching the system.
+cores_on()
+{
+	local pattern
+
+	pattern=$(</proc/sys/kernel/core_pattern) || skip "no core_pattern"
+	if [[ $pattern == '|'* ]]; then
+		skip "core_pattern pipes cores to a system handler ($pattern): not fed by tests"
+	fi
+	if [[ $pattern == /* ]]; then
+		skip "core_pattern writes cores outside the case's directory ($pattern)"
+	fi
+	ulimit -S -c unlimited 2>/dev/null ||
+		ulimit -S -c "$(ulimit -H -c)" 2>/dev/null
+	if [[ $(ulimit -S -c) == 0 ]]; then
+		skip "core dumps are off (hard RLIMIT_CORE 0)"
+	fi
+	echo 0 >"/proc/$BASHPID/coredump_filter" || return 1
+}
+
+# A fault with no handler: the status and the core-dump bit.
+case_fault()
+{
+	local p rc
+
+	p=$(prog fault) || return
+	if [[ $2 == core ]]; then
+		cores_on || return
+	else
+		ulimit -S -c 0
+	fi
+	compare --native-status "$3" -- "$p" "$1"
+	rc=$?
+	if [[ $2 == core ]] && ! grep -q ' core$' "$CASE_DIR/native.how"; then
+		echo "the native run dumped no core ($(describe_how "$CASE_DIR/native.how")): the test itself is broken"
+		return 1
+	fi
+	return $rc
+}
+
+case_fault_child()
+{
+	local p
+
+	p=$(prog fault) || return
+	cores_on || return
+	compare --native-status 0 --native-has 'core dumped: yes' \
+		-- "$p" child "$1"
+}
+
+case_process()
+{
+	local p
+
+	p=$(prog procs) || return
+	compare --native-status "$1" -- "$p" "${@:2}"
+}
+
+case_sh_sort_pipeline()
+{
+	compare --native-has 99999 -- sh -c 'seq 1 100000 | sort -r | head -3'
+}
+
+case_sh_200_processes()
+{
+	local script='n=0
+for i in $(seq 200); do /bin/true && n=$((n + 1)); done
+echo "$n processes ran"'
+
+	compare --native-has '200 processes' -- sh -c "$script"
+}
+
+# The harness sends signal $1 once every thread sleeps in a futex wait.
+case_killed_in_futex_waits()
+{
+	local p
+
+	p=$(prog futexblock) || return
+	compare --signal-on-output "$1" --native-status "$2" \
+		--native-has 'asleep in futex waits' -- "$p" "${@:3}"
+}
+
+# tandem only: every process of a pipeline is counted by --stats=json.
+case_stats_processes()
+{
+	local d=$CASE_DIR runner json n
+
+	need_tandem || return 1
+	runner=$(prog waitrun) || return
+	touch one two three
+	(
+		cd "$CASE_DIR/cwd" || exit 1
+		exec "$runner" "$TIMEOUT" "$d/tandem.how" "$d/tandem.err" \
+			"$TANDEM" run "${RUN_OPTS[@]}" --stats=json -- \
+			sh -c 'ls | wc -l' \
+			</dev/null >"$d/tandem.out" 2>"$d/tandem.launcher"
+	)
+	if [[ $(<"$d/tandem.how") != "exit 0" ]]; then
+		echo "tandem run --stats=json sh -c 'ls | wc -l': $(describe_how "$d/tandem.how"), expected exit status 0"
+		sed 's/^/  stderr: /' "$d/tandem.err" | head -n 10
+		return 1
+	fi
+	if [[ $(<"$d/tandem.out") != 3 ]]; then
+		echo "stdout should be 3 (three files), got:"
+		head -n 5 "$d/tandem.out" | sed 's/^/  /'
+		return 1
+	fi
+	json=$(grep -E '^\{.*"processes":' "$d/tandem.err")
+	n=$(sed -nE 's/.*"processes":([0-9]+).*/\1/p' <<<"$json" | head -n 1)
+	if [[ -z $n ]]; then
+		echo "no JSON line with a \"processes\" field on stderr; stderr was:"
+		head -n 10 "$d/tandem.err" | cut -c 1-200 | sed 's/^/  /'
+		return 1
+	fi
+	if ((n < 3)); then
+		echo "\"processes\": $n, expected at least 3 (sh, ls, wc); the line:"
+		echo "  $json" | cut -c 1-240
+		return 1
+	fi
+}
+
 # --- programs tandem must refuse ----------------------------------------------
 
 case_bad_not_found_path()
@@ -545,7 +706,7 @@ case_cli_bad_proxy_cpus()
 
 all_cases()
 {
-	local n
+	local n g
 
 	tcase run/true case_true
 	tcase run/false case_false
@@ -592,6 +753,52 @@ all_cases()
 	tcase offload/per-call-override case_offload_override
 	tcase offload/route-survives-execve case_offload_execve
 	tcase offload/proxy-thread-pinned case_offload_proxy_cpus
+
+	tcase run/pthread-stress case_pthread_stress pthstress
+	tcase run/pthread-stress-static case_pthread_stress pthstress-static
+	for n in 1 2 4 8; do
+		tcase "run/omp-threads-$n" case_omp "$n"
+	done
+	for g in timeout bitset errors wake-count requeue cmp-requeue \
+		wake-op eintr; do
+		tcase "run/futex-$g-private" case_futex "$g" private
+		tcase "run/futex-$g-shared" case_futex "$g" shared
+	done
+	tcase run/futex-shared-across-fork case_futex across-fork
+	for g in siginfo-kill siginfo-faults siglongjmp-segv mask sigsuspend \
+		restart handler-syscalls resethand nodefer altstack-raise \
+		altstack-kill altstack-overflow \
+		altstack-overflow-thread sigqueue sigtimedwait signalfd; do
+		tcase "run/sig-$g" case_sigs "$g"
+	done
+	tcase run/fault-segv-core case_fault segv core 139
+	tcase run/fault-bus-core case_fault bus core 135
+	tcase run/fault-fpe-core case_fault fpe core 136
+	tcase run/fault-ill-core case_fault ill core 132
+	tcase run/fault-trap-core case_fault trap core 133
+	tcase run/fault-segv-nocore case_fault segv nocore 139
+	tcase run/fault-bus-nocore case_fault bus nocore 135
+	tcase run/fault-fpe-nocore case_fault fpe nocore 136
+	tcase run/fault-ill-nocore case_fault ill nocore 132
+	tcase run/fault-trap-nocore case_fault trap nocore 133
+	for g in segv bus fpe ill trap; do
+		tcase "run/fault-child-$g" case_fault_child "$g"
+	done
+	tcase run/process-chain-5 case_process 5 chain 5
+	tcase run/process-wait case_process 0 wait
+	tcase run/process-zombies case_process 0 zombies
+	tcase run/process-spawn-system case_process 0 spawn
+	tcase run/process-fds-cloexec case_process 0 fds
+	tcase run/process-vfork case_process 0 vfork
+	tcase run/process-fork-threads case_process 0 fork-threads
+	tcase run/sh-seq-sort-head case_sh_sort_pipeline
+	tcase run/sh-200-processes case_sh_200_processes
+	tcase run/sigterm-futex-waiters case_killed_in_futex_waits 15 143
+	tcase run/sigint-futex-waiters case_killed_in_futex_waits 2 130
+	tcase run/sigkill-futex-waiters case_killed_in_futex_waits 9 137
+	tcase run/sigterm-handler-futex-waiters case_killed_in_futex_waits \
+		15 42 handler
+	tcase stats/json-processes case_stats_processes
 
 	tcase bad/not-found-path case_bad_not_found_path
 	tcase bad/not-found-bare case_bad_not_found_bare

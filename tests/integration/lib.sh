@@ -69,7 +69,8 @@ skip()
 }
 
 # prog NAME: print the path of test program NAME, building it from
-# $PROGS on first use. Variants: NAME-static, NAME-pie, NAME-nopie.
+# $PROGS on first use. Variants: NAME-static, NAME-pie, NAME-nopie,
+# NAME-omp (OpenMP, -fopenmp).
 prog()
 {
 	local name=$1 src flags=()
@@ -83,6 +84,7 @@ prog()
 	*-static) src=${name%-static} flags=(-static) ;;
 	*-nopie) src=${name%-nopie} flags=(-fno-pie -no-pie) ;;
 	*-pie) src=${name%-pie} flags=(-fPIE -pie) ;;
+	*-omp) src=${name%-omp} flags=(-fopenmp) ;;
 	*) src=$name ;;
 	esac
 
@@ -92,6 +94,10 @@ prog()
 		if [[ ${flags[0]:-} == -static ]] &&
 			! ${CC:-cc} -print-file-name=libc.a | grep -q /; then
 			skip "no static C library (libc.a; Debian: libc6-dev)"
+		fi
+		if [[ ${flags[0]:-} == -fopenmp ]] &&
+			! ${CC:-cc} -print-file-name=libgomp.so | grep -q /; then
+			skip "no OpenMP runtime (libgomp; Debian: libgomp1 and gcc)"
 		fi
 		echo "building $name from $PROGS/$src.c failed:" >&2
 		cat "$out.log" >&2
@@ -132,7 +138,7 @@ need_cmd()
 need_tandem()
 {
 	if [[ $TANDEM == native ]]; then
-		skip "bad-input case: needs a real tandem (--tandem native)"
+		skip "tandem-only case: needs a real tandem (--tandem native)"
 	fi
 	if [[ ! -x $TANDEM ]]; then
 		echo "no tandem binary at $TANDEM (build it with make, or pass --tandem)"
@@ -141,9 +147,9 @@ need_tandem()
 }
 
 # Run one side of a comparison. Fills $CASE_DIR/SIDE.out, .err, .status
-# (as a shell reports it), .how ("exit N", "signal N" or "timeout N", from
-# waitrun) and .launcher (waitrun's own messages). Options come from
-# compare (globals C_*).
+# (as a shell reports it), .how ("exit N", "signal N", "signal N core" or
+# "timeout N", from waitrun) and .launcher (waitrun's own messages).
+# Options come from compare (globals C_*).
 run_side()
 {
 	local side=$1 runner
@@ -151,18 +157,21 @@ run_side()
 	local d=$CASE_DIR
 
 	runner=$(prog waitrun) || return
+	local ropts=()
+	[[ -z $C_SIGNAL ]] || ropts=(--signal-on-output "$C_SIGNAL")
 	rm -f "$d/$side.how"
 	(
 		umask "$C_UMASK"
 		cd "$C_CWD" || exit 1
 		if [[ -n $C_PIPE ]]; then
 			# shellcheck disable=SC2002 # stdin must be a pipe
-			cat "$C_PIPE" | "$runner" "$TIMEOUT" "$d/$side.how" \
-				"$d/$side.err" "$@" \
+			cat "$C_PIPE" | "$runner" "${ropts[@]}" "$TIMEOUT" \
+				"$d/$side.how" "$d/$side.err" "$@" \
 				>"$d/$side.out" 2>"$d/$side.launcher"
 			exit "${PIPESTATUS[1]}"
 		fi
-		exec "$runner" "$TIMEOUT" "$d/$side.how" "$d/$side.err" "$@" \
+		exec "$runner" "${ropts[@]}" "$TIMEOUT" "$d/$side.how" \
+			"$d/$side.err" "$@" \
 			<"$C_STDIN" >"$d/$side.out" 2>"$d/$side.launcher"
 	)
 	echo "$?" >"$d/$side.status"
@@ -172,12 +181,12 @@ run_side()
 # describe_how FILE: the .how of a run, in words.
 describe_how()
 {
-	local how n
+	local how n core
 
-	read -r how n <"$1"
+	read -r how n core <"$1"
 	case $how in
 	exit) echo "exit status $n" ;;
-	signal) echo "killed by SIG$(kill -l "$n" 2>/dev/null) (shell status $((128 + n)))" ;;
+	signal) echo "killed by SIG$(kill -l "$n" 2>/dev/null)${core:+ (core dumped)} (shell status $((128 + n)))" ;;
 	timeout) echo "still running after ${n}s, killed" ;;
 	*) echo "no status (the launcher failed)" ;;
 	esac
@@ -232,11 +241,14 @@ normalize()
 #                       natively `WORDS CMD ARGS`, under tandem `WORDS tandem
 #                       run $RUN_OPTS -- CMD ARGS`, as `mpiexec -n 2 tandem
 #                       run ./app` does
+#   --signal-on-output SIG  send signal SIG (a number) to the command from
+#                       outside, 200 ms after it first writes to stdout
+# How the command ended includes the core-dump bit (see run_side).
 compare()
 {
 	local d=$CASE_DIR env_on=0 envs=() want_status='' want_text=()
 	local retry_re='' norm='' attempt ns bad tcmd t launcher=()
-	C_STDIN=/dev/null C_PIPE='' C_UMASK=022 C_CWD=$CASE_DIR/cwd
+	C_STDIN=/dev/null C_PIPE='' C_UMASK=022 C_CWD=$CASE_DIR/cwd C_SIGNAL=''
 
 	while (($#)); do
 		case $1 in
@@ -250,6 +262,7 @@ compare()
 		--retry-if-only) retry_re=$2; shift 2 ;;
 		--normalize) norm=$2; shift 2 ;;
 		--launcher) read -r -a launcher <<<"$2"; shift 2 ;;
+		--signal-on-output) C_SIGNAL=$2; shift 2 ;;
 		--) shift; break ;;
 		*) echo "compare: unknown option $1"; return 1 ;;
 		esac

@@ -11,7 +11,8 @@
 #
 #   --tandem PATH   the tandem binary (default: build/tandem in the tree);
 #                   "native" runs the tandem side without any wrapper, to
-#                   prove the cases themselves (bad-input cases are skipped)
+#                   prove the cases themselves (tandem-only cases are
+#                   skipped)
 #   --filter GLOB   run only the cases whose name matches (e.g. 'run/proc-*')
 #   --list          print the names of the cases that would run
 #   --keep          keep the temporary directory and say where it is
@@ -94,10 +95,11 @@ trap 'cleanup; trap - EXIT INT; kill -INT $$' INT
 trap 'cleanup; trap - EXIT TERM; kill -TERM $$' TERM
 
 # The same conditions for every case, whoever runs the suite: C collation
-# for sort and grep, no core files, a known umask.
+# for sort and grep, no core files (the soft limit: a case about core dumps
+# raises it for itself), a known umask.
 export LC_ALL=C
 unset LANGUAGE
-ulimit -c 0
+ulimit -S -c 0
 umask 022
 
 all_cases

@@ -5,7 +5,8 @@
  * program that calls exit(139) is not taken for one killed by SIGSEGV; a
  * shell reports 139 for both) or "timeout N".
  *
- * usage: waitrun SECONDS STATUS-FILE STDERR-FILE CMD [ARGS...]
+ * usage: waitrun [--signal-on-output SIG] SECONDS STATUS-FILE STDERR-FILE
+ *                CMD [ARGS...]
  *
  * The command is found on PATH as a shell would and inherits stdin, stdout,
  * environment, cwd and umask; it starts with every signal at its default
@@ -14,6 +15,12 @@
  * SIGTERM, then SIGKILL 5 seconds later. SIGINT, SIGTERM, SIGHUP and SIGQUIT
  * sent to the launcher are passed on to that group, after which the launcher
  * dies of the same signal, so ^C stops the suite.
+ *
+ * With --signal-on-output SIG (stdout must be a regular file), the command
+ * gets signal SIG (a number) 200 ms after it first wrote to stdout: a test
+ * program prints a line once it is ready to be killed from outside.
+ *
+ * A death by signal is recorded as "signal N core" when a core was dumped.
  *
  * Exits as a shell would report the command (N, or 128+N for signal N), 124
  * after a timeout, 125 when it could not run the command at all. Its own
@@ -25,7 +32,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static const int passed_on[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
@@ -67,16 +76,65 @@ static void run_child(char **argv)
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Poll the command until it has written to stdout, then signal it 200 ms
+ * later. Returns 1 with *status filled if it ended first.
+ */
+static int signal_on_output(pid_t pid, int sig, int *status)
+{
+	double seen = 0;
+	struct stat st;
+
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+
+		if (r == pid)
+			return 1;
+		if (r < 0 && errno != EINTR)
+			return 0;
+		if (!seen && fstat(1, &st) == 0 && st.st_size > 0)
+			seen = now();
+		if (seen && now() - seen >= 0.2) {
+			kill(pid, sig);
+			return 0;
+		}
+		usleep(10000);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa;
 	unsigned int i, limit;
+	struct stat st;
+	int status, send_sig = 0, ended = 0;
 	FILE *out;
 	pid_t pid;
-	int status;
 
+	if (argc > 2 && strcmp(argv[1], "--signal-on-output") == 0) {
+		send_sig = atoi(argv[2]);
+		if (send_sig <= 0 || send_sig >= NSIG) {
+			fprintf(stderr, "waitrun: --signal-on-output takes a signal number, not '%s'\n",
+				argv[2]);
+			return 125;
+		}
+		if (fstat(1, &st) || !S_ISREG(st.st_mode)) {
+			fprintf(stderr, "waitrun: --signal-on-output needs stdout to be a regular file\n");
+			return 125;
+		}
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 5 || (limit = (unsigned int)atoi(argv[1])) == 0) {
-		fprintf(stderr, "usage: waitrun SECONDS STATUS-FILE STDERR-FILE CMD [ARGS...]\n");
+		fprintf(stderr, "usage: waitrun [--signal-on-output SIG] SECONDS STATUS-FILE STDERR-FILE CMD [ARGS...]\n");
 		return 125;
 	}
 
@@ -99,7 +157,9 @@ int main(int argc, char **argv)
 		sigaction(passed_on[i], &sa, NULL);
 	alarm(limit);
 
-	while (waitpid(pid, &status, 0) < 0) {
+	if (send_sig)
+		ended = signal_on_output(pid, send_sig, &status);
+	while (!ended && waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			fprintf(stderr, "waitrun: waitpid: %s\n",
 				strerror(errno));
@@ -116,7 +176,8 @@ int main(int argc, char **argv)
 	if (timed_out)
 		fprintf(out, "timeout %u\n", limit);
 	else if (WIFSIGNALED(status))
-		fprintf(out, "signal %d\n", WTERMSIG(status));
+		fprintf(out, "signal %d%s\n", WTERMSIG(status),
+			WCOREDUMP(status) ? " core" : "");
 	else
 		fprintf(out, "exit %d\n", WEXITSTATUS(status));
 	if (fclose(out)) {
