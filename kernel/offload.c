@@ -634,9 +634,44 @@ static bool proxy_call(struct lwk_thread *t, long nr, const long *a,
 }
 
 /* Arguments that make a proxiable call act on the calling thread. */
+/*
+ * A signalfd reads the signals of the thread that reads it, so its reads
+ * must stay on the caller.  Once the process has made one, each read
+ * checks what its descriptor is (one readlink; none before).
+ */
+static bool seen_signalfd;
+
+static bool is_signalfd(long fd)
+{
+	char link[40], target[32];
+	long n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%ld", fd);
+	n = linux_call3(NR_readlink, link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	return !strcmp(target, "anon_inode:[signalfd]");
+}
+
 static bool needs_caller(long nr, const long *a)
 {
 	switch (nr) {
+	case NR_signalfd:
+	case NR_signalfd4:
+		WRITE_ONCE(seen_signalfd, true);
+		return true;
+	case NR_read:
+	case NR_readv:
+	case NR_pread64:
+	case NR_preadv:
+	case NR_preadv2:
+		return READ_ONCE(seen_signalfd) && is_signalfd(a[0]);
+	case NR_poll:
+	case NR_select:
+	case NR_epoll_wait:
+		/* It may wait on a signalfd among its descriptors. */
+		return READ_ONCE(seen_signalfd);
 	case NR_wait4:
 		return a[2] & WNOTHREAD;
 	case NR_waitid:

@@ -158,7 +158,7 @@ run_side()
 
 	runner=$(prog waitrun) || return
 	local ropts=()
-	[[ -z $C_SIGNAL ]] || ropts=(--signal-on-output "$C_SIGNAL")
+	[[ -z ${C_SIGNAL:-} ]] || ropts=(--signal-on-output "$C_SIGNAL")
 	rm -f "$d/$side.how"
 	(
 		umask "$C_UMASK"
