@@ -89,7 +89,7 @@ struct tandem_pool_desc {
 	unsigned int page_shift;	/* 12, 21, 30; 0: this pool is absent */
 	unsigned int broken;		/* no more frames can be made to exist */
 	unsigned int zero_on_grow;	/* a handed-in file: frames not known zero */
-	unsigned int grow_lock;		/* futex: growers take turns (zero_on_grow) */
+	unsigned int grow_lock;		/* futex: growers take turns */
 	unsigned long long frames;	/* frames of 1 << page_shift bytes */
 	unsigned long long buddy_off;	/* its allocator (kernel/mm/buddy.h) */
 	unsigned long long chunk_frames;	/* it grows by multiples of this */
