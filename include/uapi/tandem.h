@@ -105,6 +105,8 @@ struct tandem_pool_state {
 	unsigned int helper_seq;	/* futex: bumped to wake the helper */
 	unsigned int helper_sleeping;	/* the helper waits on helper_seq */
 	int helper_pid, helper_tid;	/* the zeroing helper; 0 if none */
+	unsigned int grow_demand;	/* bumped when a program path grew a pool */
+	unsigned int pad;
 	unsigned long long size;	/* bytes of the state area */
 	struct tandem_pool_desc pool[TANDEM_NR_POOLS];
 	struct tandem_pool_owner owner[TANDEM_POOL_OWNERS];

@@ -234,6 +234,9 @@ static int grow(int id, u64 n, bool background)
 				   &inst()->prefault_sync,
 				   (to - from) << pool_shift[id],
 				   __ATOMIC_RELAXED);
+		if (!background)
+			__atomic_fetch_add(&pool.st->grow_demand, 1,
+					   __ATOMIC_RELAXED);
 	}
 	shared_unlock(&d->grow_lock);
 	if (background)
@@ -565,15 +568,22 @@ static bool helper_zero(void)
 }
 
 /*
- * Keep frames made ahead of demand: a quarter of the pool in use (within
- * MARGIN_MIN..MARGIN_MAX), a step at a time; false if none are needed.
+ * Make frames ahead of demand, a step at a time; false if none are
+ * needed.  Only after a program path had to make frames itself (an
+ * allocation burst): then up to a quarter of the pool in use (within
+ * MARGIN_MIN..MARGIN_MAX) is kept ready, once.  In a compute phase the
+ * helper stays idle and takes no memory bandwidth.
  */
 static bool helper_grow(void)
 {
+	static u32 seen_demand;
+	u32 demand = READ_ONCE(pool.st->grow_demand);
 	u64 margin = READ_ONCE(inst()->mem_used) / 4;
 	struct buddy *b;
 	int id;
 
+	if (demand == seen_demand)
+		return false;
 	margin = MIN(MAX(margin, MARGIN_MIN), MARGIN_MAX);
 	for (id = 0; id < TANDEM_NR_POOLS; id++) {
 		if (!pool_usable(id))
@@ -588,6 +598,7 @@ static bool helper_grow(void)
 		if (!grow(id, MAX(GROW_STEP >> pool_shift[id], 1ULL), true))
 			return true;
 	}
+	seen_demand = demand;
 	return false;
 }
 
