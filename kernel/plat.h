@@ -214,13 +214,20 @@ void *plat_pool_frame(int id, u64 pfn);
 int plat_pool_map(int id, u64 pfn, u64 n, u64 addr, u32 prot, bool populate);
 
 /*
- * plat_pool_prefault - make frames [@pfn, @pfn + @n) of pool @id exist, so
- * mapping them later costs no allocation or zeroing.  Frames that never
- * existed read as zero; existing ones are left alone.  @background: from
- * the helper thread, which must not hold locks the program's own memory
- * calls need.  Returns 0, or -ENOMEM when the machine cannot supply them.
+ * plat_pool_prefault - make frames [@pfn, @pfn + @n) of pool @id exist and
+ * zero, so mapping them later costs no allocation or zeroing.  They must
+ * be frames no one uses yet (callers take turns).  @background: from the
+ * helper thread, which must neither hold locks the program's own memory
+ * calls need nor take page faults (getrusage counts them as the
+ * program's).  Returns 0, or -ENOMEM when the machine cannot supply them.
  */
 int plat_pool_prefault(int id, u64 pfn, u64 n, bool background);
+
+/*
+ * plat_pool_zero - zero frames [@pfn, @pfn + @n) of pool @id, which no
+ * mapping of the program uses; @background as for plat_pool_prefault.
+ */
+void plat_pool_zero(int id, u64 pfn, u64 n, bool background);
 
 /*
  * plat_helper_start - run @fn(@arg) in a new thread of this process that

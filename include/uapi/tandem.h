@@ -89,7 +89,7 @@ struct tandem_pool_desc {
 	unsigned int page_shift;	/* 12, 21, 30; 0: this pool is absent */
 	unsigned int broken;		/* no more frames can be made to exist */
 	unsigned int zero_on_grow;	/* a handed-in file: frames not known zero */
-	unsigned int grow_lock;		/* futex: growers take turns (zero_on_grow) */
+	unsigned int grow_lock;		/* futex: growers take turns */
 	unsigned long long frames;	/* frames of 1 << page_shift bytes */
 	unsigned long long buddy_off;	/* its allocator (kernel/mm/buddy.h) */
 	unsigned long long chunk_frames;	/* it grows by multiples of this */
@@ -105,6 +105,8 @@ struct tandem_pool_state {
 	unsigned int helper_seq;	/* futex: bumped to wake the helper */
 	unsigned int helper_sleeping;	/* the helper waits on helper_seq */
 	int helper_pid, helper_tid;	/* the zeroing helper; 0 if none */
+	unsigned int grow_demand;	/* bumped when a program path grew a pool */
+	unsigned int pad;
 	unsigned long long size;	/* bytes of the state area */
 	struct tandem_pool_desc pool[TANDEM_NR_POOLS];
 	struct tandem_pool_owner owner[TANDEM_POOL_OWNERS];

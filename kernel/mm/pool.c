@@ -152,14 +152,14 @@ static void uncharge(u64 bytes)
 
 /* ---- frames: zeroing and making them exist ------------------------------ */
 
-static void zero_frames(int id, u64 pfn, u64 n)
+static void zero_frames(int id, u64 pfn, u64 n, bool background)
 {
-	memset(plat_pool_frame(id, pfn), 0, n << pool_shift[id]);
+	plat_pool_zero(id, pfn, n, background);
 }
 
 void pool_zero(int id, u64 pfn, u64 n)
 {
-	zero_frames(id, pfn, n);
+	zero_frames(id, pfn, n, false);
 }
 
 void pool_copy(int dst_id, u64 dst_pfn, int src_id, u64 src_pfn, u64 bytes)
@@ -201,35 +201,31 @@ static void shared_unlock(u32 *w)
 
 /*
  * Make at least @n more frames of pool @id exist and give them to its
- * allocator (in whole chunks, up to its room).  Two growers at once each
- * make their range exist first, then the allocator takes what is beyond
- * its end: making a frame exist twice changes nothing, also for a frame
- * already handed out.  A handed-in pool file may hold an earlier program's
- * bytes, so growing it also zeroes, and growers take turns (grow_lock;
- * the helper at normal priority).  Returns 0, or -ENOMEM when the room is
- * used up or the machine cannot supply the frames.
+ * allocator (in whole chunks, up to its room).  Growers take turns
+ * (grow_lock, which the helper holds only at normal priority): what lies
+ * beyond the allocator's end is no one's, so it may be written to; a
+ * handed-in pool file may hold an earlier program's bytes there, so
+ * growing it also zeroes.  Returns 0, or -ENOMEM when the room is used up
+ * or the machine cannot supply the frames.
  */
 static int grow(int id, u64 n, bool background)
 {
 	struct tandem_pool_desc *d = &pool.st->pool[id];
-	bool zero = READ_ONCE(d->zero_on_grow);
 	struct buddy *b = pool.b[id];
 	u64 from, to;
 	int err = 0;
 
-	if (zero) {
-		if (background)
-			plat_helper_boost(0, true);
-		shared_lock(&d->grow_lock);
-	}
+	if (background)
+		plat_helper_boost(0, true);
+	shared_lock(&d->grow_lock);
 	from = READ_ONCE(b->grown);
 	to = MIN(ALIGN_UP(from + n, d->chunk_frames), b->npages);
 	if (to <= from)
 		err = -ENOMEM;
 	if (!err)
 		err = plat_pool_prefault(id, from, to - from, background);
-	if (!err && zero)
-		zero_frames(id, from, to - from);
+	if (!err && READ_ONCE(d->zero_on_grow))
+		zero_frames(id, from, to - from, background);
 	if (!err) {
 		enter();
 		buddy_grow(b, to);
@@ -238,12 +234,13 @@ static int grow(int id, u64 n, bool background)
 				   &inst()->prefault_sync,
 				   (to - from) << pool_shift[id],
 				   __ATOMIC_RELAXED);
+		if (!background)
+			__atomic_fetch_add(&pool.st->grow_demand, 1,
+					   __ATOMIC_RELAXED);
 	}
-	if (zero) {
-		shared_unlock(&d->grow_lock);
-		if (background)
-			plat_helper_boost(0, false);
-	}
+	shared_unlock(&d->grow_lock);
+	if (background)
+		plat_helper_boost(0, false);
 	if (err && to > from && id != TANDEM_POOL_4K &&
 	    !READ_ONCE(d->broken)) {
 		WRITE_ONCE(d->broken, 1);
@@ -267,7 +264,7 @@ static bool zero_for(int id, unsigned int want)
 	if (pfn < 0)
 		return false;
 	part = MIN(o, MAX(want, (unsigned int)SYNC_ZERO_MIN_ORDER));
-	zero_frames(id, (u64)pfn, 1ULL << part);
+	zero_frames(id, (u64)pfn, 1ULL << part, false);
 	buddy_put_clean_part(b, (u64)pfn, o, part);
 	__atomic_fetch_add(&inst()->zeroed_sync,
 			   (1ULL << part) << pool_shift[id], __ATOMIC_RELAXED);
@@ -558,7 +555,7 @@ static bool helper_zero(void)
 		if (pfn < 0)
 			continue;
 		part = id == TANDEM_POOL_4K ? MIN(o, (unsigned int)ZERO_STEP_ORDER) : 0;
-		zero_frames(id, (u64)pfn, 1ULL << part);
+		zero_frames(id, (u64)pfn, 1ULL << part, true);
 		helper_enter();
 		buddy_put_clean_part(pool.b[id], (u64)pfn, o, part);
 		helper_leave();
@@ -571,15 +568,22 @@ static bool helper_zero(void)
 }
 
 /*
- * Keep frames made ahead of demand: a quarter of the pool in use (within
- * MARGIN_MIN..MARGIN_MAX), a step at a time; false if none are needed.
+ * Make frames ahead of demand, a step at a time; false if none are
+ * needed.  Only after a program path had to make frames itself (an
+ * allocation burst): then up to a quarter of the pool in use (within
+ * MARGIN_MIN..MARGIN_MAX) is kept ready, once.  In a compute phase the
+ * helper stays idle and takes no memory bandwidth.
  */
 static bool helper_grow(void)
 {
+	static u32 seen_demand;
+	u32 demand = READ_ONCE(pool.st->grow_demand);
 	u64 margin = READ_ONCE(inst()->mem_used) / 4;
 	struct buddy *b;
 	int id;
 
+	if (demand == seen_demand)
+		return false;
 	margin = MIN(MAX(margin, MARGIN_MIN), MARGIN_MAX);
 	for (id = 0; id < TANDEM_NR_POOLS; id++) {
 		if (!pool_usable(id))
@@ -594,6 +598,7 @@ static bool helper_grow(void)
 		if (!grow(id, MAX(GROW_STEP >> pool_shift[id], 1ULL), true))
 			return true;
 	}
+	seen_demand = demand;
 	return false;
 }
 

@@ -25,6 +25,7 @@
 #define MFD_HUGETLB		4U
 #define MFD_EXEC		0x10U
 #define MFD_HUGE_SHIFT		26
+#define MADV_POPULATE_READ	22
 #define MADV_POPULATE_WRITE	23
 #define SCHED_OTHER		0
 #define SCHED_IDLE		5
@@ -197,30 +198,59 @@ int plat_pool_map(int id, u64 pfn, u64 n, u64 addr, u32 prot, bool populate)
 	return IS_ERR_VALUE(m) ? (int)m : 0;
 }
 
+/* Zeroes to write into the pool file: page faults only for this once. */
+static const u8 zeroes[64 * 1024];
+
+/* Write zeroes over [off, off + len) of pool @id's file. */
+static int write_zeroes(int id, u64 off, u64 len)
+{
+	long n;
+
+	while (len) {
+		n = linux_call4(NR_pwrite64, lwk_proc.cfg.pool_fd[id], zeroes,
+				MIN(len, (u64)sizeof(zeroes)), off);
+		if (n == -EINTR)
+			continue;
+		if (n <= 0)
+			return -ENOMEM;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
 int plat_pool_prefault(int id, u64 pfn, u64 n, bool background)
 {
-	u64 off = pfn << pool_shift[id], len = n << pool_shift[id], i;
-	volatile u8 *w = hp.window[id] + off;
+	u64 off = pfn << pool_shift[id], len = n << pool_shift[id];
 	long err = -EINVAL;
 
 	/*
-	 * MADV_POPULATE_WRITE holds the mmap lock while it makes the pages:
-	 * fine on the program's own path, not in an idle-priority thread the
-	 * program's mmap would then wait for.  There, a read of each page
-	 * makes it (shmem allocates and zeroes on any fault), and huge pages,
-	 * whose absence would be a SIGBUS, come from fallocate.
+	 * The program's own path: write-fault every page through the window
+	 * (made and zeroed once, the window's page tables filled for later
+	 * zeroing).  The helper may not: MADV_POPULATE_WRITE holds the mmap
+	 * lock the program's mmap then waits for, and its faults would count
+	 * as the program's.  It writes zeroes into the file instead, and has
+	 * huge pages (which write(2) does not take) made by fallocate, which
+	 * zeroes them and, unlike a fault, fails cleanly when there are none.
 	 */
-	if (background && id == TANDEM_POOL_4K) {
-		for (i = 0; i < len; i += PAGE_SIZE)
-			(void)w[i];
-		return 0;
-	}
+	if (background && id == TANDEM_POOL_4K)
+		return write_zeroes(id, off, len);
 	if (!background)
-		err = linux_call3(NR_madvise, w, len, MADV_POPULATE_WRITE);
+		err = linux_call3(NR_madvise, hp.window[id] + off, len,
+				  MADV_POPULATE_WRITE);
 	if (err == -EINVAL)	/* background, or Linux < 5.14 */
 		err = linux_call4(NR_fallocate, lwk_proc.cfg.pool_fd[id], 0,
 				  off, len);
 	return err ? -ENOMEM : 0;
+}
+
+void plat_pool_zero(int id, u64 pfn, u64 n, bool background)
+{
+	u64 off = pfn << pool_shift[id], len = n << pool_shift[id];
+
+	if (background && id == TANDEM_POOL_4K && !write_zeroes(id, off, len))
+		return;
+	memset(hp.window[id] + off, 0, len);
 }
 
 /*
@@ -285,8 +315,15 @@ long plat_helper_start(void (*fn)(void *), void *arg)
 	irqflags_t irq;
 	long stack, tid;
 
+	/*
+	 * What the helper touches is touched now, in this call: its stack,
+	 * and the LWK image (its code, its buffer of zeroes).  getrusage
+	 * counts every thread's page faults as the program's.
+	 */
+	linux_call3(NR_madvise, __lwk_start, __lwk_end - __lwk_start,
+		    MADV_POPULATE_READ);
 	stack = linux_call6(NR_mmap, 0, HELPER_STACK, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (IS_ERR_VALUE(stack))
 		return stack;
 	if (lwk_region_add(stack, stack + HELPER_STACK)) {

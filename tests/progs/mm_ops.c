@@ -17,7 +17,8 @@
  *
  * --no-faults adds what only an LWK promises: touching fresh anonymous
  * memory (mmap without MAP_POPULATE, brk, mremap growth) takes no page
- * fault.
+ * fault (the touching thread's: RUSAGE_THREAD, as an LWK helper thread
+ * may take faults of its own meanwhile).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -122,7 +123,7 @@ static long minflt(void)
 {
 	struct rusage ru;
 
-	getrusage(RUSAGE_SELF, &ru);
+	getrusage(RUSAGE_THREAD, &ru);
 	return ru.ru_minflt;
 }
 
