@@ -91,6 +91,13 @@ struct lwk_process {
 
 extern struct lwk_process lwk_proc;
 
+/*
+ * linux_file_number - the number after `key` at the start of a line of the
+ * Linux text file `path` (its first 4 KiB), e.g. ("/proc/meminfo",
+ * "MemAvailable:"); 0 if absent.  kernel/proc.c.
+ */
+u64 linux_file_number(const char *path, const char *key);
+
 /* kernel/syscall.c */
 long syscall_dispatch(struct lwk_thread *t, struct plat_regs *regs);
 bool syscall_passthrough(long nr);

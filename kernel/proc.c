@@ -22,6 +22,33 @@ void stats_print(void);
 
 #define CLOSE_RANGE_UNSHARE	(1U << 1)
 
+u64 linux_file_number(const char *path, const char *key)
+{
+	size_t klen = strlen(key);
+	char buf[4096], *p;
+	long fd, n;
+	u64 v = 0;
+
+	fd = linux_call4(NR_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	n = linux_call3(NR_read, fd, buf, sizeof(buf) - 1);
+	linux_call1(NR_close, fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, key, klen))
+			continue;
+		for (p += klen; *p == ' ' || *p == '\t'; p++)
+			;
+		while (*p >= '0' && *p <= '9')
+			v = v * 10 + (*p++ - '0');
+		break;
+	}
+	return v;
+}
+
 SYSCALL(getpid)
 {
 	return t->pid;

@@ -20,29 +20,7 @@ static const char *const route_names[ROUTE_COUNT] = {
 /* Peak resident memory of this process in KiB, from Linux's VmHWM. */
 static u64 peak_rss_kib(void)
 {
-	char buf[4096], *p;
-	long fd, n;
-	u64 v = 0;
-
-	fd = linux_call4(NR_openat, AT_FDCWD, "/proc/self/status",
-			 O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0)
-		return 0;
-	n = linux_call3(NR_read, fd, buf, sizeof(buf) - 1);
-	linux_call1(NR_close, fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	for (p = buf; *p; p++) {
-		if (!str_starts(p, "VmHWM:"))
-			continue;
-		for (p += 6; *p == ' ' || *p == '\t'; p++)
-			;
-		while (*p >= '0' && *p <= '9')
-			v = v * 10 + (*p++ - '0');
-		break;
-	}
-	return v;
+	return linux_file_number("/proc/self/status", "VmHWM:");
 }
 
 /* The TOP_CALLS most frequent system-call numbers, most frequent first. */

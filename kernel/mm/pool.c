@@ -723,29 +723,7 @@ void pool_exec(bool before)
 /* MemAvailable from /proc/meminfo, in bytes; 0 if unknown. */
 static u64 mem_available(void)
 {
-	char buf[4096], *p;
-	long fd, n;
-	u64 kib = 0;
-
-	fd = linux_call4(NR_openat, AT_FDCWD, "/proc/meminfo",
-			 O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0)
-		return 0;
-	n = linux_call3(NR_read, fd, buf, sizeof(buf) - 1);
-	linux_call1(NR_close, fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	for (p = buf; *p; p++) {
-		if (!str_starts(p, "MemAvailable:"))
-			continue;
-		for (p += 13; *p == ' '; p++)
-			;
-		while (*p >= '0' && *p <= '9')
-			kib = kib * 10 + (*p++ - '0');
-		break;
-	}
-	return kib << 10;
+	return linux_file_number("/proc/meminfo", "MemAvailable:") << 10;
 }
 
 /*
