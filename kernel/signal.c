@@ -47,6 +47,22 @@ SYSCALL(rt_sigaction)
 		return -EFAULT;
 
 	kept = sig == SIGSYS || plat_signal_reserved(sig);
+	/*
+	 * A vfork or posix_spawn child shares the parent's memory, so the
+	 * LWK's view, but has its own dispositions in Linux: its changes
+	 * (resets to SIG_DFL or SIG_IGN before its exec) go to Linux only.
+	 */
+	if (t->pid != lwk_proc.pid) {
+		if (kept)
+			return a[1] ? 0 : -EINVAL;
+		if (a[1]) {
+			/* Its handlers Linux runs itself, off the LWK's stack. */
+			act.flags &= ~SA_ONSTACK;
+			act.mask &= ~(sigbit(SIGSYS) | UNBLOCKABLE);
+		}
+		return linux_call4(NR_rt_sigaction, sig, a[1] ? &act : NULL,
+				   a[2], 8);
+	}
 	old = lwk_proc.sigact[sig];
 	if (!kept && !is_handler(old.handler)) {
 		err = linux_call4(NR_rt_sigaction, sig, NULL, &old, 8);
