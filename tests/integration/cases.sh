@@ -271,6 +271,17 @@ case_forkexec()
 	compare --native-has 'hello from the child' -- "$p"
 }
 
+# vfork and posix_spawn children leave the parent's dispositions alone.
+case_vfork_signals()
+{
+	local p
+
+	p=$(prog vforksig) || return
+	compare --native-status 0 \
+		--native-has 'after vfork: USR1 handler, USR2 handler, mask unchanged' \
+		--native-has 'after posix_spawn: SIGCHLD handler' -- "$p"
+}
+
 # A thread blocked in read() must not hold up the others' calls.
 case_blocked_read()
 {
@@ -742,6 +753,7 @@ all_cases()
 	tcase run/proc-auxv-static case_proc_auxv auxv-static
 	tcase run/threads case_threads
 	tcase run/fork-exec-wait case_forkexec
+	tcase run/vfork-keeps-parent-signals case_vfork_signals
 	tcase run/raise-handler case_raise
 	tcase run/blocked-read-others-run case_blocked_read
 	tcase run/signal-interrupts-read case_signal_eintr
