@@ -113,6 +113,21 @@ static void fmt_uptime(double s, char *buf, size_t size)
 		snprintf(buf, size, "%lud%02luh", t / 86400, t / 3600 % 24);
 }
 
+/* The entry paths the instance's processes used, e.g. "signal,rewrite". */
+static const char *entry_modes(const struct tandem_instance *page, char *buf,
+			       size_t size)
+{
+	static const char *const names[] = { "auto", "signal", "rewrite" };
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (page && (page->entry_modes & (1U << i)))
+			n += snprintf(buf + n, size - n, "%s%s", n ? "," : "",
+				      names[i]);
+	return n ? buf : "none yet";
+}
+
 static void status_text(const struct kv *rec, bool have_rec,
 			struct inst *in, int n)
 {
@@ -172,6 +187,13 @@ static void status_text(const struct kv *rec, bool have_rec,
 		printf("  processes  %d running, %llu started, %llu ended; %llu LWK threads placed on the cores\n",
 		       f.running, f.tab_ok ? f.tab.nr_started : 0,
 		       f.tab_ok ? f.tab.nr_ended : 0, f.placed);
+		if (in[i].page)
+			printf("  entry      %s: %llu call sites rewritten, %llu kept on SIGSYS; %llu calls fast, %llu by SIGSYS\n",
+			       entry_modes(in[i].page, a, sizeof(a)),
+			       in[i].page->entry_sites,
+			       in[i].page->entry_sites_kept,
+			       in[i].page->entry_fast_calls,
+			       in[i].page->entry_signal_calls);
 	}
 }
 
@@ -186,6 +208,7 @@ static void json_cpus(FILE *o, const char *key, const cpu_set_t *set)
 static void status_json(const struct kv *rec, bool have_rec,
 			struct inst *in, int n)
 {
+	char modes[64];
 	int i;
 
 	printf("{\"version\":%d,\"reservation\":", JSON_VERSION);
@@ -246,6 +269,13 @@ static void status_json(const struct kv *rec, bool have_rec,
 		       f.running, f.tab_ok ? f.tab.nr_started : 0,
 		       f.tab_ok ? f.tab.nr_ended : 0,
 		       in[i].page ? in[i].page->nr_processes : 0, f.placed);
+		printf(",\"entry\":{\"modes\":");
+		json_str(stdout, entry_modes(in[i].page, modes, sizeof(modes)));
+		printf(",\"sites_rewritten\":%llu,\"sites_kept\":%llu,\"fast_calls\":%llu,\"signal_calls\":%llu}",
+		       in[i].page ? in[i].page->entry_sites : 0,
+		       in[i].page ? in[i].page->entry_sites_kept : 0,
+		       in[i].page ? in[i].page->entry_fast_calls : 0,
+		       in[i].page ? in[i].page->entry_signal_calls : 0);
 		printf(",\"kmsg_bytes\":%llu}",
 		       in[i].page ? in[i].page->kmsg_head : 0);
 	}

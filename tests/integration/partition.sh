@@ -403,6 +403,11 @@ case_json()
 		zeroing_bytes prezeroed_bytes prezero_error fragmentation_permille; do
 		inst_field "['memory']['$k']" >/dev/null || { echo "no memory.$k"; finish; return 1; }
 	done &&
+	for k in modes sites_rewritten sites_kept fast_calls signal_calls; do
+		inst_field "['entry']['$k']" >/dev/null || { echo "no entry.$k"; finish; return 1; }
+	done &&
+	[[ $(inst_field "['entry']['modes']") != "none yet" ]] ||
+		{ echo "status names no entry path after a run"; finish; return 1; }
 	for k in cpus nr_cpus linux_cpus mem_bytes page_size pages node cgroup cgroup_path; do
 		jget "$CASE_DIR/status.json" "d['reservation']['$k']" >/dev/null ||
 			{ echo "no reservation.$k"; finish; return 1; }
