@@ -19,6 +19,9 @@ LWK_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -ffreestanding -fno-builtin \
 	-fcf-protection=none -fno-plt -fvisibility=hidden -I.
 LWK_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,platform/hosted/lwk.ld \
 	-Wl,--build-id=none -Wl,-z,noexecstack
+# clang links -static images as non-PIE anyway and calls -no-pie unused.
+LWK_LDFLAGS += $(shell $(CC) -Werror -Wno-unused-command-line-argument \
+	-E -x c /dev/null >/dev/null 2>&1 && echo -Wno-unused-command-line-argument)
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/lib/*.c kernel/mm/*.c kernel/sched/*.c)
 HOSTED_SRCS := $(wildcard platform/hosted/*.c platform/hosted/*.S)
@@ -26,8 +29,10 @@ LWK_OBJS := $(patsubst %,$(BUILD)/lwk/%.o,$(KERNEL_SRCS) $(HOSTED_SRCS))
 
 # The tandem command: tools/ and the Linux side it drives (linux/).  Paths
 # are built with snprintf into PATH_MAX buffers: one cut short names no
-# file and fails to open, so gcc's truncation guesses are not errors.
-TOOL_CFLAGS := $(HOST_CFLAGS) -Wno-format-truncation
+# file and fails to open, so gcc's truncation guesses are not errors
+# (clang has no such warning, nor the option).
+NO_FMT_TRUNC := $(shell $(CC) -Werror -Wno-format-truncation -E -x c /dev/null >/dev/null 2>&1 && echo -Wno-format-truncation)
+TOOL_CFLAGS := $(HOST_CFLAGS) $(NO_FMT_TRUNC)
 TOOL_SRCS := $(wildcard tools/*.c linux/*.c)
 TOOL_OBJS := $(patsubst %,$(BUILD)/host/%.o,$(TOOL_SRCS))
 
