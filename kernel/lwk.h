@@ -104,6 +104,9 @@ bool syscall_passthrough(long nr);
 bool syscall_local(long nr);
 void stats_print(void);
 
+/* "local", "direct" or "proxy": the name of an enum tandem_route. */
+const char *route_name(int route);
+
 /* Accounting of anonymous memory against the run's --mem limit. */
 int mem_charge(u64 bytes);
 void mem_uncharge(u64 bytes);

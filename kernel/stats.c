@@ -13,10 +13,6 @@
 
 #define TOP_CALLS	8
 
-static const char *const route_names[ROUTE_COUNT] = {
-	"local", "direct", "proxy",
-};
-
 /* Peak resident memory of this process in KiB, from Linux's VmHWM. */
 static u64 peak_rss_kib(void)
 {
@@ -92,7 +88,7 @@ void stats_print(void)
 		for (i = 0; i < ROUTE_COUNT; i++)
 			emit(out, &len, sizeof(out),
 			     "%s\"%s\":{\"calls\":%llu,\"ns\":%llu}",
-			     i ? "," : "", route_names[i],
+			     i ? "," : "", route_name(i),
 			     (unsigned long long)inst->route_calls[i],
 			     (unsigned long long)inst->route_ns[i]);
 		emit(out, &len, sizeof(out), "},\"top\":{");
@@ -125,7 +121,7 @@ void stats_print(void)
 		     (unsigned long long)total);
 		for (i = 0; i < ROUTE_COUNT; i++)
 			emit(out, &len, sizeof(out),
-			     "    %-8s    %llu calls, %llu us\n", route_names[i],
+			     "    %-8s    %llu calls, %llu us\n", route_name(i),
 			     (unsigned long long)inst->route_calls[i],
 			     (unsigned long long)(inst->route_ns[i] / 1000));
 		emit(out, &len, sizeof(out), "  most called  ");

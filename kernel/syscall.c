@@ -92,6 +92,11 @@ static const char *const route_names[ROUTE_COUNT] = {
 	[ROUTE_PROXY] = "proxy",
 };
 
+const char *route_name(int route)
+{
+	return route_names[route];
+}
+
 static void trace_emit(struct lwk_thread *t, long nr, const long *a, long ret,
 		       int route, bool noreturn)
 {
