@@ -346,10 +346,19 @@ int plat_proxy_start(struct ikc_channel *ch, struct ikc_slot *slot,
 int plat_proxy_interrupt(struct ikc_slot *slot, void *handle)
 {
 	int tid = READ_ONCE(slot->server_tid);
+	int err;
 
 	if (tid <= 0 || !handle)
 		return -ESRCH;
-	return interrupt(handle, tid);
+	err = interrupt(handle, tid);
+	/*
+	 * The proxy's call must meet the signal before the program's handler
+	 * runs, as on Linux: a handler that writes into a pipe the call polls
+	 * must not make the call succeed instead of ending with EINTR.
+	 */
+	if (!err)
+		drain(handle, slot);
+	return err;
 }
 
 void plat_proxy_forget(void *handle)
