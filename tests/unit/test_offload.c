@@ -154,7 +154,7 @@ static void boot_refused(const char *spec, const char *text)
 		     text);
 }
 
-static const char *route_name(int r)
+static const char *route_str(int r)
 {
 	return r == ROUTE_PROXY ? "proxy" : r == ROUTE_DIRECT ? "direct" :
 	       "local";
@@ -164,7 +164,7 @@ static void route_is(long nr, int want)
 {
 	if (offload_route(nr) != want)
 		fail("%s: route %s, expected %s", syscall_name(nr),
-		     route_name(offload_route(nr)), route_name(want));
+		     route_str(offload_route(nr)), route_str(want));
 }
 
 /* Would thread t send call nr with these arguments to its proxy? */
@@ -402,7 +402,7 @@ static void t_no_proxy_goes_direct(void)
 	ret = offload_syscall(t, SYS_getppid, a, &route);
 	if (route != ROUTE_DIRECT || ret != getppid())
 		fail("without a proxy getppid went %s and gave %ld",
-		     route_name(route), ret);
+		     route_str(route), ret);
 	if (proxies_started != 1 || !t->direct_only || t->ikc)
 		fail("a failed proxy start: %d starts, direct_only %d",
 		     proxies_started, t->direct_only);
