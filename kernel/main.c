@@ -44,6 +44,9 @@ static int hide_fd(int fd)
 	return (int)nfd;
 }
 
+/* --lwk-reap: the daemon's reaper, no program (see mm_reap_gone). */
+static bool reap_only;
+
 static void instance_setup(int inherited_fd)
 {
 	int fd = inherited_fd;
@@ -69,7 +72,9 @@ static void instance_setup(int inherited_fd)
 		lwk_proc.inst->top_pid = lwk_proc.pid;
 		lwk_proc.inst->mem_limit = lwk_proc.cfg.mem_limit;
 	}
-	__atomic_fetch_add(&lwk_proc.inst->nr_processes, 1, __ATOMIC_RELAXED);
+	if (!reap_only)
+		__atomic_fetch_add(&lwk_proc.inst->nr_processes, 1,
+				   __ATOMIC_RELAXED);
 }
 
 static int parse_fd(const char *s)
@@ -126,6 +131,8 @@ static int parse_options(int argc, char **argv, int *inst_fd)
 			continue;
 		if (!strcmp(a, "--lwk-trace"))
 			lwk_proc.cfg.trace = true;
+		else if (!strcmp(a, "--lwk-reap"))
+			reap_only = true;
 		else if (!strcmp(a, "--lwk-stats"))
 			lwk_proc.cfg.stats = true;
 		else if (!strcmp(a, "--lwk-stats=json"))
@@ -277,6 +284,12 @@ __noreturn void lwk_boot(u64 *sp)
 		envc++;
 	auxv = (u64 *)(envp + envc + 1);
 	first = parse_options(argc, argv, &inst_fd);
+	if (reap_only) {
+		if (inst_fd < 0)
+			boot_fail("--lwk-reap", "needs --lwk-inst-fd", 2);
+		instance_setup(inst_fd);
+		linux_call1(NR_exit_group, mm_reap_gone() < 0 ? 1 : 0);
+	}
 	if (first + 1 > argc)
 		boot_fail("tandem-lwk", "no program given", 2);
 	path = argv[first];

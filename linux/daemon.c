@@ -3,10 +3,15 @@
  * The instance daemon.  It runs on Linux cores, outside the reservation.
  * It owns the pool and the state: it pre-zeroes the pool in a thread, lets
  * programs join over its control socket (moving them into the instance's
- * cpuset and handing them the instance and pool descriptors), watches
- * every process of the instance with a pidfd, finds their children, logs
- * to the kmsg ring, and on shutdown ends what runs and removes everything
- * it made.  It never touches the reservation itself.
+ * cpuset and handing them the instance and pool descriptors: every
+ * program of the instance allocates from the same pool files, with the
+ * LWK's allocator state in the instance descriptor), watches every
+ * process of the instance with a pidfd, finds their children, tells the
+ * LWK processes when one died so that its frames come back, zeroes the
+ * pool again once the instance is empty, logs to the kmsg ring, and on
+ * shutdown ends what runs and removes everything it made.  It never
+ * touches the reservation itself.  It never frees frames itself: the
+ * allocator's layout is the LWK's (kernel/mm/buddy.h), not uapi.
  */
 #include "daemon.h"
 #include "cpuset.h"
@@ -28,6 +33,7 @@
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,6 +43,8 @@
 #define TICK_MS		250
 /* How long shutdown --force waits after SIGTERM, then after SIGKILL. */
 #define END_WAIT_MS	3000
+/* Ended processes whose reaping the daemon waits for (reap_seq). */
+#define REAP_PENDING	64
 
 /*
  * The daemon's state.  Two threads: the event loop, which owns everything
@@ -50,12 +58,34 @@ static pthread_t zero_thread;
 static bool zero_started;
 static volatile sig_atomic_t zero_stop;
 
+/*
+ * How the zeroing thread zeroes [pool_ready, pool_bytes): fallocate makes
+ * pages exist zeroed and leaves existing ones alone (boot, and a memfd
+ * pool after its holes were punched), so programs may use the pool
+ * meanwhile; writing zeroes over a hugetlbfs pool a program used is done
+ * only while no program runs, and a join stops it.
+ */
+enum zero_how { ZERO_FALLOCATE, ZERO_WRITE };
+
+/*
+ * pool4k_fd: the 4 KiB pool every program gets (the pool itself on a
+ * pinning-only instance; a sparse memfd beside the huge-page pool on a
+ * reserved one).  pool_map: the huge-page pool, mapped for ZERO_WRITE.
+ * reap_pending: ended processes that were zombies when seen ending;
+ * reaper_fd: a pidfd of the reaper running (-1: none), reap_again: run
+ * it once more when it ends.
+ */
 static struct daemon {
 	struct plan p;
 	struct tandem_instance *inst;
 	struct tandem_proctab *tab;
-	int inst_fd, listen_fd, timer_fd, sig_fd;
+	int inst_fd, listen_fd, timer_fd, sig_fd, pool4k_fd;
 	int pidfd[TANDEM_MAX_PROCS];
+	pid_t reap_pending[REAP_PENDING];
+	int reaper_fd;
+	bool reap_again;
+	enum zero_how zero_how;
+	void *pool_map;
 	uid_t owner;
 	bool ready;
 } D;
@@ -205,17 +235,139 @@ static bool instance_busy(void)
 	       (D.p.cgroup[0] && cg_procs(D.p.cgroup, pids, 1) > 0);
 }
 
+static void zero_start(enum zero_how how);
+static void zero_end(void);
+
+/* The pool id of the instance's own pool (the one pre-zeroed at boot). */
+static int main_pool(void)
+{
+	return D.p.page_size >= (1ULL << 30) ? TANDEM_POOL_1G :
+	       D.p.page_size >= (2ULL << 20) ? TANDEM_POOL_2M : TANDEM_POOL_4K;
+}
+
+/*
+ * Take back the frames of the instance's processes that are gone: the
+ * allocator is the LWK's, so the LWK image does it (tandem-lwk
+ * --lwk-reap, kernel/mm/pool.c pool_reap_gone), in a process of its own
+ * on the daemon's cores, which then zeroes the free frames.  One at a
+ * time; the event loop notices its end through reaper_fd.
+ */
+static void reap_run(void)
+{
+	char image[PATH_MAX], opt[4][48], *slash;
+	int fds[3] = { D.inst_fd, D.pool4k_fd, D.p.pool_fd };
+	static const char *const pool_opt[TANDEM_NR_POOLS] = {
+		"--lwk-pool-fd", "--lwk-pool2m-fd", "--lwk-pool1g-fd",
+	};
+	ssize_t n;
+	pid_t c;
+	int i;
+
+	if (!__atomic_load_n(&D.inst->pool_size, __ATOMIC_ACQUIRE))
+		return;
+	if (D.reaper_fd >= 0) {
+		D.reap_again = true;
+		return;
+	}
+	D.reap_again = false;
+	n = readlink("/proc/self/exe", image, sizeof(image) - 1);
+	if (n <= 0)
+		return;
+	image[n] = '\0';
+	slash = strrchr(image, '/');
+	if (!slash || slash - image + 1 + strlen(TANDEM_LWK_IMAGE) >= sizeof(image))
+		return;
+	strcpy(slash + 1, TANDEM_LWK_IMAGE);
+	c = fork();
+	if (c == 0) {
+		for (i = 0; i < 3; i++)
+			fds[i] = dup(fds[i]);
+		snprintf(opt[0], sizeof(opt[0]), "--lwk-inst-fd=%d", fds[0]);
+		snprintf(opt[1], sizeof(opt[1]), "%s=%d",
+			 pool_opt[TANDEM_POOL_4K], fds[1]);
+		snprintf(opt[2], sizeof(opt[2]), "%s=%d",
+			 pool_opt[main_pool()], fds[2]);
+		execl(image, TANDEM_LWK_IMAGE, TANDEM_LWK_MAGIC_ARG,
+		      "--lwk-reap", opt[0], opt[1],
+		      main_pool() == TANDEM_POOL_4K ? "--" : opt[2], "--",
+		      (char *)NULL);
+		_exit(127);
+	}
+	if (c > 0)
+		D.reaper_fd = pidfd_open(c);
+	if (c < 0 || D.reaper_fd < 0)
+		dlog(TDM_LEVEL_WARN, "cannot start the reaper %s: %s; what ended processes held comes back when the instance is empty",
+		     image, strerror(errno));
+}
+
+/* The reaper ended (or must end now, @kill: the state goes away). */
+static void reap_done(bool kill)
+{
+	siginfo_t si = { 0 };
+
+	if (D.reaper_fd < 0)
+		return;
+	if (kill)
+		pidfd_signal(D.reaper_fd, SIGKILL);
+	if (!waitid(P_PIDFD, (id_t)D.reaper_fd, &si, WEXITED) &&
+	    !kill && (si.si_code != CLD_EXITED || si.si_status))
+		dlog(TDM_LEVEL_WARN, "the reaper (pid %d) failed (status %d): what ended processes held comes back when the instance is empty",
+		     (int)si.si_pid, si.si_status);
+	close(D.reaper_fd);
+	D.reaper_fd = -1;
+	if (D.reap_again && !kill)
+		reap_run();
+}
+
+/*
+ * A process of the instance ended: take back what it held, unless an
+ * LWK parent reaps it (then the parent's wait does).  Until its parent
+ * reaps it, it is a zombie, which still counts: it waits in reap_pending
+ * and the tick runs the reaper once it is gone.
+ */
+static void reap_tell(pid_t ended)
+{
+	int i;
+
+	if (!kill(ended, 0)) {
+		for (i = 0; i < REAP_PENDING; i++) {
+			if (!D.reap_pending[i]) {
+				D.reap_pending[i] = ended;
+				return;
+			}
+		}
+	}
+	reap_run();
+}
+
+static void reap_tick(void)
+{
+	bool gone = false;
+	int i;
+
+	for (i = 0; i < REAP_PENDING; i++) {
+		if (D.reap_pending[i] && kill(D.reap_pending[i], 0)) {
+			D.reap_pending[i] = 0;
+			gone = true;
+		}
+	}
+	if (gone)
+		reap_run();
+}
+
 /*
  * With no process left, no LWK thread holds a core and no LWK process maps
- * the pool state the first program made in the instance descriptor:
- * placement counts a killed process never gave back are reset, and so is
- * that pool state (its frames were that program's own memfds, gone with
- * it), so that the next program makes its pool afresh.
+ * the pool state the programs made in the instance descriptor: placement
+ * counts a killed process never gave back are reset, and so is that pool
+ * state, so that the next program starts on a whole pool.  What the
+ * programs used is zeroed again: the 4 KiB memfd's pages are given back
+ * to Linux (its holes read as zero); a hugetlbfs pool is written over in
+ * the zeroing thread (its pages must stay the instance's).
  */
 static void idle_reset(void)
 {
 	bool dirty = false;
-	int cpu;
+	int cpu, id = main_pool();
 
 	if (instance_busy())
 		return;
@@ -234,6 +386,7 @@ static void idle_reset(void)
 
 	if (!D.inst->pool_off && !D.inst->pool_size)
 		return;
+	reap_done(true);
 	if (D.inst->mem_used)
 		dlog(TDM_LEVEL_INFO,
 		     "no process left: %llu bytes its programs still counted as in use given back",
@@ -242,14 +395,33 @@ static void idle_reset(void)
 	D.inst->pool_size = 0;
 	D.inst->mem_used = 0;
 	D.inst->mem_limit = D.p.pool_bytes;
+	memset(D.inst->pool_fig, 0, sizeof(D.inst->pool_fig));
+	memset(D.reap_pending, 0, sizeof(D.reap_pending));
 	if (ftruncate(D.inst_fd, sizeof(struct tandem_instance)))
 		dlog(TDM_LEVEL_WARN, "cannot shrink the instance descriptor: %s",
 		     strerror(errno));
+
+	zero_end();
+	if (fallocate(D.pool4k_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		      0, (off_t)D.p.pool_bytes)) {
+		dlog(TDM_LEVEL_WARN, "cannot give the 4 KiB pool's pages back: %s; programs zero them as they use them",
+		     strerror(errno));
+		D.inst->pool_clean = 0;
+	} else {
+		D.inst->pool_clean = 1U << TANDEM_POOL_4K;
+	}
+	tab_begin();
+	D.tab->pool_ready = 0;
+	D.tab->pool_error = 0;
+	tab_end();
+	/* A memfd pool is made to exist again; a huge-page pool rewritten. */
+	zero_start(id == TANDEM_POOL_4K ? ZERO_FALLOCATE : ZERO_WRITE);
 }
 
 static void proc_ended(int i)
 {
 	struct tandem_proc *p = &D.tab->proc[i];
+	pid_t pid = p->pid;
 
 	dlog(TDM_LEVEL_INFO, "process %d (%s) ended", p->pid, p->comm);
 	close(D.pidfd[i]);
@@ -259,14 +431,9 @@ static void proc_ended(int i)
 	D.tab->nr_running--;
 	D.tab->nr_ended++;
 	tab_end();
-	/*
-	 * XXX: the frames a dead process held stay with its owner slot
-	 * while other programs of the instance run: freeing them is the LWK
-	 * allocator's work (pool_reap), which only an LWK parent's wait
-	 * does today, and uapi has no way to ask it for a pid (see
-	 * docs/partitions.md).  Once the instance is empty they go.
-	 */
 	idle_reset();
+	if (instance_busy())
+		reap_tell(pid);
 }
 
 /* Register the children of PID that are not yet known. */
@@ -315,6 +482,7 @@ static void discover(void)
 	}
 	if (!D.tab->nr_running)
 		idle_reset();
+	reap_tick();
 	for (i = 0; i < TANDEM_MAX_PROCS; i++) {
 		struct tandem_proc *p = &D.tab->proc[i];
 		struct proc_stat st;
@@ -391,29 +559,33 @@ static char *running_names(char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * A program joins: it gets the instance descriptor and the pool files
+ * (4 KiB, then the huge-page pool if there is one), the same for every
+ * program, so that all of them allocate from one pool.
+ */
 static void do_join(int c, const struct ucred *cr)
 {
+	static const char *const kind[TANDEM_NR_POOLS] = { "", "2m", "1g" };
 	char list[256], err[512];
-	int fds[2] = { D.inst_fd, D.p.pool_fd };
-	int slot, rc;
+	int fds[3] = { D.inst_fd, D.pool4k_fd, D.p.pool_fd };
+	int slot, rc, nfds = main_pool() == TANDEM_POOL_4K ? 2 : 3;
 
 	if (!D.p.reserved && cr->uid != D.owner && cr->uid != 0) {
 		replyf(c, "err %d instance %s belongs to uid %u: only its owner may run programs on it",
 		       TDM_EPERM, D.p.name, (unsigned)D.owner);
 		return;
 	}
-	/*
-	 * A program makes its pool state in the instance descriptor with
-	 * memfds of its own; a program started separately cannot attach to
-	 * those (the LWK takes pool descriptors only to attach), and two
-	 * starting at once would both make it.  One program at a time, then,
-	 * with all its children.
-	 */
 	idle_reset();
-	if (instance_busy()) {
-		replyf(c, "err %d instance %s runs a program already (%s): programs started separately cannot share one instance's memory yet; wait for it to end, or boot another instance (docs/partitions.md)",
-		       TDM_ECONFLICT, D.p.name, running_names(list, sizeof(list)));
-		return;
+	/*
+	 * Rewriting a huge-page pool with zeroes must stop before a program
+	 * may use it: what is left, the program's LWK zeroes as it grows.
+	 */
+	if (D.zero_how == ZERO_WRITE && D.tab->pool_ready < D.p.pool_bytes) {
+		zero_end();
+		tab_begin();
+		D.tab->pool_ready = D.p.pool_bytes;
+		tab_end();
 	}
 	rc = D.p.cgroup[0] ? cg_attach(D.p.cgroup, cr->pid) : 0;
 	if (rc) {
@@ -434,9 +606,10 @@ static void do_join(int c, const struct ucred *cr)
 	}
 	dlog(TDM_LEVEL_INFO, "process %d (uid %u) joined", (int)cr->pid,
 	     (unsigned)cr->uid);
-	snprintf(err, sizeof(err), "ok cpus=%s mem=%llu",
-		 cpus_format(&D.p.cpus, list, sizeof(list)), D.p.pool_bytes);
-	reply(c, err, fds, 2);
+	snprintf(err, sizeof(err), "ok cpus=%s mem=%llu pools=4k%s%s",
+		 cpus_format(&D.p.cpus, list, sizeof(list)), D.p.pool_bytes,
+		 nfds > 2 ? "," : "", kind[main_pool()]);
+	reply(c, err, fds, nfds);
 }
 
 /* Signal every process of the instance; returns how many were signalled. */
@@ -511,7 +684,14 @@ static bool zero_step(void)
 	len = D.p.pool_bytes - off;
 	if (len > ZERO_CHUNK && len > D.p.page_size)
 		len = ZERO_CHUNK > D.p.page_size ? ZERO_CHUNK : D.p.page_size;
-	if (fallocate(D.p.pool_fd, 0, (off_t)off, (off_t)len)) {
+	if (D.zero_how == ZERO_WRITE) {
+		memset((char *)D.pool_map + off, 0, len);
+		if (off + len == D.p.pool_bytes) {
+			__atomic_fetch_or(&D.inst->pool_clean,
+					  1U << main_pool(), __ATOMIC_RELEASE);
+			dlog(TDM_LEVEL_INFO, "pool zeroed again");
+		}
+	} else if (fallocate(D.p.pool_fd, 0, (off_t)off, (off_t)len)) {
 		char sz[32];
 
 		if (zero_stop)
@@ -525,7 +705,7 @@ static bool zero_step(void)
 		return false;
 	}
 	/* Said before it shows: whoever sees the pool ready sees the line. */
-	if (off + len == D.p.pool_bytes)
+	if (off + len == D.p.pool_bytes && D.zero_how == ZERO_FALLOCATE)
 		dlog(TDM_LEVEL_INFO, "pool pre-zeroed");
 	tab_begin();
 	D.tab->pool_ready = off + len;
@@ -556,11 +736,26 @@ static void *zero_main(void *arg)
 	return NULL;
 }
 
-static void zero_start(void)
+static void zero_start(enum zero_how how)
 {
 	struct sigaction sa = { .sa_handler = on_zero_stop };
 	sigset_t all, old;
 
+	if (how == ZERO_WRITE && !D.pool_map) {
+		D.pool_map = mmap(NULL, D.p.pool_bytes, PROT_READ | PROT_WRITE,
+				  MAP_SHARED, D.p.pool_fd, 0);
+		if (D.pool_map == MAP_FAILED) {
+			D.pool_map = NULL;
+			dlog(TDM_LEVEL_WARN, "cannot map the pool to zero it again (%s): programs zero it as they use it",
+			     strerror(errno));
+			tab_begin();
+			D.tab->pool_ready = D.p.pool_bytes;
+			tab_end();
+			return;
+		}
+	}
+	D.zero_how = how;
+	zero_stop = 0;
 	sigaction(SIGUSR1, &sa, NULL);
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -596,6 +791,11 @@ static void teardown(void)
 	int tries;
 
 	zero_end();
+	reap_done(true);
+	if (D.pool_map)
+		munmap(D.pool_map, D.p.pool_bytes);
+	if (D.pool4k_fd >= 0 && D.pool4k_fd != D.p.pool_fd)
+		close(D.pool4k_fd);
 	if (D.p.pool_fd >= 0)
 		close(D.p.pool_fd);
 	if (D.p.pool_path[0])
@@ -792,6 +992,26 @@ static int daemon_setup(void)
 			D.inst->partition[i / 64] |= 1ULL << (i % 64);
 	D.inst->partition_set = 1;
 
+	/*
+	 * Every program's LWK needs a 4 KiB pool: on a reserved instance a
+	 * sparse memfd beside the huge pages (nothing is taken until used;
+	 * mem_limit caps both together).  Fresh files hold zeroes only.
+	 */
+	D.pool4k_fd = D.p.pool_fd;
+	if (main_pool() != TANDEM_POOL_4K) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "tandem-pool-4k-%s", D.p.name);
+		D.pool4k_fd = memfd_create(name, MFD_CLOEXEC);
+		if (D.pool4k_fd < 0 ||
+		    ftruncate(D.pool4k_fd, (off_t)D.p.pool_bytes)) {
+			tdm_err("cannot make the 4 KiB pool of %llu bytes: %s",
+				D.p.pool_bytes, strerror(errno));
+			return -1;
+		}
+	}
+	D.inst->pool_clean = 1U << TANDEM_POOL_4K | 1U << main_pool();
+
 	proc_stat_read(getpid(), 0, &st);
 	memset(D.tab, 0, sizeof(*D.tab));
 	D.tab->magic = TANDEM_PROCTAB_MAGIC;
@@ -803,6 +1023,7 @@ static int daemon_setup(void)
 	D.tab->pool_bytes = D.p.pool_bytes;
 	for (i = 0; i < TANDEM_MAX_PROCS; i++)
 		D.pidfd[i] = -1;
+	D.reaper_fd = -1;
 
 	D.listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC |
 			     SOCK_NONBLOCK, 0);
@@ -840,24 +1061,27 @@ static int daemon_setup(void)
 static __attribute__((noreturn)) void daemon_loop(void)
 {
 	for (;;) {
-		struct pollfd pf[3 + TANDEM_MAX_PROCS];
-		int idx[TANDEM_MAX_PROCS], n = 3, i;
+		struct pollfd pf[4 + TANDEM_MAX_PROCS];
+		int idx[TANDEM_MAX_PROCS], n = 4, i;
 
 		pf[0] = (struct pollfd){ .fd = D.listen_fd, .events = POLLIN };
 		pf[1] = (struct pollfd){ .fd = D.timer_fd, .events = POLLIN };
 		pf[2] = (struct pollfd){ .fd = D.sig_fd, .events = POLLIN };
+		pf[3] = (struct pollfd){ .fd = D.reaper_fd, .events = POLLIN };
 		for (i = 0; i < TANDEM_MAX_PROCS; i++) {
 			if (D.tab->proc[i].state != TANDEM_PROC_RUNNING)
 				continue;
-			idx[n - 3] = i;
+			idx[n - 4] = i;
 			pf[n++] = (struct pollfd){ .fd = D.pidfd[i],
 						   .events = POLLIN };
 		}
 		if (poll(pf, n, -1) < 0 && errno != EINTR)
 			dlog(TDM_LEVEL_ERR, "poll: %s", strerror(errno));
-		for (i = 3; i < n; i++)
+		for (i = 4; i < n; i++)
 			if (pf[i].revents)
-				proc_ended(idx[i - 3]);
+				proc_ended(idx[i - 4]);
+		if (pf[3].revents)
+			reap_done(false);
 		if (pf[0].revents & POLLIN)
 			serve();
 		if (pf[1].revents & POLLIN) {
@@ -939,7 +1163,7 @@ void daemon_run(const struct plan *p)
 		_exit(1);
 	close(D.p.ready_fd);
 	D.p.ready_fd = -1;
-	zero_start();
+	zero_start(ZERO_FALLOCATE);
 	daemon_loop();
 }
 

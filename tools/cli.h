@@ -39,12 +39,14 @@ int cmd_shutdown(int argc, char **argv);
 /*
  * instance_join - join instance NAME as a process of it: on return the
  * caller is in the instance's cpuset (if it has one), *INST_FD is the
- * instance page's descriptor (close-on-exec cleared, moved high), CPUS
- * (at least 256 bytes) the instance's cores and *MEM its pool's bytes.
- * Returns 0, or an exit status after saying why.
+ * instance page's descriptor and POOL_FD[TANDEM_NR_POOLS] those of the
+ * instance's pool files, -1 where it has none (close-on-exec cleared,
+ * moved high), CPUS (at least 256 bytes) the instance's cores and *MEM its
+ * pool's bytes.  A watcher process is started that ends the program if
+ * the daemon dies first.  Returns 0, or an exit status after saying why.
  */
-int instance_join(const char *name, int *inst_fd, char *cpus, size_t size,
-		  unsigned long long *mem);
+int instance_join(const char *name, int *inst_fd, int pool_fd[],
+		  char *cpus, size_t size, unsigned long long *mem);
 
 /* Move FD above the program's usual range; returns the new descriptor. */
 int fd_hide(int fd);

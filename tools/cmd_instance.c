@@ -10,9 +10,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -73,8 +78,19 @@ struct inst_figures {
 	int running;
 	u64 placed;			/* LWK threads placement counts */
 	u64 used, free, zeroing;
+	u64 dirty;			/* freed, waiting to be zeroed */
+	unsigned frag;			/* of the instance's own pool */
 	double uptime;
 };
+
+static const unsigned pool_shift[TANDEM_NR_POOLS] = { 12, 21, 30 };
+
+/* The instance's own pool: the one of its page size. */
+static int main_pool(const struct inst *in)
+{
+	return in->page_size >= (1ULL << 30) ? TANDEM_POOL_1G :
+	       in->page_size >= (2ULL << 20) ? TANDEM_POOL_2M : TANDEM_POOL_4K;
+}
 
 static void figures(const struct inst *in, struct inst_figures *f)
 {
@@ -92,6 +108,11 @@ static void figures(const struct inst *in, struct inst_figures *f)
 	if (f->tab_ok && !f->tab.pool_error && f->tab.pool_ready < in->pool_bytes)
 		f->zeroing = in->pool_bytes - f->tab.pool_ready;
 	if (in->page) {
+		for (i = 0; i < TANDEM_NR_POOLS; i++)
+			f->dirty += in->page->pool_fig[i].free_dirty <<
+				    pool_shift[i];
+		f->zeroing += f->dirty;
+		f->frag = in->page->pool_fig[main_pool(in)].frag_permille;
 		f->uptime = (double)(mono_ns() - in->page->start_ns) / 1e9;
 		for (i = 0; i < TANDEM_MAX_CPUS; i++)
 			if (CPU_ISSET(i, &in->cpus))
@@ -126,6 +147,51 @@ static const char *entry_modes(const struct tandem_instance *page, char *buf,
 			n += snprintf(buf + n, size - n, "%s%s", n ? "," : "",
 				      names[i]);
 	return n ? buf : "none yet";
+}
+
+/* One line per pool the LWK made: what its allocator holds. */
+static void pools_text(const struct tandem_instance *page)
+{
+	char a[32], b[32], c[32], d[32];
+	int id;
+
+	for (id = 0; page && id < TANDEM_NR_POOLS; id++) {
+		const struct tandem_pool_figures *f = &page->pool_fig[id];
+		unsigned sh = pool_shift[id];
+
+		if (!f->frames)
+			continue;
+		printf("  pool %-5s %s made, %s in use, %s free and zeroed, %s to zero; fragmentation %u/1000\n",
+		       size_format(1ULL << sh, a, sizeof(a)),
+		       size_format(f->grown << sh, b, sizeof(b)),
+		       size_format(f->allocated << sh, c, sizeof(c)),
+		       size_format(f->free_clean << sh, d, sizeof(d)),
+		       size_format(f->free_dirty << sh, a, sizeof(a)),
+		       f->frag_permille);
+	}
+}
+
+/* The pools the LWK made, as a JSON array. */
+static void pools_json(const struct tandem_instance *page)
+{
+	int id, n = 0;
+
+	printf(",\"pools\":[");
+	for (id = 0; page && id < TANDEM_NR_POOLS; id++) {
+		const struct tandem_pool_figures *f = &page->pool_fig[id];
+		unsigned sh = pool_shift[id];
+
+		if (!f->frames)
+			continue;
+		printf("%s{\"page_size\":%llu,\"total_bytes\":%llu,\"made_bytes\":%llu,\"used_bytes\":%llu,\"clean_bytes\":%llu,\"dirty_bytes\":%llu,\"largest_free_bytes\":%llu,\"fragmentation_permille\":%u}",
+		       n++ ? "," : "", 1ULL << sh, f->frames << sh,
+		       f->grown << sh, f->allocated << sh,
+		       f->free_clean << sh, f->free_dirty << sh,
+		       f->largest_free_order < 0 ? 0ULL :
+		       1ULL << (f->largest_free_order + sh),
+		       f->frag_permille);
+	}
+	printf("]");
 }
 
 static void status_text(const struct kv *rec, bool have_rec,
@@ -177,13 +243,14 @@ static void status_text(const struct kv *rec, bool have_rec,
 		       size_format(f.free, sz2, sizeof(sz2)),
 		       size_format(f.used, sz3, sizeof(sz3)),
 		       size_format(f.zeroing, a, sizeof(a)));
-		printf("  pool       %s, %llu pages of %s%s%s; fragmentation not published by this LWK\n",
+		printf("  pool       %s, %llu pages of %s%s%s; fragmentation %u/1000\n",
 		       in[i].pool_path[0] ? in[i].pool_path : "memfd",
 		       in[i].pool_bytes / in[i].page_size,
 		       size_format(in[i].page_size, sz, sizeof(sz)),
 		       f.tab_ok && f.tab.pool_error ? ", pre-zeroing failed: " : "",
 		       f.tab_ok && f.tab.pool_error ?
-		       strerror((int)f.tab.pool_error) : "");
+		       strerror((int)f.tab.pool_error) : "", f.frag);
+		pools_text(in[i].page);
 		printf("  processes  %d running, %llu started, %llu ended; %llu LWK threads placed on the cores\n",
 		       f.running, f.tab_ok ? f.tab.nr_started : 0,
 		       f.tab_ok ? f.tab.nr_ended : 0, f.placed);
@@ -264,7 +331,10 @@ static void status_json(const struct kv *rec, bool have_rec,
 			json_str(stdout, strerror((int)f.tab.pool_error));
 		else
 			printf("null");
-		printf(",\"fragmentation_permille\":null}");
+		printf(",\"dirty_bytes\":%llu,\"fragmentation_permille\":%u",
+		       f.dirty, f.frag);
+		pools_json(in[i].page);
+		printf("}");
 		printf(",\"processes\":{\"running\":%d,\"started\":%llu,\"ended\":%llu,\"lwk_images\":%u,\"placed_threads\":%llu}",
 		       f.running, f.tab_ok ? f.tab.nr_started : 0,
 		       f.tab_ok ? f.tab.nr_ended : 0,
@@ -557,16 +627,87 @@ int fd_hide(int fd)
 	return nfd;
 }
 
-int instance_join(const char *name, int *inst_fd, char *cpus, size_t size,
-		  unsigned long long *mem)
+/*
+ * The watcher: a process of its own (not the program's child, not in the
+ * instance's cpuset, so neither the program nor the daemon sees it) that
+ * waits for the program or the daemon to end.  If the daemon ends first,
+ * the program's memory and cores are no longer looked after: it says so
+ * and ends the program (SIGTERM, SIGKILL 3 s later).
+ */
+static void watch(const char *name, pid_t prog, int prog_fd, pid_t daemon,
+		  int daemon_fd)
 {
-	char reply[512];
+	struct pollfd pf[2] = {
+		{ .fd = prog_fd, .events = POLLIN },
+		{ .fd = daemon_fd, .events = POLLIN },
+	};
+	int fd, i;
+
+	setsid();
+	prctl(PR_SET_NAME, "tandem-watch");
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	dup2(fd, 0);
+	dup2(fd, 1);
+	for (fd = 3; fd < 1024; fd++)
+		if (fd != prog_fd && fd != daemon_fd)
+			close(fd);
+	while (poll(pf, 2, -1) < 0 && errno == EINTR)
+		;
+	if (pf[0].revents || !pf[1].revents)
+		_exit(0);
+	fprintf(stderr, "tandem: the daemon of instance %s (pid %d) ended while the program (pid %d) ran on it: ending the program; boot the instance again and rerun it\n",
+		name, (int)daemon, (int)prog);
+	syscall(SYS_pidfd_send_signal, prog_fd, SIGTERM, NULL, 0);
+	for (i = 0; i < 30 && poll(pf, 1, 100) == 0; i++)
+		;
+	if (!pf[0].revents)
+		syscall(SYS_pidfd_send_signal, prog_fd, SIGKILL, NULL, 0);
+	_exit(0);
+}
+
+/* Start the watcher; false (and nothing started) if it cannot be. */
+static bool watcher_start(const char *name, pid_t daemon)
+{
+	pid_t self = getpid(), c;
+	int prog_fd, daemon_fd, st;
+
+	prog_fd = (int)syscall(SYS_pidfd_open, self, 0);
+	daemon_fd = (int)syscall(SYS_pidfd_open, daemon, 0);
+	if (prog_fd < 0 || daemon_fd < 0) {
+		if (prog_fd >= 0)
+			close(prog_fd);
+		if (daemon_fd >= 0)
+			close(daemon_fd);
+		return false;
+	}
+	/* Twice forked: the program must never wait for it. */
+	c = fork();
+	if (c == 0) {
+		if (fork() == 0)
+			watch(name, self, prog_fd, daemon, daemon_fd);
+		_exit(0);
+	}
+	close(prog_fd);
+	close(daemon_fd);
+	return c > 0 && waitpid(c, &st, 0) == c;
+}
+
+int instance_join(const char *name, int *inst_fd, int pool_fd[], char *cpus,
+		  size_t size, unsigned long long *mem)
+{
+	char reply[512], pools[32] = "";
 	struct inst in;
-	int fds[2], nfds = 2, rc, flags;
+	int fds[3], nfds = 3, rc, i, id, flags;
 
 	rc = inst_open(name, &in, false);
 	if (rc)
 		return EXIT_USAGE;
+	if (!watcher_start(name, in.daemon_pid)) {
+		tdm_err("cannot watch the daemon of instance %s (pid %d): %s",
+			name, in.daemon_pid, strerror(errno));
+		inst_close(&in);
+		return EXIT_CANNOT_RUN;
+	}
 	rc = inst_request(&in, "join", reply, sizeof(reply), fds, &nfds, 10);
 	if (rc) {
 		tdm_err("cannot join instance %s: its daemon (pid %d) does not answer at %s/control: %s",
@@ -580,28 +721,31 @@ int instance_join(const char *name, int *inst_fd, char *cpus, size_t size,
 			close(fds[--nfds]);
 		return EXIT_CANNOT_RUN;
 	}
-	if (nfds < 1 || strncmp(reply, "ok cpus=", 8)) {
-		tdm_err("instance %s's daemon answered '%s' without its descriptors",
-			name, reply);
+	if (sscanf(reply, "ok cpus=%255s mem=%llu pools=%31s", cpus, mem,
+		   pools) != 3 || nfds < 2 || strncmp(pools, "4k", 2) ||
+	    nfds != (strchr(pools, ',') ? 3 : 2)) {
+		tdm_err("instance %s's daemon answered '%s' with %d descriptors (tandem and its daemon from different builds?)",
+			name, reply, nfds);
+		while (nfds)
+			close(fds[--nfds]);
 		return EXIT_CANNOT_RUN;
 	}
 
 	/*
-	 * XXX: the pool descriptor (fds[1]) is not handed to the LWK: it
-	 * takes --lwk-pool*-fd only to attach to a pool state that exists,
-	 * and makes the state of a fresh instance on memfds of its own
-	 * (docs/partitions.md says what it must accept).  The program's pool
-	 * is sized as the instance's (--lwk-mem).
+	 * The instance page and the pool files: every program of the
+	 * instance allocates from these same files.
 	 */
-	if (nfds > 1)
-		close(fds[1]);
-	*inst_fd = fd_hide(fds[0]);
-	flags = fcntl(*inst_fd, F_GETFD);
-	fcntl(*inst_fd, F_SETFD, flags & ~FD_CLOEXEC);
-	if (sscanf(reply, "ok cpus=%255s mem=%llu", cpus, mem) != 2) {
-		tdm_err("instance %s's daemon answered '%s' (tandem and its daemon from different builds?)",
-			name, reply);
-		return EXIT_CANNOT_RUN;
+	for (i = 0; i < nfds; i++) {
+		fds[i] = fd_hide(fds[i]);
+		flags = fcntl(fds[i], F_GETFD);
+		fcntl(fds[i], F_SETFD, flags & ~FD_CLOEXEC);
 	}
+	*inst_fd = fds[0];
+	for (id = 0; id < TANDEM_NR_POOLS; id++)
+		pool_fd[id] = -1;
+	pool_fd[TANDEM_POOL_4K] = fds[1];
+	if (nfds > 2)
+		pool_fd[strstr(pools, ",1g") ? TANDEM_POOL_1G :
+			TANDEM_POOL_2M] = fds[2];
 	return 0;
 }

@@ -328,8 +328,10 @@ int cmd_run(int argc, char **argv)
 	char pageopt[32], stepopt[64];
 	char offloadopt[600], pcpuopt[300], pspinopt[64];
 	char instopt[64], logopt[64], inst_cpus[256];
+	char poolopt[TANDEM_NR_POOLS][48];
+	int pool_fd[TANDEM_NR_POOLS];
 	unsigned long long total;
-	int i, n = 0, err, inst_fd = -1;
+	int i, k, n = 0, err, inst_fd = -1;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = NULL;
@@ -465,13 +467,13 @@ int cmd_run(int argc, char **argv)
 	check_program(argv[i], path);
 	image = lwk_image();
 	if (o.instance) {
-		err = instance_join(o.instance, &inst_fd, inst_cpus,
+		err = instance_join(o.instance, &inst_fd, pool_fd, inst_cpus,
 				    sizeof(inst_cpus), &o.mem);
 		if (err)
 			return err;
 	}
 
-	lwk_argv = calloc(argc + 16, sizeof(char *));
+	lwk_argv = calloc(argc + 16 + TANDEM_NR_POOLS, sizeof(char *));
 	if (!lwk_argv)
 		die(1, "out of memory");
 	lwk_argv[n++] = TANDEM_LWK_IMAGE;
@@ -512,8 +514,19 @@ int cmd_run(int argc, char **argv)
 		 * then logs to its kmsg ring and places threads on its cores.
 		 * Trace lines need a log descriptor of their own.
 		 */
+		static const char *const pool_opt[TANDEM_NR_POOLS] = {
+			"--lwk-pool-fd", "--lwk-pool2m-fd", "--lwk-pool1g-fd",
+		};
+
 		snprintf(instopt, sizeof(instopt), "--lwk-inst-fd=%d", inst_fd);
 		lwk_argv[n++] = instopt;
+		for (k = 0; k < TANDEM_NR_POOLS; k++) {
+			if (pool_fd[k] < 0)
+				continue;
+			snprintf(poolopt[k], sizeof(poolopt[k]), "%s=%d",
+				 pool_opt[k], pool_fd[k]);
+			lwk_argv[n++] = poolopt[k];
+		}
 		if (o.trace) {
 			snprintf(logopt, sizeof(logopt), "--lwk-log-fd=%d",
 				 fd_hide(dup(2)));

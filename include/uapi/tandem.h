@@ -9,7 +9,7 @@
 #ifndef TANDEM_UAPI_H
 #define TANDEM_UAPI_H
 
-#define TANDEM_ABI_VERSION	2
+#define TANDEM_ABI_VERSION	3
 #define TANDEM_VERSION		"0.1"
 
 /* Where a system call number is served. */
@@ -27,7 +27,7 @@ enum tandem_route {
  * program's execve builds them again from the running configuration.
  */
 #define TANDEM_LWK_IMAGE	"tandem-lwk"
-#define TANDEM_LWK_MAGIC_ARG	"--lwk-abi=2"
+#define TANDEM_LWK_MAGIC_ARG	"--lwk-abi=3"
 
 /*
  * How a program's system calls reach the LWK (tandem run --entry): by the
@@ -113,6 +113,21 @@ struct tandem_pool_state {
 };
 
 /*
+ * What the LWK publishes about one pool in the instance page, for
+ * `tandem status` (a snapshot taken after allocator calls, frames in the
+ * pool's page size).
+ */
+struct tandem_pool_figures {
+	unsigned long long frames;	/* room: the pool file's frames */
+	unsigned long long grown;	/* frames made to exist so far */
+	unsigned long long free_clean;	/* free and zeroed */
+	unsigned long long free_dirty;	/* free, waiting to be zeroed */
+	unsigned long long allocated;	/* handed out */
+	unsigned int frag_permille;	/* kernel/mm/buddy.h buddy_stats */
+	int largest_free_order;		/* -1: nothing free */
+};
+
+/*
  * The instance page: one per run, shared by every LWK process of it,
  * passed across execve as an inherited descriptor.  Counters are updated
  * with atomic adds; the kmsg ring with an atomic reservation of its head.
@@ -121,7 +136,12 @@ struct tandem_instance {
 	unsigned int abi;			/* TANDEM_ABI_VERSION */
 	unsigned int nr_processes;		/* processes ever started */
 	int top_pid;				/* the process tandem run started */
-	int pad;
+	/*
+	 * Set by a booted instance's daemon while no pool state exists:
+	 * bit n, the handed-in file of pool n holds zeroes only, so the
+	 * state made on it need not zero frames as it grows.
+	 */
+	unsigned int pool_clean;
 	unsigned long long start_ns;		/* CLOCK_MONOTONIC at boot */
 	unsigned long long route_calls[ROUTE_COUNT];
 	unsigned long long route_ns[ROUTE_COUNT];
@@ -148,6 +168,7 @@ struct tandem_instance {
 	unsigned int partition_set;
 	unsigned int oversub_warned;
 	unsigned int core_threads[TANDEM_MAX_CPUS];
+	struct tandem_pool_figures pool_fig[TANDEM_NR_POOLS];
 	unsigned long long kmsg_head;		/* bytes ever written */
 	char kmsg[TANDEM_KMSG_SIZE];
 };

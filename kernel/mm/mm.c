@@ -86,6 +86,11 @@ bool mm_lwk_fd(int fd)
 	return false;
 }
 
+int mm_reap_gone(void)
+{
+	return pool_reap_gone();
+}
+
 void mm_exit(void)
 {
 	pool_exit();

@@ -103,6 +103,13 @@ bool mm_lwk_fd(int fd);
  * The first returns 0 or -errno, the second the stack's top or 0.
  */
 int mm_boot_pool(void);
+
+/*
+ * The daemon's reaper (tandem-lwk --lwk-reap --lwk-inst-fd=N): free what
+ * the instance's processes that are gone held.  Returns how many, or
+ * -errno.
+ */
+int mm_reap_gone(void);
 u64 mm_boot_space(u64 args_bytes);
 void mm_boot_done(void);
 

@@ -16,7 +16,12 @@
  * - every frame has an owner slot, so what a process held is taken back
  *   when it is reaped or when its pid boots a new image;
  * - the run's --mem caps the bytes in use over all pools (ENOMEM, never a
- *   fault later).
+ *   fault later);
+ * - on a booted instance, programs started separately share one state
+ *   (the first to boot makes it, under a record lock on the instance
+ *   file); the frames of a process that died with no LWK parent to reap
+ *   it are taken back by a short-lived LWK image the daemon starts
+ *   (pool_reap_gone).
  *
  * Lock order: the owner table's lock, then an allocator's lock.  Neither
  * is held across anything that blocks.
@@ -150,6 +155,28 @@ static void uncharge(u64 bytes)
 	__atomic_fetch_sub(&inst()->mem_used, bytes, __ATOMIC_RELAXED);
 }
 
+/* ---- figures for tandem status ----------------------------------------- */
+
+/* Publish pool @id's figures in the instance page (a snapshot). */
+static void publish(int id)
+{
+	struct tandem_pool_figures *f = &inst()->pool_fig[id];
+	struct buddy_stats bs;
+
+	if (!pool.b[id])
+		return;
+	enter();
+	buddy_stats(pool.b[id], &bs);
+	leave();
+	WRITE_ONCE(f->frames, bs.total);
+	WRITE_ONCE(f->grown, bs.grown);
+	WRITE_ONCE(f->free_clean, bs.free_clean);
+	WRITE_ONCE(f->free_dirty, bs.dirty + bs.zeroing);
+	WRITE_ONCE(f->allocated, bs.allocated);
+	WRITE_ONCE(f->frag_permille, bs.frag_permille);
+	WRITE_ONCE(f->largest_free_order, bs.largest_free_order);
+}
+
 /* ---- frames: zeroing and making them exist ------------------------------ */
 
 static void zero_frames(int id, u64 pfn, u64 n, bool background)
@@ -241,6 +268,7 @@ static int grow(int id, u64 n, bool background)
 	shared_unlock(&d->grow_lock);
 	if (background)
 		plat_helper_boost(0, false);
+	publish(id);
 	if (err && to > from && id != TANDEM_POOL_4K &&
 	    !READ_ONCE(d->broken)) {
 		WRITE_ONCE(d->broken, 1);
@@ -311,6 +339,7 @@ long pool_alloc(int id, unsigned int order, unsigned int owner)
 	}
 	__atomic_fetch_or(&inst()->page_sizes_used, 1ULL << pool_shift[id],
 			  __ATOMIC_RELAXED);
+	publish(id);
 	return pfn;
 }
 
@@ -327,6 +356,7 @@ void pool_free(int id, u64 pfn, u64 n)
 		return;
 	}
 	uncharge(n << pool_shift[id]);
+	publish(id);
 	pool_kick();
 }
 
@@ -343,6 +373,8 @@ static void free_owned(int slot)
 			continue;
 		n = buddy_free_owner(pool.b[id], (unsigned int)slot);
 		uncharge(n << pool_shift[id]);
+		if (n)
+			publish(id);
 	}
 }
 
@@ -562,6 +594,7 @@ static bool helper_zero(void)
 		__atomic_fetch_add(&inst()->zeroed_helper,
 				   (1ULL << part) << pool_shift[id],
 				   __ATOMIC_RELAXED);
+		publish(id);
 		return true;
 	}
 	return false;
@@ -801,14 +834,17 @@ static int state_create(u64 *frames)
 		off += ALIGN_UP(buddy_meta_size(frames[id]), PAGE_SIZE);
 		d->chunk_frames = id == TANDEM_POOL_4K ?
 			1ULL << (TANDEM_POOL_CHUNK_SHIFT - 12) : 1;
-		d->zero_on_grow = !!(used & (1U << id));
+		/* A booted instance's daemon may know its file is zero. */
+		d->zero_on_grow = (used & (1U << id)) &&
+				  !(READ_ONCE(in->pool_clean) & (1U << id));
 		/* Empty: frames are made to exist as they are needed. */
 		buddy_init_zeroed((struct buddy *)(p + d->buddy_off),
 				  frames[id], 0);
 	}
 	in->mem_limit = bytes;
-	in->pool_size = size;
 	pool.st = st;
+	/* Last: a process that sees the size finds the state whole. */
+	__atomic_store_n(&in->pool_size, size, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -834,21 +870,50 @@ static int state_attach(u64 *frames)
 }
 
 /*
+ * Hold (@on) or let go of the record lock that makes one process of a
+ * booted instance, of those starting at once, the maker of the pool
+ * state.  A POSIX lock: per process (every program of the instance got
+ * the same open file from the daemon), and let go by Linux if its holder
+ * dies.
+ */
+static void state_lock(bool on)
+{
+	struct {
+		short type, whence;
+		s64 start, len;
+		int pid, pad;
+	} fl = { on ? 1 /* F_WRLCK */ : 2 /* F_UNLCK */, 0, 0, 1, 0, 0 };
+
+	while (linux_call3(NR_fcntl, lwk_proc.cfg.inst_fd,
+			   on ? 7 /* F_SETLKW */ : 6 /* F_SETLK */,
+			   &fl) == -EINTR)
+		;
+}
+
+/*
  * pool_boot - give this process the run's pool and an owner slot.
  *
  * The first process of a run creates the pools; any other (a fork child's
- * execve, or any image started by execve) attaches to them and, if its pid
- * already holds a slot (the image execve replaced), takes that slot's
- * frames back first.  Returns 0 or -errno.
+ * execve, any image started by execve, another program of a booted
+ * instance) attaches to them and, if its pid already holds a slot (the
+ * image execve replaced), takes that slot's frames back first.  Returns 0
+ * or -errno.
  */
 int pool_boot(void)
 {
 	u64 frames[TANDEM_NR_POOLS];
-	bool fresh = !inst()->pool_off;
+	bool locked = false, fresh;
 	irqflags_t irq;
 	int err, id;
 
+	if (!__atomic_load_n(&inst()->pool_size, __ATOMIC_ACQUIRE)) {
+		state_lock(true);
+		locked = true;
+	}
+	fresh = !inst()->pool_off;
 	err = fresh ? state_create(frames) : state_attach(frames);
+	if (locked)
+		state_lock(false);
 	if (err)
 		return err;
 	for (id = 0; id < TANDEM_NR_POOLS; id++) {
@@ -869,7 +934,73 @@ int pool_boot(void)
 		pool.st->owner[pool.slot].pid = lwk_proc.pid;
 	pool.pid = lwk_proc.pid;
 	owners_unlock(irq);
+	for (id = 0; id < TANDEM_NR_POOLS; id++)
+		publish(id);
 	return pool.slot > 0 ? 0 : -ENOMEM;
+}
+
+/*
+ * pool_reap_gone - take back what the processes of a booted instance that
+ * are gone held: run by an LWK image the daemon starts when a process of
+ * the instance ended with no LWK parent to reap it (kill -9 of a joined
+ * program).  It maps the state, frees every process slot whose pid no
+ * longer exists, and takes no slot of its own.  A zombie still counts
+ * (the daemon asks again once it is reaped), and so does a pid Linux gave
+ * to an unrelated process since: that slot waits until the instance is
+ * empty.  Then, given the pool files, it zeroes what is free and dirty,
+ * as the helper thread would (on the daemon's Linux core, at idle
+ * priority).  Returns the number of slots freed, or -errno.
+ */
+int pool_reap_gone(void)
+{
+	struct tandem_instance *in = inst();
+	u64 frames[TANDEM_NR_POOLS];
+	struct tandem_pool_owner *o;
+	irqflags_t irq;
+	int i, id, pid, n = 0;
+	u32 used;
+	u64 p;
+
+	if (!__atomic_load_n(&in->pool_size, __ATOMIC_ACQUIRE))
+		return 0;
+	p = map_state(in->pool_off, in->pool_size);
+	if (IS_ERR_VALUE(p))
+		return (int)p;
+	pool.st = (struct tandem_pool_state *)p;
+	if (pool.st->abi != TANDEM_ABI_VERSION)
+		return -EINVAL;
+	/* Freeing touches the allocators' state only, never a frame. */
+	for (id = 0; id < TANDEM_NR_POOLS; id++)
+		if (pool.st->pool[id].page_shift)
+			pool.b[id] = (struct buddy *)(p +
+						      pool.st->pool[id].buddy_off);
+	pool.pid = (int)linux_call0(NR_getpid);
+
+	owners_lock(&irq);
+	for (i = 1; i < TANDEM_POOL_OWNERS; i++) {
+		o = &pool.st->owner[i];
+		pid = o->pid;
+		if (o->kind != TANDEM_OWNER_PROCESS || pid <= 0 ||
+		    linux_call2(NR_kill, pid, 0) != -ESRCH)
+			continue;
+		__reclaim(i);
+		if (pool.st->helper_pid == pid)
+			pool.st->helper_pid = pool.st->helper_tid = 0;
+		n++;
+	}
+	owners_unlock(irq);
+	if (n)
+		pr_info("pool", "took back the memory of %d ended process%s",
+			n, n > 1 ? "es" : "");
+
+	if (plat_pool_setup(false, 0, 0, frames, &used))
+		return n;
+	for (id = 0; id < TANDEM_NR_POOLS; id++)
+		if (frames[id] != pool.st->pool[id].frames)
+			pool.b[id] = NULL;
+	while (helper_zero())
+		;
+	return n;
 }
 
 /* ---- statistics ------------------------------------------------------- */

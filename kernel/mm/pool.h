@@ -63,6 +63,9 @@ void pool_fork_child(int slot);
 /* A child was reaped: free what it held. */
 void pool_reap(int pid);
 
+/* An instance's processes that are gone: free what they held. */
+int pool_reap_gone(void);
+
 /* The process is ending: no pool call may be left half done. */
 void pool_exit(void);
 /* Around an execve (@before: about to; else it failed). */

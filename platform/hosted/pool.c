@@ -6,7 +6,8 @@
  * a memfd for 4 KiB frames and, where the machine has free huge pages, a
  * hugetlb memfd per huge page size; a booted instance hands its pool file
  * in (--lwk-pool-fd, --lwk-pool2m-fd, --lwk-pool1g-fd: a memfd, or a
- * hugetlbfs file of that page size).  A process inherits them by
+ * hugetlbfs file of that page size; then it makes none of its own, since
+ * a program started separately could not share it).  A process inherits them by
  * descriptor number across fork and execve (lwk_proc.cfg.pool_fd).  The LWK reads and
  * writes frames through its own mapping of each file, its window.
  *
@@ -150,6 +151,9 @@ int plat_pool_setup(bool create, u64 bytes, unsigned int max_shift,
 			}
 			if (create)
 				*used |= 1U << id;
+		} else if (fds[TANDEM_POOL_4K] >= 0) {
+			/* A booted instance hands in every pool it has. */
+			continue;
 		} else {
 			n = bytes >> pool_shift[id];
 			if (id != TANDEM_POOL_4K) {
