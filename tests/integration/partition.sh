@@ -275,8 +275,8 @@ finish()
 
 	# A killed run not yet reaped still counts as a member of its cpuset.
 	if [[ -n ${RUN_PID:-} ]]; then
-		kill -9 "$RUN_PID" 2>/dev/null
-		wait "$RUN_PID" 2>/dev/null
+		kill -9 $RUN_PID 2>/dev/null
+		wait $RUN_PID 2>/dev/null
 	fi
 	cleanup_machine
 	machine_state >"$CASE_DIR/after"
@@ -453,21 +453,99 @@ case_kill9()
 	finish
 }
 
-# Programs started separately take turns on an instance: a second one
-# while the first runs is refused with a reason, one after it runs.
-case_in_turn()
+# Programs started separately run at once on one instance, from its
+# pool: both run, status counts both, one of them maps the reserved huge
+# pages, and the pool is whole again when they end.
+case_two_at_once()
 {
+	local a b d=$CASE_DIR
+
 	need_machine || return
-	reserve_small && boot_small && start_run || { finish; return 1; }
-	expect 126 "runs a program already" -- run --instance "$INST" -- true ||
-		{ finish; return 1; }
-	kill -TERM "$RUN_PID"
-	wait "$RUN_PID" 2>/dev/null
+	reserve_small && boot_small || { finish; return 1; }
+	"$TANDEM" run --instance "$INST" -- sh -c 'echo first; exec sleep 60' \
+		</dev/null >"$d/a.out" 2>"$d/a.err" &
+	a=$!
+	"$TANDEM" run --instance "$INST" -- \
+		dd if=/dev/zero of=/dev/null bs=4M count=1000000000 \
+		</dev/null >"$d/b.out" 2>"$d/b.err" &
+	b=$!
+	RUN_PID="$a $b"
+	wait_until 10 "ps shows both programs" eval "ps_has $a && ps_has $b" &&
+	wait_until 10 "status counts two processes" running_is 2 &&
+	want "the first program's output" "$(cat "$d/a.out")" first &&
+	wait_until 10 "dd uses the 2 MiB pool" eval \
+		'(( $(inst_field "[\"memory\"][\"pools\"]" |
+		   "$PY" -c "import json,sys; print(sum(p[\"used_bytes\"] for p in json.load(sys.stdin) if p[\"page_size\"] == 2097152))") > 0 ))' ||
+		{ echo "status:"; t status "$INST"; cat "$d"/a.err "$d"/b.err; finish; return 1; }
+	kill -TERM $a $b
+	wait $a $b 2>/dev/null
 	RUN_PID=
 	wait_until 5 "status shows no process" running_is 0 &&
-	t run --instance "$INST" -- sh -c 'echo second' >"$CASE_DIR/second.out" 2>&1 &&
-	want "the second program's output" "$(cat "$CASE_DIR/second.out")" second ||
+	want "free bytes after both ended" "$(inst_field "['memory']['free_bytes']")" "$POOL_BYTES" ||
 		{ finish; return 1; }
+	finish
+}
+
+# kill -9 of a program while another runs on the instance: what it held
+# comes back at once (the daemon's reaper), zeroed, and the other runs on.
+case_kill9_shared()
+{
+	local free b d=$CASE_DIR
+
+	need_machine || return
+	reserve_small && boot_small && start_run || { finish; return 1; }
+	free=$(inst_field "['memory']['free_bytes']") || { finish; return 1; }
+	"$TANDEM" run --instance "$INST" -- \
+		dd if=/dev/zero of=/dev/null bs=8M count=1000000000 \
+		</dev/null >"$d/b.out" 2>"$d/b.err" &
+	b=$!
+	wait_until 10 "dd holds its 8 MiB buffer" eval \
+		"(( \$(inst_field \"['memory']['free_bytes']\") <= $free - 8388608 ))" ||
+		{ kill -9 $b; wait $b; finish; return 1; }
+	kill -9 $b
+	wait $b 2>/dev/null
+	wait_until 5 "free bytes back to $free after kill -9" eval \
+		"[[ \$(inst_field \"['memory']['free_bytes']\") == $free ]]" &&
+	wait_until 5 "nothing left to zero" eval \
+		"[[ \$(inst_field \"['memory']['dirty_bytes']\") == 0 ]]" &&
+	want "processes running" "$(inst_field "['processes']['running']")" 1 &&
+	t kmsg "$INST" >"$d/kmsg" &&
+	grep -q "pool: took back the memory of 1 ended process" "$d/kmsg" ||
+		{ echo "kmsg:"; cat "$d/kmsg" 2>/dev/null; finish; return 1; }
+	finish
+}
+
+# mpiexec -n 2 tandem run --instance: both ranks join, the MPI program
+# passes its checks, the pool is whole afterwards.
+case_mpi()
+{
+	local d=$CASE_DIR prog
+
+	need_machine || return
+	command -v mpicc.openmpi >/dev/null && command -v mpiexec.openmpi >/dev/null ||
+		skip "needs Open MPI (mpicc.openmpi, mpiexec.openmpi: tools/deps.sh)"
+	prog=$d/mpi_check
+	mpicc.openmpi -O2 -o "$prog" "$PROGS/mpi_check.c" >"$d/cc.out" 2>&1 ||
+		{ echo "mpicc.openmpi:"; cat "$d/cc.out"; return 1; }
+	# Each rank's threads take 8 MiB stacks from the pool (RLIMIT_STACK):
+	# more than the small pool of the other cases.
+	t reserve --cpus "$R_CPU" --mem 256M >"$d/reserve.out" 2>&1 &&
+	t boot --name "$INST" --mem 192M >"$d/boot.out" 2>&1 ||
+		{ cat "$d"/reserve.out "$d"/boot.out; finish; return 1; }
+	OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+		timeout -k 5 "$TIMEOUT" mpiexec.openmpi -n 2 --oversubscribe \
+		--mca pml ob1 --mca btl self,vader \
+		"$TANDEM" run --instance "$INST" -- "$prog" 5 \
+		</dev/null >"$d/mpi.out" 2>"$d/mpi.err"
+	want "mpiexec status" "$?" 0 &&
+	grep -q "all checks passed" "$d/mpi.out" &&
+	grep -q "ranks 2," "$d/mpi.out" ||
+		{ cat "$d/mpi.out" "$d/mpi.err"; finish; return 1; }
+	t kmsg "$INST" >"$d/kmsg" &&
+	want "joins in kmsg" "$(grep -c joined "$d/kmsg")" 2 &&
+	wait_until 5 "status shows no process" running_is 0 &&
+	want "free bytes after the ranks" "$(inst_field "['memory']['free_bytes']")" $((192 << 20)) ||
+		{ cat "$d/kmsg"; finish; return 1; }
 	finish
 }
 
@@ -510,17 +588,26 @@ case_conflicts()
 	finish
 }
 
-# The daemon killed: status says the instance is stale and cleans it up;
-# release still works, even with a program of the dead instance running.
+# The daemon killed while a program runs: the program ends with a message
+# that says why; status says the instance is stale and cleans it up;
+# release still works.
 case_daemon_killed()
 {
-	local dpid
+	local dpid st
 
 	need_machine || return
 	reserve_small && boot_small && start_run || { finish; return 1; }
 	dpid=$(inst_field "['daemon_pid']") || { finish; return 1; }
 	kill -9 "$dpid"
 	wait_until 5 "the daemon $dpid is gone" eval "! kill -0 $dpid"
+	wait_until 10 "the program ends" eval "! kill -0 $RUN_PID 2>/dev/null || [[ \$(ps -o stat= -p $RUN_PID) == Z* ]]" ||
+		{ finish; return 1; }
+	wait "$RUN_PID"
+	st=$?
+	RUN_PID=
+	want "the program's exit status (SIGTERM)" "$st" 143 &&
+	grep -q "the daemon of instance $INST (pid $dpid) ended while the program" "$CASE_DIR/run.err" ||
+		{ echo "run stderr:"; cat "$CASE_DIR/run.err"; finish; return 1; }
 	t status >"$CASE_DIR/status.out" 2>"$CASE_DIR/status.err"
 	want "status exit" "$?" 0 || { finish; return 1; }
 	if ! grep -q "instance $INST is stale" "$CASE_DIR/status.err"; then
@@ -675,7 +762,9 @@ all_cases()
 	tcase partition/json case_json
 	tcase partition/conflicts case_conflicts
 	tcase partition/kill9-reclaim case_kill9
-	tcase partition/programs-in-turn case_in_turn
+	tcase partition/two-at-once case_two_at_once
+	tcase partition/kill9-reclaim-shared case_kill9_shared
+	tcase partition/mpi-np2 case_mpi
 	tcase partition/shutdown-force case_shutdown_force
 	tcase partition/daemon-killed case_daemon_killed
 	tcase partition/kmsg-ring case_kmsg
