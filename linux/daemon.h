@@ -35,8 +35,9 @@ void __attribute__((noreturn)) daemon_run(const struct plan *p);
 /*
  * Requests the daemon answers on its control socket, one per connection:
  *	join		register the caller (SO_PEERCRED) as a process of
- *			the instance; answer "ok cpus=LIST" with the instance
- *			and pool descriptors (SCM_RIGHTS), in that order
+ *			the instance; answer "ok cpus=LIST mem=BYTES
+ *			pools=4k[,2m|,1g]" with the instance descriptor and
+ *			the pool files named there (SCM_RIGHTS), in that order
  *	shutdown [force]	end the instance (force: its programs first)
  *	kmsg-clear	start kmsg readers from the current head
  *	ping		"ok"
