@@ -542,3 +542,48 @@ int exec_read_script(const char *path, struct script *s)
 	}
 	return 1;
 }
+
+int exec_resolve(const char *path, struct exec_chain *c)
+{
+	const char *file = path;
+	int err, i;
+
+	c->depth = 0;
+	c->nlead = 0;
+	c->bad = NULL;
+	for (;;) {
+		err = exec_read_script(file, &c->s[c->depth]);
+		if (err == 0)
+			break;
+		if (err < 0) {
+			c->why = err == -ENOEXEC ? "#! line names no interpreter" :
+				 err == -ENOENT ? "No such file or directory" :
+				 err == -EACCES ? "Permission denied" :
+				 "cannot read the file";
+			c->bad = c->depth ? file : NULL;
+			return err;
+		}
+		if (c->depth == EXEC_MAX_SCRIPTS) {
+			c->why = "too many nested #! interpreters (Linux follows 5)";
+			c->bad = c->s[0].interp;
+			return -ELOOP;
+		}
+		file = c->s[c->depth++].interp;
+		if (linux_call4(NR_faccessat, AT_FDCWD, file, 1 /* X_OK */, 0) == 0)
+			continue;
+		err = (int)linux_call4(NR_faccessat, AT_FDCWD, file, 0, 0);
+		c->why = err == -ENOENT ? "No such file or directory" :
+			 "Permission denied";
+		c->bad = file;
+		return err ? err : -EACCES;
+	}
+	c->elf = file;
+	for (i = c->depth - 1; i >= 0; i--) {
+		c->lead[c->nlead++] = c->s[i].interp;
+		if (c->s[i].arg)
+			c->lead[c->nlead++] = c->s[i].arg;
+	}
+	if (c->depth)
+		c->lead[c->nlead++] = path;
+	return 0;
+}

@@ -393,11 +393,12 @@ SYSCALL(faccessat2)
 /* ---- execve ----------------------------------------------------------- */
 
 #define EXEC_LWK_ARGS	(16 + MM_EXEC_OPTIONS)
+#define EXEC_LEAD	(EXEC_LWK_ARGS + 2 * EXEC_MAX_SCRIPTS + 3)
 static char exec_path[LWK_PATH_MAX];
 static char exec_opts[EXEC_LWK_ARGS][64];
 static char exec_offload[sizeof(lwk_proc.cfg.offload) + 16];
 static char exec_proxy_cpus[sizeof(lwk_proc.cfg.proxy_cpus) + 20];
-static struct script exec_script;
+static struct exec_chain exec_chain;
 
 /* The LWK options that carry this run's configuration to the new image. */
 static int lwk_options(const char **out)
@@ -477,7 +478,7 @@ static long count_args(const u64 *uargv)
 static long do_execve(struct lwk_thread *t, long dirfd, const char *upath,
 		      const u64 *uargv, const u64 *uenvp, long flags)
 {
-	const char *lead[EXEC_LWK_ARGS + 5];
+	const char *lead[EXEC_LEAD];
 	const char *why;
 	long len, argc, nlead, size, err, i;
 	const char **argv;
@@ -490,7 +491,9 @@ static long do_execve(struct lwk_thread *t, long dirfd, const char *upath,
 		return -EINVAL;
 	if (len == 0 && !(flags & AT_EMPTY_PATH))
 		return -ENOENT;
-	if (upath_copy[0] == '/' || dirfd == AT_FDCWD)
+	if (len && procfs_is_exe(dirfd, upath))
+		strlcpy(exec_path, lwk_proc.exe, sizeof(exec_path));
+	else if (upath_copy[0] == '/' || dirfd == AT_FDCWD)
 		strlcpy(exec_path, upath_copy, sizeof(exec_path));
 	else if (len == 0)
 		snprintf(exec_path, sizeof(exec_path), "/proc/self/fd/%ld", dirfd);
@@ -507,25 +510,21 @@ static long do_execve(struct lwk_thread *t, long dirfd, const char *upath,
 
 	nlead = lwk_options(lead);
 	lead[nlead++] = "--";
-	err = exec_read_script(exec_path, &exec_script);
-	if (err < 0)
+	err = exec_resolve(exec_path, &exec_chain);
+	if (err)
 		return err;
-	if (err == 1) {
-		err = exec_check(exec_script.interp, &why);
-		if (err)
-			return err == -ENOEXEC ? -ENOEXEC : err;
-		lead[nlead++] = exec_script.interp;
-		lead[nlead++] = exec_script.interp;
-		if (exec_script.arg)
-			lead[nlead++] = exec_script.arg;
-		lead[nlead++] = exec_path;
-		if (argc)
-			argc--, uargv++;
-	} else {
-		err = exec_check(exec_path, &why);
-		if (err)
-			return err;
-		lead[nlead++] = exec_path;
+	err = exec_check(exec_chain.elf, &why);
+	if (err)
+		return err;
+	lead[nlead++] = exec_chain.elf;
+	for (i = 0; i < exec_chain.nlead; i++)
+		lead[nlead++] = exec_chain.lead[i];
+	if (exec_chain.depth && argc) {
+		argc--;
+		uargv++;
+	} else if (!argc) {
+		/* Linux (5.18 on) runs an empty argv as { "" }. */
+		lead[nlead++] = "";
 	}
 
 	size = ALIGN_UP((nlead + argc + 2) * sizeof(char *), PAGE_SIZE);
