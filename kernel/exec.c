@@ -15,6 +15,11 @@
 #include "arch/x86_64/unistd.h"
 
 #define TASK_SIZE	0x7ffffffff000ULL
+#define F_SETSIG	10
+#define F_SETLEASE	1024
+#define F_RDLCK		0
+#define F_UNLCK		2
+#define SIGURG		23
 #define ET_DYN_BASE	0x555555554000ULL	/* Linux's ELF_ET_DYN_BASE */
 
 int elf_check_header(const struct elf64_ehdr *eh, u64 file_size,
@@ -102,6 +107,26 @@ int elf_check_phdrs(struct elf_image *img, u64 file_size, const char **why)
 	return 0;
 }
 
+/*
+ * Linux refuses to run a file any process has open for writing (ETXTBSY).
+ * User space cannot ask for the writer count, but a read lease is refused
+ * with EAGAIN exactly when the file is open for writing; taking one needs
+ * the file's owner or CAP_LEASE, and where it cannot be taken the answer
+ * is "not busy".  A writer that opens the file during the few
+ * microseconds the lease is held waits for its release and breaks it with
+ * SIGURG, which is ignored unless the program handles it.
+ */
+static bool busy_writing(long fd)
+{
+	long err;
+
+	linux_call3(NR_fcntl, fd, F_SETSIG, SIGURG);
+	err = linux_call3(NR_fcntl, fd, F_SETLEASE, F_RDLCK);
+	if (err == 0)
+		linux_call3(NR_fcntl, fd, F_SETLEASE, F_UNLCK);
+	return err == -EAGAIN;
+}
+
 static int open_exec(const char *path, u64 *size, const char **why)
 {
 	struct {
@@ -123,6 +148,11 @@ static int open_exec(const char *path, u64 *size, const char **why)
 		linux_call1(NR_close, fd);
 		*why = "not a regular file";
 		return -EACCES;
+	}
+	if (busy_writing(fd)) {
+		linux_call1(NR_close, fd);
+		*why = "Text file busy (open for writing)";
+		return -ETXTBSY;
 	}
 	*size = st.size;
 	return fd;
@@ -513,7 +543,12 @@ int exec_read_script(const char *path, struct script *s)
 	if (fd < 0)
 		return fd;
 	n = linux_call4(NR_pread64, fd, s->line, sizeof(s->line) - 1, 0);
+	if (n >= 2 && s->line[0] == '#' && s->line[1] == '!' &&
+	    busy_writing(fd))
+		n = -ETXTBSY;
 	linux_call1(NR_close, fd);
+	if (n == -ETXTBSY)
+		return n;
 	if (n < 2 || s->line[0] != '#' || s->line[1] != '!')
 		return 0;
 	s->line[n] = '\0';
@@ -559,6 +594,7 @@ int exec_resolve(const char *path, struct exec_chain *c)
 			c->why = err == -ENOEXEC ? "#! line names no interpreter" :
 				 err == -ENOENT ? "No such file or directory" :
 				 err == -EACCES ? "Permission denied" :
+				 err == -ETXTBSY ? "Text file busy (open for writing)" :
 				 "cannot read the file";
 			c->bad = c->depth ? file : NULL;
 			return err;

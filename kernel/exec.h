@@ -58,7 +58,8 @@ struct script {
 /*
  * exec_read_script - read the #! line of `path`.  Returns 1 for a script
  * (interp and arg set), 0 for anything else, -errno if unreadable or
- * -ENOEXEC for a #! line without an interpreter.
+ * -ENOEXEC for a #! line without an interpreter, -ETXTBSY for a script
+ * some process has open for writing.
  */
 int exec_read_script(const char *path, struct script *s);
 
