@@ -29,21 +29,6 @@ static __noreturn void boot_fail(const char *path, const char *why, int status)
 	plat_exit_group(status);
 }
 
-/* Move an LWK descriptor out of the program's way, above its usual range. */
-static int hide_fd(int fd)
-{
-	struct k_rlimit rl;
-	long high, nfd;
-
-	linux_call4(NR_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl);
-	high = rl.cur > 64 ? (long)MIN(rl.cur, 1024ULL) - 16 : 32;
-	nfd = linux_call3(NR_fcntl, fd, F_DUPFD, high);
-	if (nfd < 0)
-		return fd;
-	linux_call1(NR_close, fd);
-	return (int)nfd;
-}
-
 static void instance_setup(int inherited_fd)
 {
 	int fd = inherited_fd;
@@ -55,7 +40,7 @@ static void instance_setup(int inherited_fd)
 					  sizeof(struct tandem_instance)) < 0)
 			boot_fail("instance", "cannot create the instance page",
 				  126);
-		fd = hide_fd(fd);
+		fd = plat_hide_fd(fd);
 	}
 	p = linux_call6(NR_mmap, 0, sizeof(struct tandem_instance),
 			PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -290,8 +275,11 @@ __noreturn void lwk_boot(u64 *sp)
 	path = argv[first];
 	instance_setup(inst_fd);
 	if (inst_fd < 0 && (lwk_proc.cfg.trace || lwk_proc.cfg.stats))
-		lwk_proc.cfg.log_fd = hide_fd(linux_call1(NR_dup, 2));
+		lwk_proc.cfg.log_fd = plat_hide_fd(linux_call1(NR_dup, 2));
 	err = mm_boot_pool();
+	if (err == -EMFILE)
+		boot_fail("pool", "no file descriptor left for the LWK's memory: RLIMIT_NOFILE is too low (raise it with ulimit -n)",
+			  126);
 	if (err)
 		boot_fail("pool", "cannot set up the LWK's memory (is --mem larger than the machine?)",
 			  126);

@@ -240,14 +240,11 @@ SYSCALL(close_range)
 static void lwk_fd_evict(long fd)
 {
 	int *slot[2 + TANDEM_NR_POOLS], n = lwk_fd_slots(slot), i;
-	long nfd = linux_call3(NR_fcntl, fd, F_DUPFD, 64);
+	int nfd = plat_hide_fd((int)fd);
 
-	if (nfd < 0)
-		return;
 	for (i = 0; i < n; i++)
 		if (*slot[i] == fd)
-			*slot[i] = (int)nfd;
-	linux_call1(NR_close, fd);
+			*slot[i] = nfd;
 }
 
 SYSCALL(dup2)
@@ -262,6 +259,88 @@ SYSCALL(dup3)
 	if (lwk_fd(a[1]))
 		lwk_fd_evict(a[1]);
 	return offload_linux3(t, NR_dup3, a[0], a[1], a[2]);
+}
+
+/*
+ * Does descriptor fd read a /proc fd directory of this process
+ * (/proc/PID/fd or /proc/PID/task/TID/fd, however the program named it)?
+ */
+static bool own_fd_dir(long fd)
+{
+	char link[32], path[64], own[24];
+	const char *tail;
+	long n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%ld", fd);
+	n = linux_call3(NR_readlink, link, path, sizeof(path) - 1);
+	if (n < 0)
+		return false;
+	path[n] = '\0';
+	snprintf(own, sizeof(own), "/proc/%d/", lwk_proc.pid);
+	if (!str_starts(path, own))
+		return false;
+	tail = path + strlen(own);
+	n = strlen(tail);
+	return !strcmp(tail, "fd") ||
+	       (str_starts(tail, "task/") && n > 3 && !strcmp(tail + n - 3, "/fd"));
+}
+
+/* Drop the record at off (reclen bytes) from a getdents64 buffer of n. */
+static void dirent_drop(u8 *ubuf, long off, long reclen, long n)
+{
+	u8 chunk[256];
+	long from = off + reclen, len;
+
+	for (; from < n; from += len, off += len) {
+		len = MIN(n - from, (long)sizeof(chunk));
+		if (plat_copy_from_user(chunk, ubuf + from, len) ||
+		    plat_copy_to_user(ubuf + off, chunk, len))
+			return;
+	}
+}
+
+/*
+ * getdents64: a listing of the process's own /proc fd directory leaves
+ * out the LWK's descriptors, as if they were not open.  Only a batch that
+ * holds one of their numbers costs the readlink that checks the directory.
+ */
+SYSCALL(getdents64)
+{
+	u8 *ubuf = (u8 *)a[1];
+	struct {
+		u64 ino;
+		s64 off;
+		u16 reclen;
+		u8 type;
+		char name[13];
+	} d;
+	long n, got, off, checked = 0;
+	u64 v;
+
+	do {
+		n = got = offload_linux3(t, NR_getdents64, a[0], a[1], a[2]);
+		for (off = 0; off < n && checked >= 0;) {
+			memset(&d, 0, sizeof(d));
+			if (plat_copy_from_user(&d, ubuf + off,
+						MIN(n - off, (long)sizeof(d))) ||
+			    d.reclen == 0)
+				break;
+			d.name[sizeof(d.name) - 1] = '\0';
+			if (parse_u64(d.name, &v) || v > 1 << 30 ||
+			    !lwk_fd((long)v)) {
+				off += d.reclen;
+				continue;
+			}
+			if (!checked)
+				checked = own_fd_dir(a[0]) ? 1 : -1;
+			if (checked < 0)
+				break;
+			dirent_drop(ubuf, off, d.reclen, n);
+			n -= d.reclen;
+		}
+		/* A batch of nothing but LWK descriptors is not the end. */
+	} while (n == 0 && got > 0);
+	return n;
 }
 
 /* ---- paths: the process's own /proc entries (procfs.c) ---------------- */

@@ -30,6 +30,7 @@ SYSCALL(close);
 SYSCALL(close_range);
 SYSCALL(dup2);
 SYSCALL(dup3);
+SYSCALL(getdents64);
 SYSCALL(readlink);
 SYSCALL(readlinkat);
 SYSCALL(open);

@@ -37,6 +37,7 @@ static const sys_fn systab[TANDEM_NR_SYSCALLS] = {
 	LOCAL(close_range),
 	LOCAL(dup2),
 	LOCAL(dup3),
+	LOCAL(getdents64),
 	LOCAL(readlink),
 	LOCAL(readlinkat),
 	LOCAL(open),
