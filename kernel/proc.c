@@ -469,6 +469,42 @@ SYSCALL(faccessat2)
 			 a[2], a[3], 0);
 }
 
+/* ---- ptrace ----------------------------------------------------------- */
+
+#define PTRACE_TRACEME		0
+#define PTRACE_CONT		7
+#define PTRACE_GETSIGINFO	0x4202
+#define SYS_USER_DISPATCH	2
+
+/*
+ * ptrace: a vfork child's PTRACE_TRACEME takes effect at its execve.
+ * Traced at once, it would stop at its next trapped call (a SIGSYS of the
+ * LWK's dispatch) for a tracer that is blocked until that child execs.
+ */
+SYSCALL(ptrace)
+{
+	if (a[0] == PTRACE_TRACEME && t->pid != lwk_proc.pid) {
+		t->traceme = true;
+		return 0;
+	}
+	return offload_linux4(t, NR_ptrace, a[0], a[1], a[2], a[3]);
+}
+
+bool ptrace_resume_dispatch_stop(long pid, int status)
+{
+	struct {
+		s32 signo, err, code;
+		u8 rest[116];
+	} si;			/* Linux writes a whole siginfo */
+
+	if ((status & 0xffff) != (SIGSYS << 8 | 0x7f))
+		return false;
+	if (linux_call4(NR_ptrace, PTRACE_GETSIGINFO, pid, 0, &si) ||
+	    si.code != SYS_USER_DISPATCH)
+		return false;
+	return linux_call4(NR_ptrace, PTRACE_CONT, pid, 0, SIGSYS) == 0;
+}
+
 /* ---- execve ----------------------------------------------------------- */
 
 #define EXEC_LWK_ARGS	(16 + MM_EXEC_OPTIONS)
@@ -627,6 +663,8 @@ static long do_execve(struct lwk_thread *t, long dirfd, const char *upath,
 						       (long)uenvp });
 	sched_process_exit();
 	mm_exec(true);
+	if (t->traceme)
+		linux_call4(NR_ptrace, PTRACE_TRACEME, 0, 0, 0);
 	err = linux_call3(NR_execve, lwk_proc.image, argv, uenvp);
 	mm_exec(false);
 	sched_thread_start(t);

@@ -38,6 +38,7 @@ static const sys_fn systab[TANDEM_NR_SYSCALLS] = {
 	LOCAL(dup2),
 	LOCAL(dup3),
 	LOCAL(getdents64),
+	LOCAL(ptrace),
 	LOCAL(readlink),
 	LOCAL(readlinkat),
 	LOCAL(open),
