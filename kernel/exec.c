@@ -227,21 +227,23 @@ int exec_check(const char *path, const char **why)
 	fd = elf_open(path, &exec_img, why);
 	if (fd < 0)
 		return fd;
-	if (exec_img.interp >= 0) {
-		if (read_interp(fd, &exec_img, exec_interp_path) < 0) {
-			linux_call1(NR_close, fd);
-			*why = "cannot read its interpreter's name";
-			return -EIO;
-		}
-		ifd = elf_open(exec_interp_path, &exec_interp_img, why);
-		if (ifd < 0) {
-			linux_call1(NR_close, fd);
-			*why = "its ELF interpreter is missing or unusable";
-			return ifd == -ENOEXEC ? -ELIBBAD : ifd;
-		}
-		linux_call1(NR_close, ifd);
+	if (exec_img.interp < 0) {
+		linux_call1(NR_close, fd);
+		return 0;
 	}
+	ifd = read_interp(fd, &exec_img, exec_interp_path);
+	/* One descriptor at a time: execve may come with one free. */
 	linux_call1(NR_close, fd);
+	if (ifd < 0) {
+		*why = "cannot read its interpreter's name";
+		return -EIO;
+	}
+	ifd = elf_open(exec_interp_path, &exec_interp_img, why);
+	if (ifd < 0) {
+		*why = "its ELF interpreter is missing or unusable";
+		return ifd == -ENOEXEC ? -ELIBBAD : ifd;
+	}
+	linux_call1(NR_close, ifd);
 	return 0;
 }
 
