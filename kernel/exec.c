@@ -15,6 +15,11 @@
 #include "arch/x86_64/unistd.h"
 
 #define TASK_SIZE	0x7ffffffff000ULL
+#define F_SETSIG	10
+#define F_SETLEASE	1024
+#define F_RDLCK		0
+#define F_UNLCK		2
+#define SIGURG		23
 #define ET_DYN_BASE	0x555555554000ULL	/* Linux's ELF_ET_DYN_BASE */
 
 int elf_check_header(const struct elf64_ehdr *eh, u64 file_size,
@@ -102,6 +107,26 @@ int elf_check_phdrs(struct elf_image *img, u64 file_size, const char **why)
 	return 0;
 }
 
+/*
+ * Linux refuses to run a file any process has open for writing (ETXTBSY).
+ * User space cannot ask for the writer count, but a read lease is refused
+ * with EAGAIN exactly when the file is open for writing; taking one needs
+ * the file's owner or CAP_LEASE, and where it cannot be taken the answer
+ * is "not busy".  A writer that opens the file during the few
+ * microseconds the lease is held waits for its release and breaks it with
+ * SIGURG, which is ignored unless the program handles it.
+ */
+static bool busy_writing(long fd)
+{
+	long err;
+
+	linux_call3(NR_fcntl, fd, F_SETSIG, SIGURG);
+	err = linux_call3(NR_fcntl, fd, F_SETLEASE, F_RDLCK);
+	if (err == 0)
+		linux_call3(NR_fcntl, fd, F_SETLEASE, F_UNLCK);
+	return err == -EAGAIN;
+}
+
 static int open_exec(const char *path, u64 *size, const char **why)
 {
 	struct {
@@ -123,6 +148,11 @@ static int open_exec(const char *path, u64 *size, const char **why)
 		linux_call1(NR_close, fd);
 		*why = "not a regular file";
 		return -EACCES;
+	}
+	if (busy_writing(fd)) {
+		linux_call1(NR_close, fd);
+		*why = "Text file busy (open for writing)";
+		return -ETXTBSY;
 	}
 	*size = st.size;
 	return fd;
@@ -197,21 +227,23 @@ int exec_check(const char *path, const char **why)
 	fd = elf_open(path, &exec_img, why);
 	if (fd < 0)
 		return fd;
-	if (exec_img.interp >= 0) {
-		if (read_interp(fd, &exec_img, exec_interp_path) < 0) {
-			linux_call1(NR_close, fd);
-			*why = "cannot read its interpreter's name";
-			return -EIO;
-		}
-		ifd = elf_open(exec_interp_path, &exec_interp_img, why);
-		if (ifd < 0) {
-			linux_call1(NR_close, fd);
-			*why = "its ELF interpreter is missing or unusable";
-			return ifd == -ENOEXEC ? -ELIBBAD : ifd;
-		}
-		linux_call1(NR_close, ifd);
+	if (exec_img.interp < 0) {
+		linux_call1(NR_close, fd);
+		return 0;
 	}
+	ifd = read_interp(fd, &exec_img, exec_interp_path);
+	/* One descriptor at a time: execve may come with one free. */
 	linux_call1(NR_close, fd);
+	if (ifd < 0) {
+		*why = "cannot read its interpreter's name";
+		return -EIO;
+	}
+	ifd = elf_open(exec_interp_path, &exec_interp_img, why);
+	if (ifd < 0) {
+		*why = "its ELF interpreter is missing or unusable";
+		return ifd == -ENOEXEC ? -ELIBBAD : ifd;
+	}
+	linux_call1(NR_close, ifd);
 	return 0;
 }
 
@@ -513,7 +545,12 @@ int exec_read_script(const char *path, struct script *s)
 	if (fd < 0)
 		return fd;
 	n = linux_call4(NR_pread64, fd, s->line, sizeof(s->line) - 1, 0);
+	if (n >= 2 && s->line[0] == '#' && s->line[1] == '!' &&
+	    busy_writing(fd))
+		n = -ETXTBSY;
 	linux_call1(NR_close, fd);
+	if (n == -ETXTBSY)
+		return n;
 	if (n < 2 || s->line[0] != '#' || s->line[1] != '!')
 		return 0;
 	s->line[n] = '\0';
@@ -541,4 +578,50 @@ int exec_read_script(const char *path, struct script *s)
 		}
 	}
 	return 1;
+}
+
+int exec_resolve(const char *path, struct exec_chain *c)
+{
+	const char *file = path;
+	int err, i;
+
+	c->depth = 0;
+	c->nlead = 0;
+	c->bad = NULL;
+	for (;;) {
+		err = exec_read_script(file, &c->s[c->depth]);
+		if (err == 0)
+			break;
+		if (err < 0) {
+			c->why = err == -ENOEXEC ? "#! line names no interpreter" :
+				 err == -ENOENT ? "No such file or directory" :
+				 err == -EACCES ? "Permission denied" :
+				 err == -ETXTBSY ? "Text file busy (open for writing)" :
+				 "cannot read the file";
+			c->bad = c->depth ? file : NULL;
+			return err;
+		}
+		if (c->depth == EXEC_MAX_SCRIPTS) {
+			c->why = "too many nested #! interpreters (Linux follows 5)";
+			c->bad = c->s[0].interp;
+			return -ELOOP;
+		}
+		file = c->s[c->depth++].interp;
+		if (linux_call4(NR_faccessat, AT_FDCWD, file, 1 /* X_OK */, 0) == 0)
+			continue;
+		err = (int)linux_call4(NR_faccessat, AT_FDCWD, file, 0, 0);
+		c->why = err == -ENOENT ? "No such file or directory" :
+			 "Permission denied";
+		c->bad = file;
+		return err ? err : -EACCES;
+	}
+	c->elf = file;
+	for (i = c->depth - 1; i >= 0; i--) {
+		c->lead[c->nlead++] = c->s[i].interp;
+		if (c->s[i].arg)
+			c->lead[c->nlead++] = c->s[i].arg;
+	}
+	if (c->depth)
+		c->lead[c->nlead++] = path;
+	return 0;
 }

@@ -58,9 +58,36 @@ struct script {
 /*
  * exec_read_script - read the #! line of `path`.  Returns 1 for a script
  * (interp and arg set), 0 for anything else, -errno if unreadable or
- * -ENOEXEC for a #! line without an interpreter.
+ * -ENOEXEC for a #! line without an interpreter, -ETXTBSY for a script
+ * some process has open for writing.
  */
 int exec_read_script(const char *path, struct script *s);
+
+/* Linux follows five nested #! scripts; the sixth gives ELOOP. */
+#define EXEC_MAX_SCRIPTS	5
+
+/* A file to run with the #! scripts that lead to its ELF image. */
+struct exec_chain {
+	struct script s[EXEC_MAX_SCRIPTS + 1];
+	int depth;			/* #! scripts followed */
+	const char *elf;		/* the ELF file to load */
+	const char *lead[2 * EXEC_MAX_SCRIPTS + 1];
+	int nlead;			/* argv words before the program's argv[1] */
+	const char *why;		/* on error: the reason, in words */
+	const char *bad;		/* on error: the interpreter at fault, or NULL */
+};
+
+/*
+ * exec_resolve - follow the #! lines from `path` as Linux's binfmt_script
+ * does, nested up to EXEC_MAX_SCRIPTS deep.  On success c->elf is the file
+ * to load and, for a script, c->lead holds what replaces argv[0]: the
+ * innermost interpreter first, each with its #! argument, then `path`.
+ * Returns 0, or -errno with c->why (and c->bad for an interpreter) set:
+ * -ENOEXEC for an empty #! line, -ELOOP when nested too deep, -EACCES for
+ * an interpreter that is not executable, the open's error otherwise.
+ * Not reentrant: c is the caller's, but the checks use no other state.
+ */
+int exec_resolve(const char *path, struct exec_chain *c);
 
 /* What goes on the initial stack. */
 struct stack_spec {

@@ -39,6 +39,7 @@ struct lwk_thread {
 	u64 ikc_wait_seq;		/* the proxied call it waits for, 0 if none */
 	bool direct_only;		/* its offloaded calls go direct (offload.h) */
 	bool offload_proxied;		/* the current call went to the proxy */
+	bool traceme;			/* vfork child: PTRACE_TRACEME at execve */
 };
 
 #define LWK_THREAD_MAGIC	0x544e444dU	/* "TNDM" */

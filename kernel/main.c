@@ -29,21 +29,6 @@ static __noreturn void boot_fail(const char *path, const char *why, int status)
 	plat_exit_group(status);
 }
 
-/* Move an LWK descriptor out of the program's way, above its usual range. */
-static int hide_fd(int fd)
-{
-	struct k_rlimit rl;
-	long high, nfd;
-
-	linux_call4(NR_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl);
-	high = rl.cur > 64 ? (long)MIN(rl.cur, 1024ULL) - 16 : 32;
-	nfd = linux_call3(NR_fcntl, fd, F_DUPFD, high);
-	if (nfd < 0)
-		return fd;
-	linux_call1(NR_close, fd);
-	return (int)nfd;
-}
-
 /* --lwk-reap: the daemon's reaper, no program (see mm_reap_gone). */
 static bool reap_only;
 
@@ -58,7 +43,7 @@ static void instance_setup(int inherited_fd)
 					  sizeof(struct tandem_instance)) < 0)
 			boot_fail("instance", "cannot create the instance page",
 				  126);
-		fd = hide_fd(fd);
+		fd = plat_hide_fd(fd);
 	}
 	p = linux_call6(NR_mmap, 0, sizeof(struct tandem_instance),
 			PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -230,10 +215,11 @@ static int exe_realpath(const char *path, char *out)
 }
 
 /*
- * A #! script runs as Linux runs it: its interpreter is the program, with
- * argv = interpreter, the optional #! argument, the script, the rest.
+ * A #! script runs as Linux runs it: the innermost interpreter is the
+ * program, with argv = the interpreters and their #! arguments, the
+ * script, then the script's own arguments after argv[0].
  */
-static const char *script_argv(struct script *s, const char *path,
+static const char *script_argv(const struct exec_chain *c, const char *path,
 			       int *argc, const char *const **argv)
 {
 	const char **v;
@@ -241,27 +227,34 @@ static const char *script_argv(struct script *s, const char *path,
 	u64 size;
 	int n = 0, i;
 
-	if (exec_check(s->interp, &why)) {
+	if (exec_check(c->elf, &why)) {
 		char msg[BINPRM_BUF + 100];
 
-		snprintf(msg, sizeof(msg), "bad interpreter %s: %s", s->interp,
+		snprintf(msg, sizeof(msg), "bad interpreter %s: %s", c->elf,
 			 why);
 		boot_fail(path, msg, 126);
 	}
-	size = ALIGN_UP((*argc + 3) * sizeof(char *), PAGE_SIZE);
+	size = ALIGN_UP((*argc + c->nlead + 1) * sizeof(char *), PAGE_SIZE);
 	v = (const char **)linux_call6(NR_mmap, 0, size, PROT_READ | PROT_WRITE,
 				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (IS_ERR_VALUE(v))
 		boot_fail(path, "out of memory", 126);
-	v[n++] = s->interp;
-	if (s->arg)
-		v[n++] = s->arg;
-	v[n++] = path;
+	for (i = 0; i < c->nlead; i++)
+		v[n++] = c->lead[i];
 	for (i = 1; i < *argc; i++)
 		v[n++] = (*argv)[i];
 	*argc = n;
 	*argv = v;
-	return s->interp;
+	return c->elf;
+}
+
+/* "bad interpreter X: why", for a #! chain that cannot run. */
+static const char *bad_interp(const struct exec_chain *c)
+{
+	static char msg[LWK_PATH_MAX + 100];
+
+	snprintf(msg, sizeof(msg), "bad interpreter %s: %s", c->bad, c->why);
+	return msg;
 }
 
 __noreturn void lwk_boot(u64 *sp)
@@ -275,7 +268,7 @@ __noreturn void lwk_boot(u64 *sp)
 	u64 *auxv, top;
 	u8 random[16];
 	const char *const *prog_argv;
-	struct script script;
+	static struct exec_chain chain;
 	struct k_rlimit rl;
 	int err, prog_argc;
 	long n;
@@ -295,8 +288,11 @@ __noreturn void lwk_boot(u64 *sp)
 	path = argv[first];
 	instance_setup(inst_fd);
 	if (inst_fd < 0 && (lwk_proc.cfg.trace || lwk_proc.cfg.stats))
-		lwk_proc.cfg.log_fd = hide_fd(linux_call1(NR_dup, 2));
+		lwk_proc.cfg.log_fd = plat_hide_fd(linux_call1(NR_dup, 2));
 	err = mm_boot_pool();
+	if (err == -EMFILE)
+		boot_fail("pool", "no file descriptor left for the LWK's memory: RLIMIT_NOFILE is too low (raise it with ulimit -n)",
+			  126);
 	if (err)
 		boot_fail("pool", "cannot set up the LWK's memory (is --mem larger than the machine?)",
 			  126);
@@ -308,12 +304,13 @@ __noreturn void lwk_boot(u64 *sp)
 
 	prog_argc = argc - first - 1;
 	prog_argv = (const char *const *)argv + first + 1;
-	err = exec_read_script(path, &script);
-	if (err == 1)
-		path = script_argv(&script, path, &prog_argc, &prog_argv);
-	else if (err < 0)
-		boot_fail(path, err == -ENOEXEC ? "#! line names no interpreter" :
-			  "cannot read the file", err == -ENOENT ? 127 : 126);
+	err = exec_resolve(path, &chain);
+	if (err == 0 && chain.depth)
+		path = script_argv(&chain, path, &prog_argc, &prog_argv);
+	else if (err && chain.bad)
+		boot_fail(path, bad_interp(&chain), 126);
+	else if (err)
+		boot_fail(path, chain.why, err == -ENOENT ? 127 : 126);
 
 	err = exec_load(path, &info, &why);
 	if (err)

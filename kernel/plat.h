@@ -78,6 +78,14 @@ void plat_irq_restore(irqflags_t flags);
  */
 bool plat_lwk_region_next(u64 addr, u64 *start, u64 *end);
 
+/*
+ * Move the LWK's descriptor fd out of the program's way and close the
+ * original: just above the soft RLIMIT_NOFILE when the hard limit leaves
+ * room (the program keeps every descriptor it would have natively), else
+ * high below it.  Returns the new descriptor, or fd if it cannot move.
+ */
+int plat_hide_fd(int fd);
+
 /* Write to the LWK's log descriptor (stderr of tandem); best effort. */
 void plat_log_write(const char *buf, size_t len);
 

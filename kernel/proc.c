@@ -240,14 +240,11 @@ SYSCALL(close_range)
 static void lwk_fd_evict(long fd)
 {
 	int *slot[2 + TANDEM_NR_POOLS], n = lwk_fd_slots(slot), i;
-	long nfd = linux_call3(NR_fcntl, fd, F_DUPFD, 64);
+	int nfd = plat_hide_fd((int)fd);
 
-	if (nfd < 0)
-		return;
 	for (i = 0; i < n; i++)
 		if (*slot[i] == fd)
-			*slot[i] = (int)nfd;
-	linux_call1(NR_close, fd);
+			*slot[i] = nfd;
 }
 
 SYSCALL(dup2)
@@ -262,6 +259,88 @@ SYSCALL(dup3)
 	if (lwk_fd(a[1]))
 		lwk_fd_evict(a[1]);
 	return offload_linux3(t, NR_dup3, a[0], a[1], a[2]);
+}
+
+/*
+ * Does descriptor fd read a /proc fd directory of this process
+ * (/proc/PID/fd or /proc/PID/task/TID/fd, however the program named it)?
+ */
+static bool own_fd_dir(long fd)
+{
+	char link[32], path[64], own[24];
+	const char *tail;
+	long n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%ld", fd);
+	n = linux_call3(NR_readlink, link, path, sizeof(path) - 1);
+	if (n < 0)
+		return false;
+	path[n] = '\0';
+	snprintf(own, sizeof(own), "/proc/%d/", lwk_proc.pid);
+	if (!str_starts(path, own))
+		return false;
+	tail = path + strlen(own);
+	n = strlen(tail);
+	return !strcmp(tail, "fd") ||
+	       (str_starts(tail, "task/") && n > 3 && !strcmp(tail + n - 3, "/fd"));
+}
+
+/* Drop the record at off (reclen bytes) from a getdents64 buffer of n. */
+static void dirent_drop(u8 *ubuf, long off, long reclen, long n)
+{
+	u8 chunk[256];
+	long from = off + reclen, len;
+
+	for (; from < n; from += len, off += len) {
+		len = MIN(n - from, (long)sizeof(chunk));
+		if (plat_copy_from_user(chunk, ubuf + from, len) ||
+		    plat_copy_to_user(ubuf + off, chunk, len))
+			return;
+	}
+}
+
+/*
+ * getdents64: a listing of the process's own /proc fd directory leaves
+ * out the LWK's descriptors, as if they were not open.  Only a batch that
+ * holds one of their numbers costs the readlink that checks the directory.
+ */
+SYSCALL(getdents64)
+{
+	u8 *ubuf = (u8 *)a[1];
+	struct {
+		u64 ino;
+		s64 off;
+		u16 reclen;
+		u8 type;
+		char name[13];
+	} d;
+	long n, got, off, checked = 0;
+	u64 v;
+
+	do {
+		n = got = offload_linux3(t, NR_getdents64, a[0], a[1], a[2]);
+		for (off = 0; off < n && checked >= 0;) {
+			memset(&d, 0, sizeof(d));
+			if (plat_copy_from_user(&d, ubuf + off,
+						MIN(n - off, (long)sizeof(d))) ||
+			    d.reclen == 0)
+				break;
+			d.name[sizeof(d.name) - 1] = '\0';
+			if (parse_u64(d.name, &v) || v > 1 << 30 ||
+			    !lwk_fd((long)v)) {
+				off += d.reclen;
+				continue;
+			}
+			if (!checked)
+				checked = own_fd_dir(a[0]) ? 1 : -1;
+			if (checked < 0)
+				break;
+			dirent_drop(ubuf, off, d.reclen, n);
+			n -= d.reclen;
+		}
+		/* A batch of nothing but LWK descriptors is not the end. */
+	} while (n == 0 && got > 0);
+	return n;
 }
 
 /* ---- paths: the process's own /proc entries (procfs.c) ---------------- */
@@ -390,14 +469,51 @@ SYSCALL(faccessat2)
 			 a[2], a[3], 0);
 }
 
+/* ---- ptrace ----------------------------------------------------------- */
+
+#define PTRACE_TRACEME		0
+#define PTRACE_CONT		7
+#define PTRACE_GETSIGINFO	0x4202
+#define SYS_USER_DISPATCH	2
+
+/*
+ * ptrace: a vfork child's PTRACE_TRACEME takes effect at its execve.
+ * Traced at once, it would stop at its next trapped call (a SIGSYS of the
+ * LWK's dispatch) for a tracer that is blocked until that child execs.
+ */
+SYSCALL(ptrace)
+{
+	if (a[0] == PTRACE_TRACEME && t->pid != lwk_proc.pid) {
+		t->traceme = true;
+		return 0;
+	}
+	return offload_linux4(t, NR_ptrace, a[0], a[1], a[2], a[3]);
+}
+
+bool ptrace_resume_dispatch_stop(long pid, int status)
+{
+	struct {
+		s32 signo, err, code;
+		u8 rest[116];
+	} si;			/* Linux writes a whole siginfo */
+
+	if ((status & 0xffff) != (SIGSYS << 8 | 0x7f))
+		return false;
+	if (linux_call4(NR_ptrace, PTRACE_GETSIGINFO, pid, 0, &si) ||
+	    si.code != SYS_USER_DISPATCH)
+		return false;
+	return linux_call4(NR_ptrace, PTRACE_CONT, pid, 0, SIGSYS) == 0;
+}
+
 /* ---- execve ----------------------------------------------------------- */
 
 #define EXEC_LWK_ARGS	(16 + MM_EXEC_OPTIONS)
+#define EXEC_LEAD	(EXEC_LWK_ARGS + 2 * EXEC_MAX_SCRIPTS + 3)
 static char exec_path[LWK_PATH_MAX];
 static char exec_opts[EXEC_LWK_ARGS][64];
 static char exec_offload[sizeof(lwk_proc.cfg.offload) + 16];
 static char exec_proxy_cpus[sizeof(lwk_proc.cfg.proxy_cpus) + 20];
-static struct script exec_script;
+static struct exec_chain exec_chain;
 
 /* The LWK options that carry this run's configuration to the new image. */
 static int lwk_options(const char **out)
@@ -477,7 +593,7 @@ static long count_args(const u64 *uargv)
 static long do_execve(struct lwk_thread *t, long dirfd, const char *upath,
 		      const u64 *uargv, const u64 *uenvp, long flags)
 {
-	const char *lead[EXEC_LWK_ARGS + 5];
+	const char *lead[EXEC_LEAD];
 	const char *why;
 	long len, argc, nlead, size, err, i;
 	const char **argv;
@@ -490,7 +606,9 @@ static long do_execve(struct lwk_thread *t, long dirfd, const char *upath,
 		return -EINVAL;
 	if (len == 0 && !(flags & AT_EMPTY_PATH))
 		return -ENOENT;
-	if (upath_copy[0] == '/' || dirfd == AT_FDCWD)
+	if (len && procfs_is_exe(dirfd, upath))
+		strlcpy(exec_path, lwk_proc.exe, sizeof(exec_path));
+	else if (upath_copy[0] == '/' || dirfd == AT_FDCWD)
 		strlcpy(exec_path, upath_copy, sizeof(exec_path));
 	else if (len == 0)
 		snprintf(exec_path, sizeof(exec_path), "/proc/self/fd/%ld", dirfd);
@@ -507,25 +625,21 @@ static long do_execve(struct lwk_thread *t, long dirfd, const char *upath,
 
 	nlead = lwk_options(lead);
 	lead[nlead++] = "--";
-	err = exec_read_script(exec_path, &exec_script);
-	if (err < 0)
+	err = exec_resolve(exec_path, &exec_chain);
+	if (err)
 		return err;
-	if (err == 1) {
-		err = exec_check(exec_script.interp, &why);
-		if (err)
-			return err == -ENOEXEC ? -ENOEXEC : err;
-		lead[nlead++] = exec_script.interp;
-		lead[nlead++] = exec_script.interp;
-		if (exec_script.arg)
-			lead[nlead++] = exec_script.arg;
-		lead[nlead++] = exec_path;
-		if (argc)
-			argc--, uargv++;
-	} else {
-		err = exec_check(exec_path, &why);
-		if (err)
-			return err;
-		lead[nlead++] = exec_path;
+	err = exec_check(exec_chain.elf, &why);
+	if (err)
+		return err;
+	lead[nlead++] = exec_chain.elf;
+	for (i = 0; i < exec_chain.nlead; i++)
+		lead[nlead++] = exec_chain.lead[i];
+	if (exec_chain.depth && argc) {
+		argc--;
+		uargv++;
+	} else if (!argc) {
+		/* Linux (5.18 on) runs an empty argv as { "" }. */
+		lead[nlead++] = "";
 	}
 
 	size = ALIGN_UP((nlead + argc + 2) * sizeof(char *), PAGE_SIZE);
@@ -549,6 +663,8 @@ static long do_execve(struct lwk_thread *t, long dirfd, const char *upath,
 						       (long)uenvp });
 	sched_process_exit();
 	mm_exec(true);
+	if (t->traceme)
+		linux_call4(NR_ptrace, PTRACE_TRACEME, 0, 0, 0);
 	err = linux_call3(NR_execve, lwk_proc.image, argv, uenvp);
 	mm_exec(false);
 	sched_thread_start(t);

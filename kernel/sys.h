@@ -30,6 +30,17 @@ SYSCALL(close);
 SYSCALL(close_range);
 SYSCALL(dup2);
 SYSCALL(dup3);
+SYSCALL(getdents64);
+SYSCALL(ptrace);
+
+/*
+ * ptrace_resume_dispatch_stop - a wait status of a tracee that stopped at
+ * the SIGSYS of the LWK's dispatch (an LWK program traced by this one):
+ * resume it with that signal and return true, for the waiter to wait
+ * again; false for any other status.  The tracer never sees these stops,
+ * as it would not see them without tandem.
+ */
+bool ptrace_resume_dispatch_stop(long pid, int status);
 SYSCALL(readlink);
 SYSCALL(readlinkat);
 SYSCALL(open);

@@ -37,6 +37,8 @@ static const sys_fn systab[TANDEM_NR_SYSCALLS] = {
 	LOCAL(close_range),
 	LOCAL(dup2),
 	LOCAL(dup3),
+	LOCAL(getdents64),
+	LOCAL(ptrace),
 	LOCAL(readlink),
 	LOCAL(readlinkat),
 	LOCAL(open),

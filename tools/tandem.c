@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -181,13 +182,14 @@ bad:
 
 /*
  * Find PROG as execvp does: a name with a slash is used as is; otherwise
- * each PATH directory is tried, and a found-but-not-executable file is
- * remembered in case nothing better turns up.
+ * each PATH directory is tried (an empty one is the working directory),
+ * and a found-but-not-executable file is remembered in case nothing
+ * better turns up.
  */
 static char *find_program(const char *prog, int *err)
 {
-	const char *path = getenv("PATH");
-	char *buf, *dirs, *dir, *save, *denied = NULL;
+	const char *path = getenv("PATH"), *dir, *end;
+	char *buf, *denied = NULL;
 
 	*err = 0;
 	if (strchr(prog, '/'))
@@ -197,28 +199,30 @@ static char *find_program(const char *prog, int *err)
 		return NULL;
 	}
 	if (!path)
-		path = "/usr/local/bin:/bin:/usr/bin";
-	dirs = strdup(path);
-	for (dir = strtok_r(dirs, ":", &save); dir;
-	     dir = strtok_r(NULL, ":", &save)) {
+		path = "/bin:/usr/bin";		/* glibc's default */
+	for (dir = path;; dir = end + 1) {
 		struct stat st;
+		int n;
 
-		if (asprintf(&buf, "%s/%s", *dir ? dir : ".", prog) < 0)
+		end = strchrnul(dir, ':');
+		n = (int)(end - dir);
+		/* glibc tries an empty entry as the bare name. */
+		if (asprintf(&buf, "%.*s%s%s", n, dir, n ? "/" : "", prog) < 0)
 			break;
 		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
 			if (access(buf, X_OK) == 0) {
-				free(dirs);
 				free(denied);
 				return buf;
 			}
 			if (!denied) {
 				denied = buf;
-				continue;
+				buf = NULL;
 			}
 		}
 		free(buf);
+		if (!*end)
+			break;
 	}
-	free(dirs);
 	if (denied) {
 		*err = EACCES;
 		return denied;
@@ -241,6 +245,35 @@ static void check_program(const char *prog, const char *path)
 	if (access(path, X_OK))
 		die(EXIT_CANNOT_RUN, "%s: Permission denied (not executable: chmod +x?)",
 		    prog);
+	if (access(path, R_OK) && errno == EACCES)
+		die(EXIT_CANNOT_RUN, "%s: execute-only file: the LWK loads programs itself and must read them; make it readable (chmod u+r) or run tandem as root",
+		    prog);
+}
+
+/*
+ * A file that is neither ELF nor #! goes to /bin/sh, as execvp does; one
+ * whose first line holds a NUL is binary, as a shell judges, and is left
+ * to the LWK's loader to refuse with a reason.
+ */
+static bool shell_script(const char *path)
+{
+	char head[256];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n <= 0)
+		return n == 0;
+	if ((n >= 4 && !memcmp(head, "\177ELF", 4)) ||
+	    (n >= 2 && !memcmp(head, "#!", 2)))
+		return false;
+	for (ssize_t i = 0; i < n && head[i] != '\n'; i++)
+		if (!head[i])
+			return false;
+	return true;
 }
 
 /* The LWK image lives next to this binary. */
@@ -473,7 +506,7 @@ int cmd_run(int argc, char **argv)
 			return err;
 	}
 
-	lwk_argv = calloc(argc + 16 + TANDEM_NR_POOLS, sizeof(char *));
+	lwk_argv = calloc(argc + 20 + TANDEM_NR_POOLS, sizeof(char *));
 	if (!lwk_argv)
 		die(1, "out of memory");
 	lwk_argv[n++] = TANDEM_LWK_IMAGE;
@@ -553,7 +586,13 @@ int cmd_run(int argc, char **argv)
 		lwk_argv[n++] = pspinopt;
 	}
 	lwk_argv[n++] = "--";
-	lwk_argv[n++] = path;
+	if (shell_script(path)) {
+		lwk_argv[n++] = "/bin/sh";
+		lwk_argv[n++] = "/bin/sh";
+		argv[i] = path;
+	} else {
+		lwk_argv[n++] = path;
+	}
 	for (; i < argc; i++)
 		lwk_argv[n++] = argv[i];
 	execv(image, lwk_argv);

@@ -29,6 +29,7 @@
 
 #define WNOWAIT		0x01000000
 #define CLD_EXITED	1
+#define CLD_TRAPPED	4
 #define CLD_DUMPED	3
 #define STACK_SLACK	4096	/* below the stack pointer: the red zone */
 
@@ -209,7 +210,9 @@ SYSCALL(wait4)
 	int status = 0;
 	long pid;
 
-	pid = linux_call4(NR_wait4, a[0], &status, a[2], a[3]);
+	do
+		pid = linux_call4(NR_wait4, a[0], &status, a[2], a[3]);
+	while (pid > 0 && ptrace_resume_dispatch_stop(pid, status));
 	if (pid <= 0)
 		return pid;
 	if (ended(status))
@@ -228,8 +231,11 @@ SYSCALL(waitid)
 	} si;
 	long ret;
 
-	memset(&si, 0, sizeof(si));
-	ret = linux_call6(NR_waitid, a[0], a[1], &si, a[3], a[4], 0);
+	do {
+		memset(&si, 0, sizeof(si));
+		ret = linux_call6(NR_waitid, a[0], a[1], &si, a[3], a[4], 0);
+	} while (ret == 0 && si.code == CLD_TRAPPED && !(a[3] & WNOWAIT) &&
+		 ptrace_resume_dispatch_stop(si.pid, si.status << 8 | 0x7f));
 	if (ret < 0)
 		return ret;
 	if (!(a[3] & WNOWAIT) && si.pid > 0 && si.code >= CLD_EXITED &&

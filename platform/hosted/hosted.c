@@ -174,6 +174,38 @@ u64 plat_now_ns(void)
 	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/*
+ * Above a soft limit this high, the descriptors stay below 1024 instead:
+ * a file table sized past a large limit would cost every fork.
+ */
+#define HIDE_ABOVE_MAX	4096
+#define HIDE_ROOM	64
+
+int plat_hide_fd(int fd)
+{
+	struct k_rlimit rl, raised;
+	long nfd;
+
+	if (fd < 0 || linux_call4(NR_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl))
+		return fd;
+	if (rl.cur <= HIDE_ABOVE_MAX && rl.max >= rl.cur + HIDE_ROOM) {
+		/* Descriptors above the soft limit stay valid once it is back. */
+		raised = (struct k_rlimit){ rl.cur + HIDE_ROOM, rl.max };
+		if (linux_call4(NR_prlimit64, 0, RLIMIT_NOFILE, &raised, NULL))
+			return fd;
+		nfd = linux_call3(NR_fcntl, fd, F_DUPFD, rl.cur);
+		linux_call4(NR_prlimit64, 0, RLIMIT_NOFILE, &rl, NULL);
+	} else {
+		nfd = linux_call3(NR_fcntl, fd, F_DUPFD,
+				  rl.cur > HIDE_ROOM ?
+				  (long)MIN(rl.cur, 1024ULL) - 24 : 24);
+	}
+	if (nfd < 0)
+		return fd;
+	linux_call1(NR_close, fd);
+	return (int)nfd;
+}
+
 void plat_log_write(const char *buf, size_t len)
 {
 	int fd = lwk_proc.cfg.log_fd >= 0 ? lwk_proc.cfg.log_fd : 2;

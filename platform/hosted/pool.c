@@ -66,21 +66,6 @@ static u64 read_u64_file(const char *path)
 	return v;
 }
 
-/* Move a pool descriptor above the program's usual range (cf. main.c). */
-static int hide_pool_fd(int fd)
-{
-	struct k_rlimit rl;
-	long high, nfd;
-
-	linux_call4(NR_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl);
-	high = rl.cur > 64 ? (long)MIN(rl.cur, 1024ULL) - 24 : 24;
-	nfd = linux_call3(NR_fcntl, fd, F_DUPFD, high);
-	if (nfd < 0)
-		return fd;
-	linux_call1(NR_close, fd);
-	return (int)nfd;
-}
-
 /* Make the file of pool @id with @frames frames; its fd or -errno. */
 static int pool_create(int id, u64 frames)
 {
@@ -99,7 +84,7 @@ static int pool_create(int id, u64 frames)
 		linux_call1(NR_close, fd);
 		return -ENOMEM;
 	}
-	return hide_pool_fd((int)fd);
+	return plat_hide_fd((int)fd);
 }
 
 /* Frames in the inherited pool file @fd, or 0 if it is unusable. */

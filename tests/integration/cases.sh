@@ -332,6 +332,116 @@ case_sigpipe()
 	compare --native-status 141 --native-has 'handler ran 1 times' -- "$p"
 }
 
+# --- execve and the descriptor table at their edges ---------------------------
+
+# script_chain N: s1..sN in the working directory, each the #! interpreter
+# of the next (with an argument), s1's own interpreter /bin/sh.
+script_chain()
+{
+	local i prev=/bin/sh
+
+	printf '#!/bin/sh\necho "s1 runs: $0 $*"\n' >s1
+	chmod 755 s1
+	prev=$PWD/s1
+	for ((i = 2; i <= $1; i++)); do
+		printf '#!%s arg%d\necho never\n' "$prev" "$i" >"s$i"
+		chmod 755 "s$i"
+		prev=$PWD/s$i
+	done
+}
+
+# Linux follows five nested #! scripts.
+case_exec_nested_shebang()
+{
+	script_chain 5
+	compare --native-has 's1 runs:' -- ./s5 x 'y z'
+}
+
+# The sixth gives ELOOP, to a shell and to tandem run.
+case_exec_shebang_loop()
+{
+	script_chain 6
+	compare --native-has 'status 127' -- sh -c './s6; echo "status $?"'
+}
+
+case_bad_shebang_loop()
+{
+	script_chain 6
+	expect_tandem 126 --stderr-has 'too many nested #! interpreters' \
+		-- run "${RUN_OPTS[@]}" -- ./s6
+}
+
+case_exec_edge()
+{
+	local p
+
+	p=$(prog execedge) || return
+	compare --native-status 0 --native-has "$2" -- "$p" "$1" ${3:+"$3"}
+}
+
+# A file neither ELF nor #! runs with /bin/sh, as execvp runs it.
+case_script_no_shebang()
+{
+	printf 'echo "no #!: $0 $*"\n' >plain
+	chmod 755 plain
+	compare --native-has 'no #!: ./plain a b c' -- ./plain a 'b c'
+}
+
+# An empty PATH entry is the working directory.
+case_path_empty_entry()
+{
+	printf 'echo "found via PATH: $0"\n' >plain-in-cwd
+	chmod 755 plain-in-cwd
+	compare --env PATH=/usr/bin:/bin: --native-has 'found via PATH' \
+		-- plain-in-cwd
+}
+
+# The LWK's descriptors sit above the soft limit when it is low.
+case_nofile_low_soft()
+{
+	local p
+
+	p=$(prog execedge) || return
+	[[ $(ulimit -Hn) == unlimited || $(ulimit -Hn) -ge 100 ]] ||
+		skip "the hard RLIMIT_NOFILE ($(ulimit -Hn)) leaves no room"
+	compare --native-has 'opened 5, the first as 3' \
+		-- sh -c 'ulimit -Sn 4 && exec "$0" nofile' "$p"
+}
+
+# Root reads an execute-only program as Linux's loader does.
+case_execute_only_root()
+{
+	local p
+
+	[[ $(id -u) == 0 ]] || skip "needs root"
+	p=$(prog hello-pie) || return
+	cp "$p" ./x-only && chmod 111 ./x-only || return 1
+	compare --native-has 'type=ET_DYN' -- ./x-only a
+}
+
+# An unprivileged user cannot read it: tandem says so and what to do.
+case_bad_execute_only_user()
+{
+	local p dir rc
+
+	need_tandem || return 1
+	[[ $(id -u) == 0 ]] || skip "needs root (to run as nobody)"
+	need_cmd setpriv util-linux
+	p=$(prog hello-pie) || return
+	dir=$(mktemp -d /tmp/tandem-xonly.XXXXXX) || return 1
+	chmod 755 "$dir"
+	cp "$p" "$dir/x-only" && chmod 111 "$dir/x-only" || return 1
+	(cd "$dir" && setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$TANDEM" run "${RUN_OPTS[@]}" -- ./x-only) >out 2>err
+	rc=$?
+	rm -rf "$dir"
+	if [[ $rc != 126 ]] || ! grep -q 'execute-only file.*chmod u+r' err; then
+		echo "as nobody: status $rc (expected 126), stderr:"
+		cat err
+		return 1
+	fi
+}
+
 # --- offloading: routes, statistics, proxies ----------------------------------
 
 # stats_calls FILE ROUTE: the calls --stats=json counted for ROUTE.
@@ -620,9 +730,10 @@ case_bad_directory()
 		-- run "${RUN_OPTS[@]}" -- ./a-directory
 }
 
+# Binary, not ELF: a NUL in the first line (text would go to /bin/sh).
 case_bad_not_elf()
 {
-	printf 'echo this is text, not a program\n' >text-file
+	printf 'MZ\0\0binary, not a program\n' >text-file
 	chmod 755 text-file
 	expect_tandem 126 --stderr-has text-file \
 		-- run "${RUN_OPTS[@]}" -- ./text-file
@@ -761,6 +872,22 @@ all_cases()
 	tcase run/siglongjmp-out-of-read case_sigjmp_read
 	tcase run/thread-changes-own-context case_own_context
 
+	tcase run/exec-nested-shebang case_exec_nested_shebang
+	tcase run/exec-shebang-loop case_exec_shebang_loop
+	tcase run/exec-proc-self-exe case_exec_edge self 'again: argc=2'
+	tcase run/exec-empty-argv case_exec_edge argc0 'again: argc=1 argv[0]=""'
+	tcase run/exec-text-busy case_exec_edge txtbsy 'Text file busy'
+	tcase run/exec-ptrace-traceme-fork case_exec_edge traceme \
+		'first stop: Trace/breakpoint trap'
+	tcase run/exec-ptrace-traceme-vfork case_exec_edge traceme \
+		'first stop: Trace/breakpoint trap' vfork
+	tcase run/exec-script-no-shebang case_script_no_shebang
+	tcase run/exec-path-empty-entry case_path_empty_entry
+	tcase run/exec-execute-only-root case_execute_only_root
+	tcase run/fd-list-hides-lwk case_exec_edge fdlist 'fd 2'
+	tcase run/fd-nofile-setrlimit case_exec_edge nofile 'opened 5'
+	tcase run/fd-nofile-low-soft case_nofile_low_soft
+
 	tcase offload/stats-count-proxy case_offload_stats
 	tcase offload/per-call-override case_offload_override
 	tcase offload/route-survives-execve case_offload_execve
@@ -821,6 +948,8 @@ all_cases()
 	tcase bad/wrong-arch-aarch64 case_bad_crafted_elf aarch64
 	tcase bad/elfclass32 case_bad_crafted_elf class32
 	tcase bad/truncated-elf case_bad_truncated_elf
+	tcase bad/shebang-loop case_bad_shebang_loop
+	tcase bad/execute-only-user case_bad_execute_only_user
 	tcase bad/corrupt-phoff case_bad_crafted_elf phoff
 
 	tcase cli/unknown-option case_cli_unknown_option
