@@ -238,6 +238,16 @@ int plat_pool_prefault(int id, u64 pfn, u64 n, bool background);
 void plat_pool_zero(int id, u64 pfn, u64 n, bool background);
 
 /*
+ * plat_pool_discard - give frames [@pfn, @pfn + @n) of pool @id back to
+ * the machine: every mapping of them reads zero from now on, and the next
+ * touch of each page takes a fault that makes it again (as Linux's
+ * MADV_DONTNEED on anonymous memory).  Zeroing them later makes them
+ * exist again.  Returns 0, or -errno when the pool cannot do this (then
+ * the caller zeroes them).
+ */
+int plat_pool_discard(int id, u64 pfn, u64 n);
+
+/*
  * plat_helper_start - run @fn(@arg) in a new thread of this process that
  * runs LWK code only: idle priority, every signal blocked, no system call
  * interception.  It never returns from @fn; it ends with the process (exit

@@ -47,7 +47,12 @@ enum {
 /* A heap this large grows in whole 2 MiB pages where the pool has them. */
 #define HEAP_HUGE_FROM	(4ULL << 20)
 
-/* DONTNEED below this is zeroed in place; above, fresh frames swap in. */
+/*
+ * DONTNEED on 4 KiB frames: zeroed in place below DISCARD_MIN, given back
+ * to the machine above (drop_bytes).  On huge frames: zeroed in place
+ * below FRESH_MIN, fresh frames swapped in above.
+ */
+#define DISCARD_MIN	(64ULL << 10)
 #define FRESH_MIN	(2ULL << 20)
 
 /* Page-align a length; false if it wraps. */
@@ -64,6 +69,22 @@ static void zero_bytes(const struct vma *v, u64 start, u64 end)
 
 	memset(base + (v->backing << PAGE_SHIFT) + (start - v->start), 0,
 	       end - start);
+}
+
+/*
+ * Make [start, end) of 4 KiB pool region @v read zero: a small range is
+ * zeroed in place; a larger one is given back to the machine (the next
+ * touch of each page faults and finds a zero page, as Linux's DONTNEED;
+ * glibc gives back every exiting thread's stack this way, most of it
+ * never touched).  Its frames stay the region's.
+ */
+static void drop_bytes(const struct vma *v, u64 start, u64 end)
+{
+	u64 pfn = vma_pfn(v, start), n = (end - start) >> PAGE_SHIFT;
+
+	if (end - start < DISCARD_MIN ||
+	    plat_pool_discard(vma_pool(v), pfn, n))
+		pool_zero(vma_pool(v), pfn, n);
 }
 
 /* ---- mmap ------------------------------------------------------------- */
@@ -826,6 +847,10 @@ static long advise_pool(struct vma *v, u64 s, u64 e, long adv)
 			return adv == ADV_FREE ? -EINVAL : 0;
 		if ((v->flags & VF_LOCKED) && adv != ADV_DONTNEED_LOCKED)
 			return -EINVAL;
+		if (v->page_shift == PAGE_SHIFT) {
+			drop_bytes(v, s, e);
+			return 0;
+		}
 		if (e - s < FRESH_MIN || !IS_ALIGNED(s | e, 1ULL << v->page_shift)) {
 			zero_bytes(v, s, e);
 			return 0;
@@ -838,7 +863,10 @@ static long advise_pool(struct vma *v, u64 s, u64 e, long adv)
 	case ADV_REMOVE:
 		if (!shared)
 			return -EINVAL;
-		zero_bytes(v, s, e);
+		if (v->page_shift == PAGE_SHIFT)
+			drop_bytes(v, s, e);
+		else
+			zero_bytes(v, s, e);
 		return 0;
 	case ADV_DONTFORK:
 		return set_flags(s, e, VF_DONTFORK, 0);

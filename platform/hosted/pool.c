@@ -28,6 +28,8 @@
 #define MFD_HUGE_SHIFT		26
 #define MADV_POPULATE_READ	22
 #define MADV_POPULATE_WRITE	23
+#define FALLOC_FL_KEEP_SIZE	0x01
+#define FALLOC_FL_PUNCH_HOLE	0x02
 #define SCHED_OTHER		0
 #define SCHED_IDLE		5
 #define HELPER_STACK		(64 * 1024)
@@ -214,15 +216,18 @@ int plat_pool_prefault(int id, u64 pfn, u64 n, bool background)
 	long err = -EINVAL;
 
 	/*
-	 * The program's own path: write-fault every page through the window
-	 * (made and zeroed once, the window's page tables filled for later
-	 * zeroing).  The helper may not: MADV_POPULATE_WRITE holds the mmap
-	 * lock the program's mmap then waits for, and its faults would count
-	 * as the program's.  It writes zeroes into the file instead, and has
-	 * huge pages (which write(2) does not take) made by fallocate, which
-	 * zeroes them and, unlike a fault, fails cleanly when there are none.
+	 * 4 KiB frames: write zeroes into the file.  Linux makes each page
+	 * and copies into it without a page fault (half the cost of a fault
+	 * per page, as MADV_POPULATE_WRITE takes), holds no mmap lock the
+	 * program's mmap would wait for, and the helper is not charged with
+	 * faults getrusage would count as the program's.
+	 *
+	 * Huge pages, which write(2) does not take: on the program's path,
+	 * write-faulted through the window (its page tables filled for later
+	 * zeroing); the helper has fallocate make them, which zeroes them
+	 * and, unlike a fault, fails cleanly when there are none.
 	 */
-	if (background && id == TANDEM_POOL_4K)
+	if (id == TANDEM_POOL_4K)
 		return write_zeroes(id, off, len);
 	if (!background)
 		err = linux_call3(NR_madvise, hp.window[id] + off, len,
@@ -237,9 +242,31 @@ void plat_pool_zero(int id, u64 pfn, u64 n, bool background)
 {
 	u64 off = pfn << pool_shift[id], len = n << pool_shift[id];
 
+	/*
+	 * The helper writes zeroes into the file (no fault).  A program path
+	 * zeroes through the window, twice as fast as writing once the
+	 * window maps the frames, and without the file's lock the helper's
+	 * writes take turns on; it maps them first (a read fault per 16
+	 * pages where the window lacks them, none after).
+	 */
 	if (background && id == TANDEM_POOL_4K && !write_zeroes(id, off, len))
 		return;
+	if (!background && id == TANDEM_POOL_4K)
+		linux_call3(NR_madvise, hp.window[id] + off, len,
+			    MADV_POPULATE_READ);
 	memset(hp.window[id] + off, 0, len);
+}
+
+int plat_pool_discard(int id, u64 pfn, u64 n)
+{
+	long err;
+
+	if (id != TANDEM_POOL_4K)
+		return -EINVAL;
+	err = linux_call4(NR_fallocate, lwk_proc.cfg.pool_fd[id],
+			  FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			  pfn << pool_shift[id], n << pool_shift[id]);
+	return err ? (int)err : 0;
 }
 
 /*

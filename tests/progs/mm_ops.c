@@ -491,12 +491,55 @@ static void case_madv_dontneed(void)
 	CHECK(madvise(p + page, page, MADV_DONTNEED) == 0, "small");
 	CHECK(nonzero(p + page, page) < 0 && all(p, page, 0x16) &&
 	      all(p + 2 * page, page, 0x16), "small: contents wrong");
+	if (no_faults)
+		CHECK(touch_faults(p + page, page) == 0,
+		      "a page zeroed by DONTNEED faulted");
 	CHECK(madvise(p + 2 * MB, 4 * MB, MADV_DONTNEED) == 0, "large");
 	CHECK(nonzero(p + 2 * MB, 4 * MB) < 0 && all(p + 6 * MB, 2 * MB, 0x16),
 	      "large: contents wrong");
-	if (no_faults)
-		CHECK(touch_faults(p + 2 * MB, 4 * MB) == 0,
-		      "memory after DONTNEED faulted");
+	/* Given back, as Linux does: it may fault again, and reads zero. */
+	fill(p + 2 * MB, 4 * MB, 0x26);
+	CHECK(madvise(p + 3 * MB, MB, MADV_DONTNEED) == 0, "again");
+	CHECK(all(p + 2 * MB, MB, 0x26) && nonzero(p + 3 * MB, MB) < 0 &&
+	      all(p + 4 * MB, 2 * MB, 0x26), "again: contents wrong");
+}
+
+/*
+ * DONTNEED in a fork child empties the child's memory only; the parent's
+ * DONTNEED before the fork gives the child zeroes; memory given back and
+ * unmapped reads zero when mapped again.
+ */
+static void case_madv_dontneed_fork(void)
+{
+	size_t len = 4 * MB;
+	char *p = map_rw(len), *q;
+	int status;
+	pid_t pid;
+
+	fill(p, len, 0x1a);
+	CHECK(madvise(p, MB, MADV_DONTNEED) == 0, "DONTNEED");
+	pid = fork();
+	CHECK(pid >= 0, "fork");
+	if (pid == 0) {
+		if (nonzero(p, MB) >= 0 || !all(p + MB, len - MB, 0x1a))
+			_exit(2);
+		if (madvise(p + MB, 2 * MB, MADV_DONTNEED) ||
+		    nonzero(p + MB, 2 * MB) >= 0)
+			_exit(3);
+		fill(p, len, 0x2a);
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid, "waitpid");
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "child: status %#x", status);
+	CHECK(nonzero(p, MB) < 0 && all(p + MB, len - MB, 0x1a),
+	      "the child's DONTNEED or writes reached the parent");
+	fill(p, len, 0x3a);
+	CHECK(madvise(p, len, MADV_DONTNEED) == 0, "DONTNEED all");
+	fill(p, MB, 0x4a);
+	CHECK(munmap(p, len) == 0, "munmap");
+	q = map_rw(len);
+	CHECK(nonzero(q, len) < 0, "memory given back and mapped again not zero");
 }
 
 static void case_madv_free(void)
@@ -526,6 +569,32 @@ static void case_madv_shared(void)
 	      strerror(errno));
 	CHECK(nonzero(p, page) < 0 && all(p + page, page, 0x18),
 	      "MADV_REMOVE contents wrong");
+}
+
+/* MADV_REMOVE on shared memory empties it for every process mapping it. */
+static void case_madv_shared_remove(void)
+{
+	size_t len = 2 * MB;
+	char *p = map(len, PROT_READ | PROT_WRITE, MAP_SHARED);
+	int status;
+	pid_t pid;
+
+	fill(p, len, 0x1b);
+	pid = fork();
+	CHECK(pid >= 0, "fork");
+	if (pid == 0) {
+		if (madvise(p, MB, MADV_REMOVE) || nonzero(p, MB) >= 0)
+			_exit(2);
+		fill(p + 4 * page, page, 0x2b);
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid, "waitpid");
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "child: status %#x", status);
+	CHECK(nonzero(p, 4 * page) < 0 && all(p + 4 * page, page, 0x2b) &&
+	      nonzero(p + 5 * page, MB - 5 * page) < 0 &&
+	      all(p + MB, MB, 0x1b), "the parent's view is wrong");
+	CHECK(munmap(p, len) == 0, "munmap");
 }
 
 static void case_madv_misc(void)
@@ -894,7 +963,9 @@ static const struct tcase cases[] = {
 	{ "brk", case_brk },
 	{ "madvise-dontneed", case_madv_dontneed },
 	{ "madvise-free", case_madv_free },
+	{ "madvise-dontneed-fork", case_madv_dontneed_fork },
 	{ "madvise-shared", case_madv_shared },
+	{ "madvise-shared-remove", case_madv_shared_remove },
 	{ "madvise-misc", case_madv_misc },
 	{ "mlock", case_mlock },
 	{ "mincore", case_mincore },
