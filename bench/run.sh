@@ -12,7 +12,8 @@
 #
 #   --quick      small sizes, 5 rounds: a minute or so (make bench QUICK=1)
 #   --only LIST  run only these benchmarks (comma-separated): startup,
-#                syscall, mm, churn, stream, sync, fwq, calls, proxy
+#                syscall, mm, churn, stream, sync, fwq, calls, proxy,
+#                instance (root: mm on a booted instance)
 #   --reps N     rounds per benchmark (default 10, heavy ones 5; quick 5)
 #   --no-plots   skip the gnuplot PNGs
 #   --tandem PATH  the tandem command to compare (default build/tandem)
@@ -39,7 +40,7 @@ RAW=$RES/raw
 RECORDS=$RAW/records.tsv
 BENCHES=$RAW/benches.tsv
 DERIVED=$RAW/derived.tsv
-ALL="startup syscall mm churn stream sync fwq calls proxy"
+ALL="startup syscall mm churn stream sync fwq calls proxy instance"
 QUICK=0
 ONLY=$ALL
 REPS_OPT=''
@@ -183,6 +184,70 @@ bench_churn()
 		-x "MADV_HUGEPAGE::$B/churn mmap --thp $CHURN_STEPS" \
 		churn_mmap "$CHURN_STEPS blocks of 4 KiB-64 MiB: mmap, touch, munmap" \
 		-- "$B/churn" mmap "$CHURN_STEPS"
+}
+
+# instance_na: empty if this run may reserve a partition for a while, else
+# why not.
+instance_na()
+{
+	((EUID == 0)) || { echo "n/a: reserving a partition needs root"; return; }
+	((NCPU >= 2)) || { echo "n/a: needs 2 CPUs, one stays Linux's"; return; }
+	[[ ! -e /run/tandem/reservation ]] ||
+		echo "n/a: a reservation exists already; not touching it"
+}
+
+# instance_ready NAME: wait until the instance's pool is all pre-zeroed.
+instance_ready()
+{
+	local i z
+
+	for ((i = 0; i < 600; i++)); do
+		z=$("$TANDEM" status --json "$1" 2>/dev/null |
+			sed -n 's/.*"zeroing_bytes": *\([0-9]*\).*/\1/p' | head -1)
+		[[ $z == 0 ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# The LWK as it is meant to run: memory reserved from Linux as huge pages
+# and zeroed by the instance's daemon before any program asks for it.  The
+# same mm program runs natively (on the cores Linux keeps) and on a booted
+# instance (on the reserved core), side by side as everywhere else.
+bench_instance()
+{
+	local na name=bench$$ saved=("${TANDEM_OPTS[@]}") cpus_start=$CPUS_AT_START
+	local log=$RAW/instance.log reserved=0
+
+	na=$(instance_na)
+	if [[ -z $na ]]; then
+		"$TANDEM" reserve --cpus $((NCPU - 1)) --mem $((MM_MIB + 128))M \
+			--page-size 2m >"$log" 2>&1 && reserved=1 ||
+			na="n/a: tandem reserve failed (see $log)"
+	fi
+	if [[ -z $na ]]; then
+		trap '"$TANDEM" shutdown --force >/dev/null 2>&1; "$TANDEM" release >/dev/null 2>&1' EXIT
+		"$TANDEM" boot --name "$name" >>"$log" 2>&1 && instance_ready "$name" ||
+			na="n/a: tandem boot failed or its pool was not zeroed (see $log)"
+	fi
+	if [[ -n $na ]]; then
+		printf 'mm_instance: %s\n' "$na"
+	else
+		# Cores moved under this shell's feet: measure from here.
+		CPUS_AT_START=$(cpus_allowed)
+		TANDEM_OPTS+=(--instance "$name")
+		measure -n "$HEAVY" -h total mm_instance \
+			"mmap + first touch + munmap of $MM_MIB MiB, tandem on a booted
+			instance (a reserved, pre-zeroed pool of 2 MiB pages)" \
+			-- "$B/mm" "$MM_MIB"
+		TANDEM_OPTS=("${saved[@]}")
+		CPUS_AT_START=$cpus_start
+	fi
+	if [[ $reserved == 1 ]]; then
+		"$TANDEM" shutdown "$name" >>"$log" 2>&1
+		"$TANDEM" release >>"$log" 2>&1
+		trap - EXIT
+	fi
 }
 
 # Threads pinned one per core, in order, as tandem places them.
