@@ -3,21 +3,20 @@
 #
 # Integration cases for the fast system-call entry (docs/fast-entry.md).
 #
-# Two ways to use it:
-#   - sourced by tests/integration/run.sh (after lib.sh): defines
-#     fastentry_cases, which registers the cases with tcase; call it from
-#     all_cases;
-#   - run on its own, with run.sh's options:
-#       tests/integration/fastentry.sh [--tandem PATH|native] [--filter GLOB]
-#                                      [--list] [--keep] [--no-summary]
-#     Environment as for run.sh (TANDEM_RUN_OPTS, TANDEM_TEST_TIMEOUT, CC).
-#
 # run/fastentry-*   programs compared natively and under tandem run
 #                   $TANDEM_RUN_OPTS, so they follow --entry when the suite
 #                   runs with --entry=signal or --entry=rewrite;
 # entry/*           what --entry chooses and what --stats says about it
 #                   (need a real tandem);
 # cli/entry-*       bad --entry values.
+#
+# Sourced by tests/integration/run.sh (after lib.sh), it defines
+# fastentry_cases, which registers the cases with tcase.  Run on its own,
+# it takes run.sh's options and environment (TANDEM_RUN_OPTS,
+# TANDEM_TEST_TIMEOUT, CC):
+#
+# usage: tests/integration/fastentry.sh [--tandem PATH|native] [--filter GLOB]
+#                                       [--list] [--keep] [--no-summary]
 
 # fastentry_dso NR: the test library built with -DNR=NR, built once.
 fastentry_dso()
@@ -187,65 +186,15 @@ fastentry_cases()
 
 # ---- on its own: the same setup as run.sh ---------------------------------
 
-fastentry_main()
-{
-	local here
-
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
 	set -u
-	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-	ROOT=$(cd "$here/../.." && pwd)
-	PROGS=$ROOT/tests/progs
-	TANDEM=$ROOT/build/tandem
-	FILTER='*'
-	LIST=0
-	KEEP=0
-	SUMMARY=1
-	TIMEOUT=${TANDEM_TEST_TIMEOUT:-60}
-	read -r -a RUN_OPTS <<<"${TANDEM_RUN_OPTS:-}"
-
-	while (($#)); do
-		case $1 in
-		--tandem) TANDEM=$2; shift 2 ;;
-		--tandem=*) TANDEM=${1#*=}; shift ;;
-		--filter) FILTER=$2; shift 2 ;;
-		--filter=*) FILTER=${1#*=}; shift ;;
-		--list) LIST=1; shift ;;
-		--keep) KEEP=1; shift ;;
-		--no-summary) SUMMARY=0; shift ;;
-		*)
-			sed -n '/^#   - run on its own/,/^#     Environment/p' \
-				"${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-			exit 2
-			;;
-		esac
-	done
-	if [[ $TANDEM != native && $TANDEM != /* ]]; then
-		TANDEM=$PWD/$TANDEM
-	fi
-
-	source "$here/lib.sh"
+	source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+	suite_init "${BASH_SOURCE[0]}" "$@"
 	if [[ $LIST == 1 ]]; then
 		fastentry_cases
 		exit 0
 	fi
-	WORK=$(mktemp -d "${TMPDIR:-/tmp}/tandem-fastentry.XXXXXX") || exit 1
-	if [[ $KEEP == 1 ]]; then
-		trap 'echo "# kept $WORK" >&2' EXIT
-	else
-		trap 'rm -rf "$WORK"' EXIT
-	fi
-	export LC_ALL=C
-	ulimit -c 0
-	umask 022
-
+	suite_begin fastentry
 	fastentry_cases
-	if [[ $SUMMARY == 1 ]]; then
-		echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
-		((PASSED + SKIPPED + FAILED > 0)) || exit 1
-	fi
-	((FAILED == 0))
-}
-
-if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
-	fastentry_main "$@"
+	suite_end
 fi

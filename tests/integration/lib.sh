@@ -1,19 +1,118 @@
 # SPDX-License-Identifier: MIT
 #
-# Helpers for tandem's integration cases; sourced by run.sh, never run.
+# Helpers for tandem's integration cases, and the setup every suite script
+# (run.sh, mm.sh, procfs.sh, fastentry.sh, partition.sh) shares when it
+# runs on its own; sourced, never run.
 #
 # A case is a shell function run by tcase in its own subshell, with its own
 # directory $CASE_DIR (outputs) and an empty working directory $CASE_DIR/cwd.
 # It returns 0 to pass, 77 after calling skip, anything else to fail; what it
 # prints is shown only when it fails, so it should print why.
 #
-# Globals set by run.sh: TANDEM (path, or "native"), RUN_OPTS (array, from
-# TANDEM_RUN_OPTS), FILTER, WORK (suite temp dir), PROGS (C sources),
-# TIMEOUT (seconds per command).
+# Globals set by suite_init and suite_begin: TANDEM (path, or "native"),
+# RUN_OPTS (array, from TANDEM_RUN_OPTS), FILTER, WORK (suite temp dir),
+# PROGS (C sources), TIMEOUT (seconds per command).
 
 PASSED=0
 FAILED=0
 SKIPPED=0
+
+# ---- a suite script run on its own -------------------------------------------
+#
+# run.sh, mm.sh, procfs.sh, fastentry.sh and partition.sh each run on their
+# own with the same options and the same setup; these three functions are
+# that setup, in the order a script calls them.
+
+# suite_usage SCRIPT STATUS: print SCRIPT's header comment from "usage:" to
+# the first line that is not a comment; exit with STATUS.
+suite_usage()
+{
+	awk '/^# usage:/ { on = 1 } on && !/^#/ { exit } on { sub(/^# ?/, ""); print }' \
+		"$1"
+	exit "$2"
+}
+
+# suite_init SCRIPT [ARGS...]: parse the options every suite takes
+# (--tandem, --filter, --list, --keep, --no-summary, --help) into TANDEM,
+# FILTER, LIST, KEEP and SUMMARY, and set ROOT, PROGS, TIMEOUT and RUN_OPTS
+# (TANDEM_RUN_OPTS).  Exits 2, with SCRIPT's usage, on a bad option.
+suite_init()
+{
+	local script=$1 name=${1##*/}
+	shift
+
+	ROOT=$(cd "$(dirname "$script")/../.." && pwd)
+	PROGS=$ROOT/tests/progs
+	TANDEM=$ROOT/build/tandem
+	FILTER='*' LIST=0 KEEP=0 SUMMARY=1
+	TIMEOUT=${TANDEM_TEST_TIMEOUT:-60}
+	if [[ ! $TIMEOUT =~ ^[1-9][0-9]*$ ]]; then
+		echo "$name: TANDEM_TEST_TIMEOUT must be a number of seconds, not '$TIMEOUT'" >&2
+		exit 2
+	fi
+	read -r -a RUN_OPTS <<<"${TANDEM_RUN_OPTS:-}"
+
+	while (($#)); do
+		case $1 in
+		--tandem | --filter)
+			(($# >= 2)) || suite_usage "$script" 2 >&2
+			[[ $1 == --tandem ]] && TANDEM=$2 || FILTER=$2
+			shift 2 ;;
+		--tandem=*) TANDEM=${1#*=}; shift ;;
+		--filter=*) FILTER=${1#*=}; shift ;;
+		--list) LIST=1; shift ;;
+		--keep) KEEP=1; shift ;;
+		--no-summary) SUMMARY=0; shift ;;
+		-h | --help) suite_usage "$script" 0 ;;
+		*)
+			echo "$name: unknown option $1" >&2
+			suite_usage "$script" 2 >&2 ;;
+		esac
+	done
+	if [[ $TANDEM != native && $TANDEM != /* ]]; then
+		TANDEM=$PWD/$TANDEM
+	fi
+}
+
+# suite_begin NAME: the suite's temporary directory WORK (removed at the
+# end unless --keep), and the same conditions for every case, whoever runs
+# the suite: C collation for sort and grep, no core files (the soft limit:
+# a case about core dumps raises it for itself), a known umask.  A suite
+# that must clean up more sets its own EXIT trap after this and calls
+# suite_cleanup from it.
+suite_begin()
+{
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/tandem-$1.XXXXXX") || exit 1
+	# Die of the signal that stopped us, so whoever ran us stops as well.
+	trap suite_cleanup EXIT
+	trap 'suite_cleanup; trap - EXIT INT; kill -INT $$' INT
+	trap 'suite_cleanup; trap - EXIT TERM; kill -TERM $$' TERM
+
+	export LC_ALL=C
+	unset LANGUAGE
+	ulimit -S -c 0
+	umask 022
+}
+
+suite_cleanup()
+{
+	if [[ $KEEP == 1 ]]; then
+		echo "# kept $WORK" >&2
+	else
+		rm -rf "$WORK"
+	fi
+}
+
+# suite_end: the summary line (unless --no-summary, where an empty
+# selection is the caller's call); the suite's exit status.
+suite_end()
+{
+	if [[ $SUMMARY == 1 ]]; then
+		echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+		((PASSED + SKIPPED + FAILED > 0)) || return 1
+	fi
+	((FAILED == 0))
+}
 
 # tcase NAME FUNC [ARGS...]: run FUNC ARGS in a subshell as the case NAME,
 # if NAME matches the filter, and print its one result line.

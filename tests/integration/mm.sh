@@ -232,68 +232,13 @@ fi
 set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-PROGS=$ROOT/tests/progs
-TANDEM=$ROOT/build/tandem
-FILTER='*'
-LIST=0
-KEEP=0
-TIMEOUT=${TANDEM_TEST_TIMEOUT:-60}
-read -r -a RUN_OPTS <<<"${TANDEM_RUN_OPTS:-}"
-
-usage()
-{
-	sed -n '/^# usage:/,/^# Prints/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-	exit 2
-}
-
-while (($#)); do
-	case $1 in
-	--tandem) (($# >= 2)) || usage; TANDEM=$2; shift 2 ;;
-	--tandem=*) TANDEM=${1#*=}; shift ;;
-	--filter) (($# >= 2)) || usage; FILTER=$2; shift 2 ;;
-	--filter=*) FILTER=${1#*=}; shift ;;
-	--list) LIST=1; shift ;;
-	--keep) KEEP=1; shift ;;
-	-h | --help) usage ;;
-	*) echo "mm.sh: unknown option $1" >&2; usage ;;
-	esac
-done
-if [[ $TANDEM != native && $TANDEM != /* ]]; then
-	TANDEM=$PWD/$TANDEM
-fi
-if [[ ! $TIMEOUT =~ ^[1-9][0-9]*$ ]]; then
-	echo "mm.sh: TANDEM_TEST_TIMEOUT must be a number of seconds, not '$TIMEOUT'" >&2
-	exit 2
-fi
-
 source "$HERE/lib.sh"
+suite_init "${BASH_SOURCE[0]}" "$@"
 
 if [[ $LIST == 1 ]]; then
 	mm_cases
 	exit 0
 fi
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/tandem-mm.XXXXXX") || exit 1
-cleanup()
-{
-	if [[ $KEEP == 1 ]]; then
-		echo "# kept $WORK" >&2
-	else
-		rm -rf "$WORK"
-	fi
-}
-trap cleanup EXIT
-trap 'cleanup; trap - EXIT INT; kill -INT $$' INT
-trap 'cleanup; trap - EXIT TERM; kill -TERM $$' TERM
-
-export LC_ALL=C
-unset LANGUAGE
-ulimit -c 0
-umask 022
-
+suite_begin mm
 mm_cases
-
-echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
-((PASSED + SKIPPED + FAILED > 0)) || exit 1
-((FAILED == 0))
+suite_end

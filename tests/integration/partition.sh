@@ -34,46 +34,14 @@
 set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-PROGS=$ROOT/tests/progs
-TANDEM=$ROOT/build/tandem
-FILTER='*'
-LIST=0
-KEEP=0
-SUMMARY=1
-TIMEOUT=${TANDEM_TEST_TIMEOUT:-60}
+source "$HERE/lib.sh"
+suite_init "${BASH_SOURCE[0]}" "$@"
 TUSER=${TANDEM_TEST_USER:-tandemtest}
-if [[ ! $TIMEOUT =~ ^[1-9][0-9]*$ ]]; then
-	echo "partition.sh: TANDEM_TEST_TIMEOUT must be a number of seconds, not '$TIMEOUT'" >&2
+RUN_OPTS=()
+if [[ $TANDEM == native ]]; then
+	echo "partition.sh: --tandem native: the partition cases need a real tandem" >&2
 	exit 2
 fi
-RUN_OPTS=()
-
-usage()
-{
-	awk '/^# usage:/ { on = 1 } on && !/^#/ { exit } on { sub(/^# ?/, ""); print }' \
-		"${BASH_SOURCE[0]}"
-	exit "${1:-2}"
-}
-
-while (($#)); do
-	case $1 in
-	--tandem) (($# >= 2)) || usage >&2; TANDEM=$2; shift 2 ;;
-	--tandem=*) TANDEM=${1#*=}; shift ;;
-	--filter) (($# >= 2)) || usage >&2; FILTER=$2; shift 2 ;;
-	--filter=*) FILTER=${1#*=}; shift ;;
-	--list) LIST=1; shift ;;
-	--keep) KEEP=1; shift ;;
-	--no-summary) SUMMARY=0; shift ;;
-	-h | --help) usage 0 ;;
-	*) echo "partition.sh: unknown option $1" >&2; usage >&2 ;;
-	esac
-done
-if [[ $TANDEM != /* ]]; then
-	TANDEM=$PWD/$TANDEM
-fi
-
-source "$HERE/lib.sh"
 
 RUN=/run/tandem
 INST=ptest			# the instance name the root cases boot
@@ -787,10 +755,7 @@ if [[ $LIST == 1 ]]; then
 	exit 0
 fi
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/tandem-partition.XXXXXX") || exit 1
-export LC_ALL=C
-ulimit -c 0
-umask 022
+suite_begin partition
 
 # CPUs: the last online one is reserved, the first stays with Linux.
 NCPU=$(($(sed 's/.*[-,]//' /sys/devices/system/cpu/possible) + 1))
@@ -831,11 +796,7 @@ at_exit()
 		rm -rf "/tmp/tandem-$(id -u "$TUSER")"
 	fi
 	((MADE_USER)) && userdel "$TUSER" 2>/dev/null
-	if [[ $KEEP == 1 ]]; then
-		echo "# kept $WORK" >&2
-	else
-		rm -rf "$WORK"
-	fi
+	suite_cleanup
 }
 trap at_exit EXIT
 trap 'trap - INT; exit 130' INT
@@ -843,9 +804,4 @@ trap 'trap - TERM; exit 143' TERM
 
 machine_state >"$WORK/before"
 all_cases
-
-if [[ $SUMMARY == 1 ]]; then
-	echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
-	((PASSED + SKIPPED + FAILED > 0)) || exit 1
-fi
-((FAILED == 0))
+suite_end

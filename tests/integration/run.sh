@@ -30,46 +30,8 @@
 set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-PROGS=$ROOT/tests/progs
-TANDEM=$ROOT/build/tandem
-FILTER='*'
-LIST=0
-KEEP=0
-SUMMARY=1
-TIMEOUT=${TANDEM_TEST_TIMEOUT:-60}
-if [[ ! $TIMEOUT =~ ^[1-9][0-9]*$ ]]; then
-	echo "run.sh: TANDEM_TEST_TIMEOUT must be a number of seconds, not '$TIMEOUT'" >&2
-	exit 2
-fi
-read -r -a RUN_OPTS <<<"${TANDEM_RUN_OPTS:-}"
-
-# usage [STATUS]: print the header comment from "usage:" on; exit.
-usage()
-{
-	awk '/^# usage:/ { on = 1 } on && !/^#/ { exit } on { sub(/^# ?/, ""); print }' \
-		"${BASH_SOURCE[0]}"
-	exit "${1:-2}"
-}
-
-while (($#)); do
-	case $1 in
-	--tandem) (($# >= 2)) || usage >&2; TANDEM=$2; shift 2 ;;
-	--tandem=*) TANDEM=${1#*=}; shift ;;
-	--filter) (($# >= 2)) || usage >&2; FILTER=$2; shift 2 ;;
-	--filter=*) FILTER=${1#*=}; shift ;;
-	--list) LIST=1; shift ;;
-	--keep) KEEP=1; shift ;;
-	--no-summary) SUMMARY=0; shift ;;
-	-h | --help) usage 0 ;;
-	*) echo "run.sh: unknown option $1" >&2; usage >&2 ;;
-	esac
-done
-if [[ $TANDEM != native && $TANDEM != /* ]]; then
-	TANDEM=$PWD/$TANDEM
-fi
-
 source "$HERE/lib.sh"
+suite_init "${BASH_SOURCE[0]}" "$@"
 source "$HERE/cases.sh"
 source "$HERE/fastentry.sh"
 source "$HERE/procfs.sh"
@@ -79,38 +41,11 @@ if [[ $LIST == 1 ]]; then
 	all_cases
 	exit 0
 fi
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/tandem-integration.XXXXXX") || exit 1
-cleanup()
-{
-	if [[ $KEEP == 1 ]]; then
-		echo "# kept $WORK" >&2
-	else
-		rm -rf "$WORK"
-	fi
-}
-# Die of the signal that stopped us, so whoever ran us stops as well.
-trap cleanup EXIT
-trap 'cleanup; trap - EXIT INT; kill -INT $$' INT
-trap 'cleanup; trap - EXIT TERM; kill -TERM $$' TERM
-
-# The same conditions for every case, whoever runs the suite: C collation
-# for sort and grep, no core files (the soft limit: a case about core dumps
-# raises it for itself), a known umask.
-export LC_ALL=C
-unset LANGUAGE
-ulimit -S -c 0
-umask 022
-
+suite_begin integration
 all_cases
 
-# XXX: STYLE.md asks for a pool-page count before and after the suite; each
-# `tandem run` here makes and frees a private instance, and there is no
-# `tandem status` yet to count a booted instance's pages, so no leak check.
-
-# Under run-tests.sh (--no-summary) an empty selection is the caller's call.
-if [[ $SUMMARY == 1 ]]; then
-	echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
-	((PASSED + SKIPPED + FAILED > 0)) || exit 1
-fi
-((FAILED == 0))
+# No pool-page count around the suite: each `tandem run` here makes a
+# private pool that dies with it.  Leaks are checked where a pool outlives
+# a run: mm.sh (each case's pages all free at its end) and partition.sh (an
+# instance's free count after its programs end or are killed).
+suite_end
