@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -382,7 +383,7 @@ int cmd_status(int argc, char **argv)
 struct ps_row {
 	const char *instance;
 	struct tandem_proc p;
-	u64 threads, rss;
+	u64 threads, rss, pool;
 	cpu_set_t cores;
 	double age;
 };
@@ -428,10 +429,49 @@ static void ps_fill(struct ps_row *r)
 	r->age = (double)(mono_ns() - r->p.joined_ns) / 1e9;
 }
 
+/*
+ * The pool bytes each process of @in holds, as its LWK last published them
+ * in the pool state's owner table; false if there is no pool state yet.
+ */
+static bool read_owners(const struct inst *in,
+			struct tandem_pool_owner owner[TANDEM_POOL_OWNERS])
+{
+	size_t len = sizeof(struct tandem_pool_owner) * TANDEM_POOL_OWNERS;
+	char path[PATH_MAX + 16];
+	off_t off;
+	ssize_t got;
+	int fd;
+
+	if (!in->page || !in->page->pool_off)
+		return false;
+	off = (off_t)in->page->pool_off +
+	      (off_t)offsetof(struct tandem_pool_state, owner);
+	snprintf(path, sizeof(path), "%s/instance", in->dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	got = pread(fd, owner, len, off);
+	close(fd);
+	return got == (ssize_t)len;
+}
+
+/* What process @pid holds, from @owner (read_owners). */
+static u64 owner_bytes(const struct tandem_pool_owner *owner, int pid)
+{
+	int i;
+
+	for (i = 1; i < TANDEM_POOL_OWNERS; i++)
+		if (owner[i].kind == TANDEM_OWNER_PROCESS && owner[i].pid == pid)
+			return owner[i].bytes;
+	return 0;
+}
+
 int cmd_ps(int argc, char **argv)
 {
 	static struct inst in[TDM_MAX_INSTANCES];
 	static struct tandem_proctab tab;
+	static struct tandem_pool_owner owner[TANDEM_POOL_OWNERS];
+	bool have_owners;
 	struct ps_row *rows = NULL;
 	struct view_opts o;
 	int n, i, k, nrows = 0, rc;
@@ -443,6 +483,7 @@ int cmd_ps(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		if (!inst_procs_snapshot(&in[i], &tab))
 			continue;
+		have_owners = read_owners(&in[i], owner);
 		for (k = 0; k < TANDEM_MAX_PROCS; k++) {
 			if (!inst_proc_alive(&tab.proc[k]))
 				continue;
@@ -452,6 +493,8 @@ int cmd_ps(int argc, char **argv)
 			rows[nrows].instance = in[i].name;
 			rows[nrows].p = tab.proc[k];
 			ps_fill(&rows[nrows]);
+			rows[nrows].pool = have_owners ?
+				owner_bytes(owner, tab.proc[k].pid) : 0;
 			nrows++;
 		}
 	}
@@ -471,7 +514,7 @@ int cmd_ps(int argc, char **argv)
 			       r->threads);
 			json_cpus(stdout, "cores", &r->cores);
 			printf(",\"rss_bytes\":%llu,\"pool_bytes\":%llu,\"age_s\":%.3f}",
-			       r->rss, r->p.pool_bytes, r->age);
+			       r->rss, r->pool, r->age);
 		}
 		printf("]}\n");
 	} else {
@@ -487,7 +530,7 @@ int cmd_ps(int argc, char **argv)
 			       r->instance, r->p.pid, r->p.ppid, r->threads,
 			       cpus_format(&r->cores, c, sizeof(c)),
 			       size_format(r->rss, sz, sizeof(sz)),
-			       size_format(r->p.pool_bytes, sz2, sizeof(sz2)),
+			       size_format(r->pool, sz2, sizeof(sz2)),
 			       age, r->p.comm);
 		}
 	}

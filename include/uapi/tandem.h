@@ -81,6 +81,11 @@ struct tandem_pool_owner {
 	int pid;			/* PROCESS: its pid (0 before fork returns) */
 	unsigned int users;		/* SHARED: processes mapping it */
 	unsigned int pad;
+	/*
+	 * PROCESS: pool bytes it holds (not counting SHARED owners), as of
+	 * its last allocator call; for `tandem ps`.
+	 */
+	unsigned long long bytes;
 	/* PROCESS: the SHARED owners it maps, one bit per slot. */
 	unsigned long long shared[TANDEM_POOL_OWNERS / 64];
 };

@@ -16,7 +16,7 @@
 #define TANDEM_UAPI_PROCS_H
 
 #define TANDEM_PROCTAB_MAGIC	0x43525054U	/* "TPRC" in memory order */
-#define TANDEM_PROCTAB_VERSION	1
+#define TANDEM_PROCTAB_VERSION	2
 
 /* Slots in the table: processes of one instance alive at once. */
 #define TANDEM_MAX_PROCS	256
@@ -43,8 +43,6 @@ struct tandem_proc {
 	 */
 	unsigned long long start_ticks;
 	unsigned long long joined_ns;	/* CLOCK_MONOTONIC */
-	/* LWK: pool bytes this process owns; 0 until the LWK reports it. */
-	unsigned long long pool_bytes;
 	char comm[16];			/* /proc/PID/comm, refreshed */
 };
 

@@ -157,6 +157,24 @@ static void uncharge(u64 bytes)
 
 /* ---- figures for tandem status ----------------------------------------- */
 
+/* Publish what this process holds in every pool, in its owner slot. */
+static void publish_mine(void)
+{
+	u64 bytes = 0;
+	int id;
+
+	if (pool.slot <= 0)
+		return;
+	enter();
+	for (id = 0; id < TANDEM_NR_POOLS; id++)
+		if (pool.b[id])
+			bytes += buddy_owner_pages(pool.b[id],
+						   (unsigned int)pool.slot)
+				 << pool_shift[id];
+	leave();
+	WRITE_ONCE(pool.st->owner[pool.slot].bytes, bytes);
+}
+
 /* Publish pool @id's figures in the instance page (a snapshot). */
 static void publish(int id)
 {
@@ -175,6 +193,7 @@ static void publish(int id)
 	WRITE_ONCE(f->allocated, bs.allocated);
 	WRITE_ONCE(f->frag_permille, bs.frag_permille);
 	WRITE_ONCE(f->largest_free_order, bs.largest_free_order);
+	publish_mine();
 }
 
 /* ---- frames: zeroing and making them exist ------------------------------ */

@@ -387,6 +387,47 @@ case_json()
 	finish
 }
 
+# ps_pool PID: the pool bytes `tandem ps` gives PID (nothing if not listed).
+ps_pool()
+{
+	t ps --json >"$CASE_DIR/ps.json" 2>/dev/null &&
+		jget "$CASE_DIR/ps.json" \
+			"[p['pool_bytes'] for p in d['processes'] if p['pid'] == $1][0]"
+}
+
+# pool_at_least PID BYTES: ps says PID holds at least BYTES of the pool.
+pool_at_least()
+{
+	local b
+
+	b=$(ps_pool "$1") && ((b >= $2))
+}
+
+# ps shows what each process holds of the pool: a program that keeps 16 MiB
+# (written, so the LWK must have handed it out) shows at least that, and
+# no more than the pool.
+case_ps_pool()
+{
+	local pid b
+
+	need_machine || return
+	reserve_small && boot_small || { finish; return 1; }
+	"$TANDEM" run --instance "$INST" -- python3 -c '
+import time
+b = bytearray(16 << 20)
+print("ready", flush=True)
+time.sleep(60)' </dev/null >"$CASE_DIR/run.out" 2>"$CASE_DIR/run.err" &
+	pid=$!
+	wait_until 20 "the program holds its 16 MiB" grep -q ready "$CASE_DIR/run.out" &&
+	wait_until 5 "tandem ps gives pid $pid at least 16 MiB of the pool" \
+		pool_at_least "$pid" $((16 << 20)) || { kill -9 "$pid"; finish; return 1; }
+	b=$(ps_pool "$pid")
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null
+	((b <= POOL_BYTES)) || { echo "ps: pool_bytes $b is more than the pool"; finish; return 1; }
+	finish
+}
+
 # kill -9 of a run: the daemon sees it end, the pool is whole again, the
 # cores' placement counts come back.
 case_kill9()
@@ -729,6 +770,7 @@ all_cases()
 	tcase partition/cycle case_cycle
 	tcase partition/json case_json
 	tcase partition/conflicts case_conflicts
+	tcase partition/ps-pool-bytes case_ps_pool
 	tcase partition/kill9-reclaim case_kill9
 	tcase partition/two-at-once case_two_at_once
 	tcase partition/kill9-reclaim-shared case_kill9_shared
