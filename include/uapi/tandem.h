@@ -9,7 +9,7 @@
 #ifndef TANDEM_UAPI_H
 #define TANDEM_UAPI_H
 
-#define TANDEM_ABI_VERSION	2
+#define TANDEM_ABI_VERSION	3
 #define TANDEM_VERSION		"0.1"
 
 /* Where a system call number is served. */
@@ -27,7 +27,7 @@ enum tandem_route {
  * program's execve builds them again from the running configuration.
  */
 #define TANDEM_LWK_IMAGE	"tandem-lwk"
-#define TANDEM_LWK_MAGIC_ARG	"--lwk-abi=2"
+#define TANDEM_LWK_MAGIC_ARG	"--lwk-abi=3"
 
 /*
  * How a program's system calls reach the LWK (tandem run --entry): by the
@@ -124,7 +124,17 @@ struct tandem_instance {
 	int pad;
 	unsigned long long start_ns;		/* CLOCK_MONOTONIC at boot */
 	unsigned long long route_calls[ROUTE_COUNT];
-	unsigned long long route_ns[ROUTE_COUNT];
+	/*
+	 * --stats only: TSC cycles threads spent inside system calls, by
+	 * route, and in the program between its calls; start_tsc is the TSC
+	 * at start_ns, which calibrates them.  stats_done: the summary was
+	 * printed (the watcher of a killed run prints it otherwise).
+	 */
+	unsigned long long route_tsc[ROUTE_COUNT];
+	unsigned long long prog_tsc;
+	unsigned long long start_tsc;
+	unsigned int stats_done;
+	unsigned int stats_pad;
 	unsigned long long calls[TANDEM_NR_SYSCALLS];
 	unsigned long long mem_limit;		/* bytes the run may map */
 	unsigned long long mem_used;		/* pool bytes in use now */
