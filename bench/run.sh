@@ -12,7 +12,7 @@
 #
 #   --quick      small sizes, 5 rounds: a minute or so (make bench QUICK=1)
 #   --only LIST  run only these benchmarks (comma-separated): startup,
-#                syscall, mm, churn, stream, sync, fwq, calls, proxy
+#                syscall, mm, churn, stream, sync, fwq, calls, proxy, hpcc
 #   --reps N     rounds per benchmark (default 10, heavy ones 5; quick 5)
 #   --no-plots   skip the gnuplot PNGs
 #   --tandem PATH  the tandem command to compare (default build/tandem)
@@ -39,7 +39,7 @@ RAW=$RES/raw
 RECORDS=$RAW/records.tsv
 BENCHES=$RAW/benches.tsv
 DERIVED=$RAW/derived.tsv
-ALL="startup syscall mm churn stream sync fwq calls proxy"
+ALL="startup syscall mm churn stream sync fwq calls proxy hpcc"
 QUICK=0
 ONLY=$ALL
 REPS_OPT=''
@@ -97,6 +97,7 @@ if ((QUICK)); then
 	FUTEX_TRIPS=2000 PTHREAD_PAIRS=200 BARRIER_OUTER=3 BARRIER_INNER=2000
 	FWQ_SAMPLES=2000
 	PROXY_CALLS=20000
+	HPCC_REPS=1
 	TANDEM_TIMEOUT_MAX=${BENCH_TIMEOUT_MAX:-30}
 else
 	# HEAVY: the runs of seconds (mm, churn, stream, fwq, barrier, find)
@@ -109,10 +110,11 @@ else
 	FWQ_SAMPLES=20000
 	TANDEM_TIMEOUT_MIN=${BENCH_TIMEOUT_MIN:-30}
 	PROXY_CALLS=50000
+	HPCC_REPS=3
 fi
 FWQ_WORK=32768
 if [[ -n $REPS_OPT ]]; then
-	REPS=$REPS_OPT HEAVY=$REPS_OPT STARTUP_REPS=$REPS_OPT
+	REPS=$REPS_OPT HEAVY=$REPS_OPT STARTUP_REPS=$REPS_OPT HPCC_REPS=$REPS_OPT
 fi
 
 # --- the benchmarks -------------------------------------------------------
@@ -259,6 +261,24 @@ bench_proxy()
 		derive proxy proxy_vs_direct \
 			"$(awk -v a="$p" -v b="$d" 'BEGIN { print a / b }')" x \
 			"getppid, median call: through the proxy / direct"
+}
+
+bench_hpcc()
+{
+	local h="$ROOT/bench/hpcc.sh $RAW/hpcc.{variant}"
+	local tuned="-x GLIBC_TUNABLES=glibc.malloc.hugetlb=1"
+
+	if ! command -v hpcc >/dev/null || ! command -v mpiexec.openmpi >/dev/null; then
+		note "hpcc: skipped: needs hpcc and openmpi-bin (tools/deps.sh installs them)"
+		return 0
+	fi
+	# Each rank a tandem run of its own, as docs/mpi.md launches them.
+	measure -n "$HPCC_REPS" -h "HPL StarSTREAM_Triad MPIRandomAccess" \
+		-T "$h -- {tandem}" \
+		-x "glibc.malloc.hugetlb=1 (THP)::$h $tuned --" \
+		hpcc "HPC Challenge summary, 2 MPI ranks (Open MPI, vader),
+		tests/data/hpccinf.txt (HPL N=1000)" \
+		-- "$ROOT/bench/hpcc.sh" "$RAW/hpcc.{variant}" --
 }
 
 # --- report ---------------------------------------------------------------
