@@ -219,7 +219,12 @@ bench_fwq()
 {
 	# Each run writes its quanta to raw/fwq.VARIANT.dat; the last round's
 	# are plotted.
-	measure -n "$HEAVY" -h "core0_noise core1_noise" fwq \
+	local nice="nice -n -20 $B/fwq $FWQ_SAMPLES $FWQ_WORK $RAW/fwq.{variant}.dat"
+
+	# The tuned column: the highest CFS priority, which needs root.
+	((EUID == 0)) || nice="n/a: nice -n -20 needs root"
+	measure -n "$HEAVY" -h "core0_noise core1_noise" \
+		-x "nice -n -20::$nice" fwq \
 		"fixed work quantum, $FWQ_SAMPLES quanta per core,
 		a thread pinned on each of $NCPU cores" \
 		-- "$B/fwq" "$FWQ_SAMPLES" "$FWQ_WORK" "$RAW/fwq.{variant}.dat"
