@@ -5,7 +5,7 @@
 # and under `tandem run` in the same invocation, interleaved (native,
 # tandem, native, tandem...), several times; the table gives the median,
 # the min-max spread and the ratio tandem/native.  Nothing here passes or
-# fails: the figures are for people to read.  See bench/README.md.
+# fails: the figures are for people to read.  See docs/performance.md.
 #
 # usage: bench/run.sh [--quick] [--only LIST] [--reps N] [--no-plots]
 #                     [--tandem PATH]
@@ -316,7 +316,7 @@ host_json()
 	printf '"clocksource": "%s", "loadavg_at_start": "%s"}' "$cs" "$LOAD_AT_START"
 }
 
-# write_json FILE: the records as JSON; fields are described in README.md.
+# write_json FILE: the records as JSON; fields are described in docs/performance.md.
 write_json()
 {
 	local commit
