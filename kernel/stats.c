@@ -60,7 +60,6 @@ static const char *entry_name(unsigned int modes)
 	return sig && rw ? "rewrite+signal" : rw ? "rewrite" : "signal";
 }
 
-
 #define USER_HZ		100	/* the unit of times in /proc/PID/stat */
 #define RUSAGE_SELF	0
 #define RUSAGE_CHILDREN	(-1)
@@ -199,12 +198,11 @@ static void set_end(struct stats_end *end, u64 code)
  */
 static void usage_dead(int pidfd, int statfd, struct stats_end *end)
 {
+	struct k_pidfd_info info = { .mask = PIDFD_INFO_EXIT };
 	u64 v[8], code;
 	char line[1024];
 	long n;
 	int i;
-
-	struct k_pidfd_info info = { .mask = PIDFD_INFO_EXIT };
 
 	n = linux_call4(NR_pread64, statfd, line, sizeof(line) - 1, 0);
 	line[n > 0 ? n : 0] = '\0';
@@ -399,11 +397,14 @@ static __noreturn void watch(int pidfd, int statfd)
 	struct stats_end end = { .status = -1 };
 	u64 all = ~0ULL;
 	char out[4096];
+	long n;
 
 	linux_call4(NR_rt_sigprocmask, SIG_SETMASK, &all, NULL, 8);
-	while (linux_call3(NR_poll, &pfd, 1, -1) == -EINTR)
-		;
-	if (claim()) {
+	do
+		n = linux_call3(NR_poll, &pfd, 1, -1);
+	while (n == -EINTR);
+	/* Only once the process is gone: a failed poll says nothing. */
+	if (n == 1 && claim()) {
 		usage_dead(pidfd, statfd, &end);
 		plat_log_write(out, format(out, sizeof(out), &end, false));
 	}
