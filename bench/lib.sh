@@ -137,11 +137,13 @@ output_of()
 }
 
 # measure [-n REPS] [-w WRAPPER] [-x 'LABEL::CMD ARGS'] [-h METRICS]
-#         NAME TITLE -- CMD [ARGS...]
+#         [-T 'CMD ARGS'] NAME TITLE -- CMD [ARGS...]
 #
 # Runs CMD natively and `tandem run -- CMD` in turn, REPS rounds (native
 # first in each round), plus each -x variant (a tuned Linux: a command of
 # plain words, no quoting; "LABEL::n/a: why" is shown and not run).
+# -T gives the tandem variant's command instead, in plain words, where
+# {tandem} stands for `tandem run OPTIONS --` (e.g. inside an mpiexec line).
 # WRAPPER (words) goes in front of every variant, e.g. build/bench/spawntime
 # to time a whole process.  In the arguments, {variant} becomes the
 # variant's name (native, tandem, x1, x2...), so runs can write files of
@@ -153,12 +155,14 @@ measure()
 {
 	local reps=$REPS wrapper=() extras=() headline='' opt OPTIND=1
 	local name title nvar v r i st tmo stem m val unit metric vname who
+	local tandem_cmd=''
 	local native_secs=1 cpus_before cpus_now cpu_note
 	local -a label status cmd
 	local -A vals units seen
 
-	while getopts n:w:x:h: opt; do
+	while getopts n:w:x:h:T: opt; do
 		case $opt in
+		T) tandem_cmd=$OPTARG ;;
 		n) reps=$OPTARG ;;
 		w) read -ra wrapper <<<"$OPTARG" ;;
 		x) extras+=("$OPTARG") ;;
@@ -190,7 +194,13 @@ measure()
 			[[ ${status[v]} == ok ]] || continue
 			case $v in
 			0) cmd=("$@") ;;
-			1) cmd=("$TANDEM" run "${TANDEM_OPTS[@]}" -- "$@") ;;
+			1)
+				if [[ -n $tandem_cmd ]]; then
+					read -ra cmd <<<"${tandem_cmd//\{tandem\}/$TANDEM run ${TANDEM_OPTS[*]} --}"
+				else
+					cmd=("$TANDEM" run "${TANDEM_OPTS[@]}" -- "$@")
+				fi
+				;;
 			*) read -ra cmd <<<"${extras[v - 2]#*::}" ;;
 			esac
 			vname=${label[v]}

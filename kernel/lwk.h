@@ -40,6 +40,7 @@ struct lwk_thread {
 	bool direct_only;		/* its offloaded calls go direct (offload.h) */
 	bool offload_proxied;		/* the current call went to the proxy */
 	bool traceme;			/* vfork child: PTRACE_TRACEME at execve */
+	u64 ret_tsc;			/* --stats: TSC when its last call returned */
 };
 
 #define LWK_THREAD_MAGIC	0x544e444dU	/* "TNDM" */
@@ -103,7 +104,19 @@ u64 linux_file_number(const char *path, const char *key);
 long syscall_dispatch(struct lwk_thread *t, struct plat_regs *regs);
 bool syscall_passthrough(long nr);
 bool syscall_local(long nr);
-void stats_print(void);
+
+/*
+ * stats_print - print the --stats summary once per run (kernel/stats.c),
+ * for a run that ends with exit status `status`.
+ */
+void stats_print(int status);
+
+/*
+ * stats_watch - with --stats, start the process that prints the summary
+ * if the run's first process dies by a signal.  Called once, at boot of
+ * that process, before the program runs.
+ */
+void stats_watch(void);
 
 /* "local", "direct" or "proxy": the name of an enum tandem_route. */
 const char *route_name(int route);

@@ -14,6 +14,7 @@
 #include "kmsg.h"
 #include "mm/mm.h"
 #include "lib/lib.h"
+#include "arch/x86_64/tsc.h"
 #include "arch/x86_64/unistd.h"
 
 struct lwk_process lwk_proc;
@@ -54,6 +55,7 @@ static void instance_setup(int inherited_fd)
 	if (inherited_fd < 0) {
 		lwk_proc.inst->abi = TANDEM_ABI_VERSION;
 		lwk_proc.inst->start_ns = plat_now_ns();
+		lwk_proc.inst->start_tsc = arch_tsc();
 		lwk_proc.inst->top_pid = lwk_proc.pid;
 		lwk_proc.inst->mem_limit = lwk_proc.cfg.mem_limit;
 	}
@@ -289,6 +291,8 @@ __noreturn void lwk_boot(u64 *sp)
 	instance_setup(inst_fd);
 	if (inst_fd < 0 && (lwk_proc.cfg.trace || lwk_proc.cfg.stats))
 		lwk_proc.cfg.log_fd = plat_hide_fd(linux_call1(NR_dup, 2));
+	if (inst_fd < 0)
+		stats_watch();
 	err = mm_boot_pool();
 	if (err == -EMFILE)
 		boot_fail("pool", "no file descriptor left for the LWK's memory: RLIMIT_NOFILE is too low (raise it with ulimit -n)",

@@ -18,8 +18,6 @@
 #include "arch/x86_64/abi.h"
 #include "arch/x86_64/unistd.h"
 
-void stats_print(void);
-
 #define CLOSE_RANGE_UNSHARE	(1U << 1)
 
 u64 linux_file_number(const char *path, const char *key)
@@ -74,7 +72,7 @@ SYSCALL(exit_group)
 	sched_process_exit();
 	mm_exit();
 	if (lwk_proc.inst->top_pid == t->pid)
-		stats_print();
+		stats_print((int)a[0] & 0xff);
 	plat_exit_group((int)a[0]);
 }
 

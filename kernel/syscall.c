@@ -13,6 +13,7 @@
 #include "kmsg.h"
 #include "trace.h"
 #include "lib/lib.h"
+#include "arch/x86_64/tsc.h"
 #include "arch/x86_64/unistd.h"
 
 typedef long (*sys_fn)(struct lwk_thread *, struct plat_regs *, const long *);
@@ -120,16 +121,26 @@ void syscall_trace_noreturn(struct lwk_thread *t, long nr, const long *a)
 		trace_emit(t, nr, a, 0, ROUTE_LOCAL, true);
 }
 
-static void account(long nr, int route, u64 t0)
+/*
+ * With --stats, t0 is the TSC at entry: the call's time goes to its route,
+ * and the time since the thread's previous call returned to the program
+ * (ret_tsc; 0 in a new thread or inside a call a signal handler
+ * interrupted, whose time the outer call counts).
+ */
+static void account(struct lwk_thread *t, long nr, int route, u64 t0)
 {
 	struct tandem_instance *inst = lwk_proc.inst;
+	u64 now;
 
 	__atomic_fetch_add(&inst->route_calls[route], 1, __ATOMIC_RELAXED);
 	if ((ulong)nr < TANDEM_NR_SYSCALLS)
 		__atomic_fetch_add(&inst->calls[nr], 1, __ATOMIC_RELAXED);
-	if (t0)
-		__atomic_fetch_add(&inst->route_ns[route], plat_now_ns() - t0,
-				   __ATOMIC_RELAXED);
+	if (!t0)
+		return;
+	now = arch_tsc();
+	__atomic_fetch_add(&inst->route_tsc[route], now - t0,
+			   __ATOMIC_RELAXED);
+	t->ret_tsc = now;
 }
 
 /*
@@ -153,9 +164,16 @@ bool syscall_local(long nr)
 long syscall_dispatch(struct lwk_thread *t, struct plat_regs *regs)
 {
 	long nr = regs_nr(regs), a[6], ret;
-	u64 t0 = lwk_proc.cfg.stats ? plat_now_ns() : 0;
+	u64 t0 = 0;
 	int i, route;
 
+	if (lwk_proc.cfg.stats) {
+		t0 = arch_tsc();
+		if (t->ret_tsc)
+			__atomic_fetch_add(&lwk_proc.inst->prog_tsc,
+					   t0 - t->ret_tsc, __ATOMIC_RELAXED);
+		t->ret_tsc = 0;
+	}
 	for (i = 0; i < 6; i++)
 		a[i] = regs_arg(regs, i);
 
@@ -172,7 +190,7 @@ long syscall_dispatch(struct lwk_thread *t, struct plat_regs *regs)
 	}
 	offload_after_call(t, nr, a, ret);
 
-	account(nr, route, t0);
+	account(t, nr, route, t0);
 	if (lwk_proc.cfg.trace)
 		trace_emit(t, nr, a, ret, route, false);
 	return ret;

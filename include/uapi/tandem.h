@@ -149,7 +149,17 @@ struct tandem_instance {
 	unsigned int pool_clean;
 	unsigned long long start_ns;		/* CLOCK_MONOTONIC at boot */
 	unsigned long long route_calls[ROUTE_COUNT];
-	unsigned long long route_ns[ROUTE_COUNT];
+	/*
+	 * --stats only: TSC cycles threads spent inside system calls, by
+	 * route, and in the program between its calls; start_tsc is the TSC
+	 * at start_ns, which calibrates them.  stats_done: the summary was
+	 * printed (the watcher of a killed run prints it otherwise).
+	 */
+	unsigned long long route_tsc[ROUTE_COUNT];
+	unsigned long long prog_tsc;
+	unsigned long long start_tsc;
+	unsigned int stats_done;
+	unsigned int stats_pad;
 	unsigned long long calls[TANDEM_NR_SYSCALLS];
 	unsigned long long mem_limit;		/* bytes the run may map */
 	unsigned long long mem_used;		/* pool bytes in use now */

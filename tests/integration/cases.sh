@@ -699,6 +699,185 @@ case_stats_processes()
 	fi
 }
 
+# stats_run OUT [OPTIONS] -- CMD...: tandem run --stats=json OPTIONS CMD,
+# stdout to /dev/null, stderr (through a pipe, so that the summary of a
+# killed run, which its watcher prints, is complete) to OUT; prints the
+# status.
+stats_run()
+{
+	local out=$1 opts=()
+
+	shift
+	while [[ $1 != -- ]]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	"$TANDEM" run "${RUN_OPTS[@]}" "${opts[@]}" -- "$@" 2>&1 >/dev/null |
+		cat >"$out"
+	echo "${PIPESTATUS[0]}"
+}
+
+# stats_field FILE NAME: the number after "NAME": in the --stats=json line.
+stats_field()
+{
+	grep -E '^\{"tandem_stats"' "$1" | grep -oE "\"$2\":[0-9]+" |
+		head -n 1 | grep -oE '[0-9]+$'
+}
+
+# stats_expect FILE NAME OP VALUE WHY: fail unless field NAME OP VALUE.
+stats_expect()
+{
+	local v
+
+	v=$(stats_field "$1" "$2")
+	if [[ -z $v ]] || ! (($v $3 $4)); then
+		echo "--stats=json \"$2\" is ${v:-missing}, expected $3 $4 ($5); stderr:"
+		cut -c 1-400 "$1" | sed 's/^/  /'
+		return 1
+	fi
+}
+
+# A program spinning in user space: its threads' time is program time.
+case_stats_time_spin()
+{
+	local p st prog sys
+
+	need_tandem || return
+	p=$(prog statwork) || return
+	st=$(stats_run spin.err --stats=json -- "$p" spin 300)
+	[[ $st == 0 ]] || { echo "status $st, expected 0"; cat spin.err; return 1; }
+	stats_expect spin.err program_ns '>=' 250000000 "it spun 300 ms" &&
+	prog=$(stats_field spin.err program_ns) &&
+	sys=$(stats_field spin.err syscalls_ns) &&
+	stats_expect spin.err syscalls_ns '<' $((prog / 10)) \
+		"program time $prog ns must dwarf it"
+}
+
+# Many system calls: time in them is counted, by route.
+case_stats_time_calls()
+{
+	local p st off
+
+	need_tandem || return
+	p=$(prog statwork) || return
+	st=$(stats_run calls.err --stats=json -- "$p" calls 100000)
+	[[ $st == 0 ]] || { echo "status $st, expected 0"; cat calls.err; return 1; }
+	stats_expect calls.err syscalls_ns '>=' $((100000 * 20)) \
+		"100000 getppid calls of at least 20 ns each" &&
+	stats_expect calls.err local_ns '>' 0 "the loader's mmap calls are local" ||
+		return
+	# getppid goes to Linux: direct, or through the proxy (--offload).
+	off=$(($(stats_field calls.err direct_ns) +
+	       $(stats_field calls.err proxy_ns)))
+	if ((off < 100000 * 20)); then
+		echo "--stats=json: $off ns in offloaded calls (direct_ns + proxy_ns), expected at least 100000 getppid calls of 20 ns; stderr:"
+		cut -c 1-400 calls.err | sed 's/^/  /'
+		return 1
+	fi
+}
+
+# The largest page the run used is the largest --page-size allows.
+case_stats_largest_page()
+{
+	local p st
+
+	need_tandem || return
+	p=$(prog statwork) || return
+	st=$(stats_run map.err --stats=json --page-size 4k -- "$p" map 8192)
+	[[ $st == 0 ]] || { echo "status $st, expected 0"; cat map.err; return 1; }
+	stats_expect map.err largest_page == 4096 "--page-size 4k" || return
+	"$TANDEM" run "${RUN_OPTS[@]}" --stats --page-size 4k -- \
+		"$p" map 8192 2>text.err >/dev/null
+	if ! grep -qE '^  largest page  4 KiB$' text.err; then
+		echo "--stats does not say 'largest page  4 KiB'; stderr:"
+		sed 's/^/  /' text.err
+		return 1
+	fi
+}
+
+# With 2 MiB pages free, a 2 MiB-aligned mapping gets one.
+case_stats_largest_page_2m()
+{
+	local p st free
+
+	need_tandem || return
+	free=$(awk '/^HugePages_Free:/ { f = $2 } /^Hugepagesize:/ { s = $2 }
+		END { print f * s / 1024 }' /proc/meminfo)
+	((free >= 64)) || skip "needs 64 MiB of free 2 MiB pages (vm.nr_hugepages; $free MiB free)"
+	p=$(prog statwork) || return
+	st=$(stats_run map.err --stats=json --page-size 2m -- "$p" map 16384)
+	[[ $st == 0 ]] || { echo "status $st, expected 0"; cat map.err; return 1; }
+	stats_expect map.err largest_page == 2097152 "--page-size 2m, 16 MiB mapped"
+}
+
+# The page faults --stats reports are Linux's count for the run, children
+# included: what wait4 tells tandem's parent, less the watcher's fork.
+case_stats_page_faults()
+{
+	local p outer mine
+
+	need_tandem || return
+	p=$(prog statwork) || return
+	"$p" rusage outer.txt "$TANDEM" run "${RUN_OPTS[@]}" --stats=json -- \
+		sh -c "'$p' map 32768" >/dev/null 2>map.err ||
+		{ echo "the run failed:"; cat map.err; return 1; }
+	outer=$(<outer.txt)
+	mine=$(stats_field map.err minor)
+	if [[ -z $mine ]] || ((mine < 8192 || mine > outer ||
+	      mine < outer - 200)); then
+		echo "--stats: ${mine:-no} minor faults; Linux counted $outer for the whole tandem run (32 MiB touched by a child: at least 8192 expected); stderr:"
+		cut -c 1-400 map.err | sed 's/^/  /'
+		return 1
+	fi
+}
+
+# A run killed by signal $2 still prints its summary, and tandem run
+# ends with status $1; $3... is the command, prog:NAME a test program.
+case_stats_killed()
+{
+	local status=$1 sig=$2 st cmd
+
+	need_tandem || return
+	shift 2
+	if [[ $1 == prog:* ]]; then
+		cmd=$(prog "${1#prog:}") || return
+		set -- "$cmd" "${@:2}"
+	fi
+	ulimit -c 0
+	st=$(stats_run killed.err --stats=json -- "$@")
+	if [[ $st != "$status" ]]; then
+		echo "status $st, expected $status"
+		cat killed.err
+		return 1
+	fi
+	stats_expect killed.err signal == "$sig" "killed by signal $sig" &&
+	stats_expect killed.err syscalls '>' 0 "the calls it made" || return
+	"$TANDEM" run "${RUN_OPTS[@]}" --stats -- "$@" 2>&1 >/dev/null |
+		cat >text.err
+	if ! grep -qE "^  ended         killed by signal $sig( |$)" text.err; then
+		echo "--stats does not say 'killed by signal $sig'; stderr:"
+		sed 's/^/  /' text.err
+		return 1
+	fi
+}
+
+# The exit status, as the program gave it.
+case_stats_exit_status()
+{
+	local st
+
+	need_tandem || return
+	st=$(stats_run exit.err --stats=json -- sh -c 'exit 3')
+	[[ $st == 3 ]] || { echo "status $st, expected 3"; cat exit.err; return 1; }
+	stats_expect exit.err exit_status == 3 "sh -c 'exit 3'" || return
+	if [[ $(grep -c '"tandem_stats"' exit.err) != 1 ]]; then
+		echo "expected exactly one summary (the watcher must stay quiet); stderr:"
+		cut -c 1-200 exit.err | sed 's/^/  /'
+		return 1
+	fi
+}
+
 # --- programs tandem must refuse ----------------------------------------------
 
 case_bad_not_found_path()
@@ -938,6 +1117,15 @@ all_cases()
 	tcase run/sigterm-handler-futex-waiters case_killed_in_futex_waits \
 		15 42 handler
 	tcase stats/json-processes case_stats_processes
+	tcase stats/time-spin case_stats_time_spin
+	tcase stats/time-calls case_stats_time_calls
+	tcase stats/largest-page-4k case_stats_largest_page
+	tcase stats/largest-page-2m case_stats_largest_page_2m
+	tcase stats/page-faults case_stats_page_faults
+	tcase stats/exit-status case_stats_exit_status
+	tcase stats/killed-sigkill case_stats_killed 137 9 sh -c 'kill -9 $$'
+	tcase stats/killed-sigterm case_stats_killed 143 15 sh -c 'kill -TERM $$'
+	tcase stats/killed-segv case_stats_killed 139 11 prog:segv
 
 	tcase bad/not-found-path case_bad_not_found_path
 	tcase bad/not-found-bare case_bad_not_found_bare
