@@ -3,7 +3,7 @@
 #
 # tandem's test runner, used by `make check`: every unit-test binary in
 # build/tests/test_*, then the integration suites (tests/integration/run.sh,
-# then partition.sh, which needs root for most of its cases).
+# then mm.sh, then partition.sh, which needs root for most of its cases).
 #
 # usage: tests/run-tests.sh [--tandem PATH|native] [--filter GLOB]
 #                           [--only unit|integration] [--keep]
@@ -14,8 +14,8 @@
 #   --filter GLOB   run only the cases whose name matches: unit cases are
 #                   named test_BINARY/NAME, integration cases run/..., bad/...,
 #                   cli/..., stats/... and mpi/... (see tests/integration/run.sh
-#                   --list), the partition suite's partition/... (partition.sh
-#                   --list)
+#                   --list), the memory suite's mm/... (mm.sh --list), the
+#                   partition suite's partition/... (partition.sh --list)
 #   --only WHICH    unit or integration
 #   --keep          keep the integration suite's temporary directory
 #   --variant TAG=OPTS  run the integration suite once more per variant,
@@ -201,8 +201,10 @@ if [[ $ONLY != unit ]]; then
 			run_integration run.sh "${v%%=*}" "${v#*=}"
 		done
 	fi
-	# Partitions change cpusets and huge pages while they run (as root):
-	# once, whatever the variants.
+	# Memory (mm.sh, whose cases make huge pages for themselves as root)
+	# and partitions (which change cpusets and huge pages) run once,
+	# whatever the variants.
+	run_integration mm.sh
 	[[ $TANDEM == native ]] || run_integration partition.sh
 fi
 

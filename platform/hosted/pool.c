@@ -123,6 +123,8 @@ int plat_pool_setup(bool create, u64 bytes, unsigned int max_shift,
 		    u64 frames[TANDEM_NR_POOLS], u32 *used)
 {
 	int *fds = lwk_proc.cfg.pool_fd;
+	/* A booted instance hands in every pool it has, 4 KiB's at least. */
+	bool handed_in = fds[TANDEM_POOL_4K] >= 0;
 	int id, err;
 	u64 n;
 
@@ -138,8 +140,7 @@ int plat_pool_setup(bool create, u64 bytes, unsigned int max_shift,
 			}
 			if (create)
 				*used |= 1U << id;
-		} else if (fds[TANDEM_POOL_4K] >= 0) {
-			/* A booted instance hands in every pool it has. */
+		} else if (handed_in) {
 			continue;
 		} else {
 			n = bytes >> pool_shift[id];

@@ -799,12 +799,10 @@ case_stats_largest_page()
 # With 2 MiB pages free, a 2 MiB-aligned mapping gets one.
 case_stats_largest_page_2m()
 {
-	local p st free
+	local p st
 
 	need_tandem || return
-	free=$(awk '/^HugePages_Free:/ { f = $2 } /^Hugepagesize:/ { s = $2 }
-		END { print f * s / 1024 }' /proc/meminfo)
-	((free >= 64)) || skip "needs 64 MiB of free 2 MiB pages (vm.nr_hugepages; $free MiB free)"
+	need_hugepages 64
 	p=$(prog statwork) || return
 	st=$(stats_run map.err --stats=json --page-size 2m -- "$p" map 16384)
 	[[ $st == 0 ]] || { echo "status $st, expected 0"; cat map.err; return 1; }
@@ -820,13 +818,13 @@ case_stats_page_faults()
 	need_tandem || return
 	p=$(prog statwork) || return
 	"$p" rusage outer.txt "$TANDEM" run "${RUN_OPTS[@]}" --stats=json -- \
-		sh -c "'$p' map 32768" >/dev/null 2>map.err ||
+		sh -c "'$p' filemap 32768" >/dev/null 2>map.err ||
 		{ echo "the run failed:"; cat map.err; return 1; }
 	outer=$(<outer.txt)
 	mine=$(stats_field map.err minor)
 	if [[ -z $mine ]] || ((mine < 8192 || mine > outer ||
 	      mine < outer - 200)); then
-		echo "--stats: ${mine:-no} minor faults; Linux counted $outer for the whole tandem run (32 MiB touched by a child: at least 8192 expected); stderr:"
+		echo "--stats: ${mine:-no} minor faults; Linux counted $outer for the whole tandem run (32 MiB of a file mapping touched by a child: at least 8192 expected); stderr:"
 		cut -c 1-400 map.err | sed 's/^/  /'
 		return 1
 	fi

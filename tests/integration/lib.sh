@@ -167,6 +167,27 @@ skip()
 	exit 77
 }
 
+# need_hugepages MIB: at least MIB MiB of 2 MiB huge pages free for the
+# rest of the case.  As root, raises vm.nr_hugepages by what is missing and
+# puts it back when the case's subshell exits; skips otherwise, or when
+# Linux cannot find the memory.
+need_hugepages()
+{
+	local want=$((($1 + 1) / 2)) free total
+
+	free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+	((free >= want)) && return 0
+	[[ $(id -u) == 0 ]] ||
+		skip "needs $1 MiB of free 2 MiB pages (vm.nr_hugepages, or root to make them)"
+	total=$(</proc/sys/vm/nr_hugepages)
+	# shellcheck disable=SC2064 # the value now, on purpose
+	trap "echo $total >/proc/sys/vm/nr_hugepages" EXIT
+	echo $((total + want - free)) >/proc/sys/vm/nr_hugepages
+	free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+	((free >= want)) ||
+		skip "Linux made only $free of the $want huge pages of 2 MiB asked for"
+}
+
 # prog NAME: print the path of test program NAME, building it from
 # $PROGS on first use. Variants: NAME-static, NAME-pie, NAME-nopie,
 # NAME-omp (OpenMP, -fopenmp).

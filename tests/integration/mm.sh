@@ -90,10 +90,18 @@ mm_expect()
 	fi
 }
 
+# case_mm_ops [--huge] [TANDEM_OPTS...]: mm_ops natively and under
+# tandem; --huge first makes 2 MiB pages free, so that the LWK's pool has
+# them and maps every large enough mapping with them.
 case_mm_ops()
 {
-	local p opts=("$@")
+	local p opts
 
+	if [[ ${1:-} == --huge ]]; then
+		need_hugepages 256
+		shift
+	fi
+	opts=("$@")
 	p=$(prog mm_ops) || return
 	if ((${#opts[@]})); then
 		local RUN_OPTS=("${RUN_OPTS[@]}" "${opts[@]}")
@@ -213,6 +221,8 @@ mm_cases()
 	tcase mm/ops case_mm_ops
 	tcase mm/ops-page-4k case_mm_ops --page-size 4k
 	tcase mm/ops-heap-step-2m case_mm_ops --heap-step 2M
+	tcase mm/ops-huge case_mm_ops --huge
+	tcase mm/ops-huge-page-2m case_mm_ops --huge --page-size 2m
 	tcase mm/no-faults case_mm_no_faults
 	tcase mm/enomem case_mm_enomem
 	tcase mm/zero-reuse case_mm_zero_reuse

@@ -4,7 +4,9 @@
  * stats/*): "spin MS" busy-loops MS milliseconds in user space, making no
  * system call (the clock is the vDSO's); "calls N" makes N getppid calls;
  * "map KIB" maps KIB KiB of anonymous memory, writes a byte per 4 KiB and
- * unmaps it.  Prints one line saying what it did.  "rusage FILE CMD..."
+ * unmaps it; "filemap KIB" does the same with a private mapping of a
+ * sparse temporary file, which stays Linux's under tandem, so each page
+ * costs a fault on both sides.  Prints one line saying what it did.  "rusage FILE CMD..."
  * runs CMD and writes to FILE the minor page faults Linux counted for it
  * (with its children), taking none of its own in the child before exec.
  */
@@ -54,7 +56,7 @@ int main(int argc, char **argv)
 		return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: statwork spin MS | calls N | map KIB | rusage FILE CMD...\n");
+		fprintf(stderr, "usage: statwork spin MS | calls N | map KIB | filemap KIB | rusage FILE CMD...\n");
 		return 2;
 	}
 	n = strtoul(argv[2], NULL, 10);
@@ -67,9 +69,18 @@ int main(int argc, char **argv)
 		for (i = 0; i < n; i++)
 			sum += syscall(SYS_getppid);
 		printf("made %lu calls\n", n);
-	} else if (!strcmp(argv[1], "map")) {
+	} else if (!strcmp(argv[1], "map") || !strcmp(argv[1], "filemap")) {
+		FILE *f = NULL;
+
+		if (argv[1][0] == 'f') {
+			f = tmpfile();
+			if (!f || ftruncate(fileno(f), (off_t)(n << 10))) {
+				perror("statwork: tmpfile");
+				return 1;
+			}
+		}
 		p = mmap(NULL, n << 10, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			 MAP_PRIVATE | (f ? 0 : MAP_ANONYMOUS), f ? fileno(f) : -1, 0);
 		if (p == MAP_FAILED) {
 			perror("mmap");
 			return 1;
@@ -77,6 +88,8 @@ int main(int argc, char **argv)
 		for (i = 0; i < n << 10; i += 4096)
 			p[i] = 1;
 		munmap(p, n << 10);
+		if (f)
+			fclose(f);
 		printf("mapped %lu KiB\n", n);
 	} else {
 		fprintf(stderr, "statwork: unknown work '%s'\n", argv[1]);
