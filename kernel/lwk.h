@@ -33,6 +33,7 @@ struct lwk_thread {
 	int cpu;			/* the core it is pinned to, or -1 */
 	bool own_affinity;		/* the program placed it itself */
 	u64 robust_list;		/* set_robust_list head */
+	u64 clear_tid;			/* zeroed and woken at exit, or 0 */
 	bool block_restart;		/* plat_block_on: the handler had SA_RESTART */
 	/* Offloading (kernel/offload.c); its signal handlers touch these too. */
 	struct ikc_slot *ikc;		/* its IKC slot; NULL before its first proxied call */

@@ -115,40 +115,41 @@ static void __tid_rehash(void)
 		     j = (j + 1) & (TID_SLOTS - 1))
 			;
 		WRITE_ONCE(hosted_tid_table[j], live[i]);
+		((struct hosted_thread *)(live[i] >> 32 << TID_AREA_SHIFT))->
+			tid_slot = j;
 	}
 	tid_used = n;
 }
 
-static void __tid_remove_area(u64 area)
+/* Forget the area's slot (the area records it), if it still holds it. */
+static void __tid_remove_area(struct hosted_thread *ht)
 {
-	u32 i;
+	u32 i = ht->tid_slot;
+	u64 w;
 
-	for (i = 0; i < TID_SLOTS; i++) {
-		u64 w = hosted_tid_table[i];
-
-		if (w && (u32)w != TID_TOMB &&
-		    w >> 32 == area >> TID_AREA_SHIFT)
-			WRITE_ONCE(hosted_tid_table[i],
-				   (w & ~0xffffffffULL) | TID_TOMB);
-	}
+	if (i >= TID_SLOTS)
+		return;
+	w = hosted_tid_table[i];
+	if (w && (u32)w != TID_TOMB && w >> 32 == (u64)ht >> TID_AREA_SHIFT)
+		WRITE_ONCE(hosted_tid_table[i],
+			   (w & ~0xffffffffULL) | TID_TOMB);
+	ht->tid_slot = TID_SLOTS;
 }
 
 /*
- * hosted_fast_thread_add - make the calling thread (tid already in its
+ * __hosted_fast_thread_add - make the calling thread (tid already in its
  * area) findable by fastentry.S.  A full table leaves it on the signal
- * path.  Context: any; blocks signals itself.
+ * path.  Context: program signals blocked.
  */
-void hosted_fast_thread_add(struct hosted_thread *ht)
+void __hosted_fast_thread_add(struct hosted_thread *ht)
 {
 	u64 area = (u64)ht, w = tid_word(ht->lt.tid, area);
-	irqflags_t irq;
 	u32 i, free = TID_SLOTS;
 
 	if (hosted_entry_mode != TANDEM_ENTRY_REWRITE)
 		return;
-	irq = plat_irq_save();
 	spin_lock(&tid_lock);
-	__tid_remove_area(area);
+	__tid_remove_area(ht);
 	if (tid_used >= TID_SLOTS / 2)
 		__tid_rehash();
 	for (i = tid_hash(ht->lt.tid); hosted_tid_table[i];
@@ -162,13 +163,39 @@ void hosted_fast_thread_add(struct hosted_thread *ht)
 		i = free;
 	if (!hosted_tid_table[i])
 		tid_used++;
-	if (tid_used < TID_SLOTS - 1)
+	if (tid_used < TID_SLOTS - 1) {
 		__atomic_store_n(&hosted_tid_table[i], w, __ATOMIC_RELEASE);
+		ht->tid_slot = i;
+	}
 	spin_unlock(&tid_lock);
+}
+
+/* hosted_fast_thread_add - the same from any context. */
+void hosted_fast_thread_add(struct hosted_thread *ht)
+{
+	irqflags_t irq;
+
+	if (hosted_entry_mode != TANDEM_ENTRY_REWRITE)
+		return;
+	irq = plat_irq_save();
+	__hosted_fast_thread_add(ht);
 	plat_irq_restore(irq);
 }
 
-/* hosted_fast_thread_del - the thread owning this area is going away. */
+/*
+ * __hosted_fast_thread_del - the thread owning this area is going away.
+ * Context: program signals blocked.
+ */
+void __hosted_fast_thread_del(struct hosted_thread *ht)
+{
+	if (hosted_entry_mode != TANDEM_ENTRY_REWRITE)
+		return;
+	spin_lock(&tid_lock);
+	__tid_remove_area(ht);
+	spin_unlock(&tid_lock);
+}
+
+/* hosted_fast_thread_del - the same from any context. */
 void hosted_fast_thread_del(struct hosted_thread *ht)
 {
 	irqflags_t irq;
@@ -176,9 +203,7 @@ void hosted_fast_thread_del(struct hosted_thread *ht)
 	if (hosted_entry_mode != TANDEM_ENTRY_REWRITE)
 		return;
 	irq = plat_irq_save();
-	spin_lock(&tid_lock);
-	__tid_remove_area((u64)ht);
-	spin_unlock(&tid_lock);
+	__hosted_fast_thread_del(ht);
 	plat_irq_restore(irq);
 }
 

@@ -101,7 +101,9 @@ extern unsigned long long *hosted_fast_entry_ctr;
 /* fastentry.c */
 void hosted_fast_init(void);
 void hosted_fast_thread_add(struct hosted_thread *ht);
+void __hosted_fast_thread_add(struct hosted_thread *ht);
 void hosted_fast_thread_del(struct hosted_thread *ht);
+void __hosted_fast_thread_del(struct hosted_thread *ht);
 long hosted_fast_dispatch(struct fast_frame *f);
 bool hosted_regs_fast(const struct plat_regs *r);
 u64 hosted_fast_sigmask(struct plat_regs *r);

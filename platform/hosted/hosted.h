@@ -29,6 +29,14 @@ struct plat_regs {
 struct hosted_thread {
 	struct lwk_thread lt;
 	struct k_ucontext start_uc;	/* where a new thread begins */
+	bool place_self;		/* the new thread picks its own core */
+	u32 tid_slot;			/* its fastentry.c table slot, or TID_SLOTS */
+	/*
+	 * An exited thread's area waits in the cache until Linux clears
+	 * exit_word (that thread's clear_child_tid): it is then no longer
+	 * in use and may serve another thread.
+	 */
+	u32 exit_word;
 };
 
 /* entry.S */
