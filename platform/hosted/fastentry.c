@@ -36,6 +36,8 @@ _Static_assert(__builtin_offsetof(struct fast_frame, mask_state) ==
 	       FF_MASK_STATE, "fastentry.h: mask_state");
 _Static_assert(sizeof(struct fast_frame) == FF_SIZE, "fastentry.h: size");
 _Static_assert(AREA_SIZE == 1UL << TID_AREA_SHIFT, "fastentry.h: area");
+_Static_assert(sizeof(struct hosted_thread) <= AREA_FAST_TOP &&
+	       AREA_FAST_TOP + 8 == AREA_HDR, "fastentry.h: AREA_FAST_TOP");
 _Static_assert(AREA_STACK == 3 * 4096 && AREA_SIZE == 256 * 1024,
 	       "fastentry.S: area layout");
 

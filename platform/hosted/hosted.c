@@ -223,6 +223,7 @@ static struct hosted_thread *area_reuse(void)
 						__ATOMIC_RELAXED)) {
 			memset(&ht->lt, 0, sizeof(ht->lt));
 			ht->place_self = false;
+			*(u64 *)((u8 *)ht + AREA_FAST_TOP) = 0;
 			return ht;
 		}
 	}
@@ -572,6 +573,8 @@ __noreturn void plat_thread_exit(int code)
 
 __noreturn void plat_sigreturn(struct plat_regs *regs)
 {
+	/* The handler's `ret` popped the frame's return address. */
+	hosted_frame_return(regs->uc.uc_mcontext.rsp - 8);
 	hosted_sigreturn_to(regs->uc.uc_mcontext.rsp);
 }
 

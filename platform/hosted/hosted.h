@@ -45,6 +45,7 @@ extern char hosted_block_site[];
 void hosted_restorer(void);
 __noreturn void hosted_sigreturn_to(u64 sp);
 __noreturn void hosted_jump(u64 entry, u64 sp);
+long hosted_sigaltstack_at(const struct k_stack *ss, u64 sp);
 __noreturn void hosted_call_on(u64 sp, void (*fn)(void *), void *arg);
 long hosted_clone_vm(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls,
 		     struct hosted_thread *child);
@@ -78,6 +79,7 @@ bool hosted_tramp_next(u64 addr, u64 *start, u64 *end);
 
 /* signal.c: run the program's handler for a signal Linux gave the LWK. */
 void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc);
+void hosted_frame_return(u64 frame);
 
 /* kernel/main.c: the portable boot, on the main thread's LWK stack. */
 __noreturn void lwk_boot(u64 *sp);

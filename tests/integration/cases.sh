@@ -779,7 +779,7 @@ all_cases()
 	tcase run/futex-shared-across-fork case_futex across-fork
 	for g in siginfo-kill siginfo-faults siglongjmp-segv mask sigsuspend \
 		restart handler-syscalls resethand nodefer altstack-raise \
-		altstack-kill altstack-overflow \
+		altstack-kill altstack-blocked-read altstack-overflow \
 		altstack-overflow-thread sigqueue sigtimedwait signalfd; do
 		tcase "run/sig-$g" case_sigs "$g"
 	done
