@@ -775,8 +775,10 @@ static int prefix_kind(u8 b)
  * Is p[0..len) exactly one instruction we can move into a stub (it must
  * not depend on where it runs) and did it, by the trapped registers, just
  * run?  Accepted: mov $imm, reg (b8+r, REX.W c7 /0), a load from the
- * stack (mov disp(%rsp), reg) and a RIP-relative load (mov disp(%rip),
- * reg; stub_build moves its displacement with it).  *nr is the call number when the
+ * stack (mov disp(%rsp), reg), a RIP-relative load (mov disp(%rip), reg;
+ * stub_build moves its displacement with it) and lea disp(%base), reg
+ * with a base other than reg (glibc's start_thread sets its signal mask
+ * that way).  *nr is the call number when the
  * instruction sets %eax to a constant, else -1.
  */
 static bool displaced_ok(const u8 *p, u32 len, const struct k_sigcontext *c,
@@ -818,6 +820,34 @@ static bool displaced_ok(const u8 *p, u32 len, const struct k_sigcontext *c,
 		reg = (modrm & 7) | (rex & 1) << 3;
 		memcpy(&imm, p + i + 2, 4);
 		val = rex & 8 ? (u64)(s64)imm : (u32)imm;
+	} else if (op == 0x8d) {
+		/* lea disp(%base), reg: reg holds base + disp, base intact. */
+		int base;
+		s32 disp;
+		u64 b;
+
+		modrm = p[i + 1];
+		base = (modrm & 7) | (rex & 1) << 3;
+		reg = ((modrm >> 3) & 7) | (rex & 4) << 1;
+		if ((modrm & 7) == 4 || (rex & 2) || base == reg)
+			return false;
+		switch (modrm >> 6) {
+		case 1:
+			want_len = i + 3;
+			disp = (s8)p[i + 2];
+			break;
+		case 2:
+			want_len = i + 6;
+			memcpy(&disp, p + i + 2, 4);
+			break;
+		default:
+			return false;	/* RIP-relative, or no memory form */
+		}
+		if (len != want_len || !trap_reg(c, base, &b))
+			return false;
+		val = b + (s64)disp;
+		if (!(rex & 8))
+			val = (u32)val;
 	} else if (rip_disp_offset(p, len)) {
 		s32 disp;
 		u64 mem = 0;
@@ -865,7 +895,7 @@ static bool displaced_ok(const u8 *p, u32 len, const struct k_sigcontext *c,
 
 	if (!trap_reg(c, reg, &have) || have != val)
 		return false;
-	if (reg == 0 && op != 0x8b)
+	if (reg == 0 && op != 0x8b && op != 0x8d)
 		*nr = (long)val;
 	return true;
 }

@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * fastentry_riprel: a call site whose instruction before `syscall` is a
- * RIP-relative load (`mov nr(%rip), %eax; syscall`, the form libgomp's
- * futex calls take).  The rewriter moves that load into a stub, where its
- * displacement must be adjusted to read the same word: a wrong one reads
- * another number and makes another call.  The site is called 2000 times
- * (the first traps, the rest go through the stub when rewritten) and each
- * result must be the pid.  Prints "riprel ok" or what went wrong.
+ * fastentry_riprel: call sites whose instruction before `syscall` the
+ * rewriter displaces into a stub and must keep meaning the same thing:
+ *   - a RIP-relative load (`mov nr(%rip), %eax; syscall`, the form
+ *     libgomp's futex calls take): its displacement must be adjusted in
+ *     the stub, or it reads another number and makes another call;
+ *   - `lea disp(%rbx), %rdx; syscall` (glibc's start_thread sets its
+ *     signal mask so): rt_sigprocmask must write the old mask there.
+ * Each site is called 2000 times (the first traps, the rest go through
+ * the stub when rewritten).  Prints "riprel ok" and "lea ok" or what went
+ * wrong.
  */
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #define CALLS	2000
@@ -28,6 +34,49 @@ __asm__(
 	"	ret\n"
 	".size riprel_getpid, . - riprel_getpid\n");
 
+/* rt_sigprocmask(SIG_BLOCK, NULL, buf + 256, 8) through a lea site
+ * (disp32: the lea must be 5 bytes or more). */
+long lea_oldmask(void *buf);
+
+__asm__(
+	".text\n"
+	".globl lea_oldmask\n"
+	".type lea_oldmask, @function\n"
+	"lea_oldmask:\n"
+	"	push %rbx\n"
+	"	mov %rdi, %rbx\n"
+	"	mov $8, %r10d\n"
+	"	xor %esi, %esi\n"
+	"	xor %edi, %edi\n"
+	"	mov $14, %eax\n"
+	"	lea 256(%rbx), %rdx\n"
+	"	syscall\n"
+	"	pop %rbx\n"
+	"	ret\n"
+	".size lea_oldmask, . - lea_oldmask\n");
+
+static int lea_site(void)
+{
+	uint64_t buf[64], want;
+	sigset_t cur;
+	long got;
+	int i;
+
+	sigprocmask(SIG_BLOCK, NULL, &cur);
+	memcpy(&want, &cur, sizeof(want));
+	for (i = 0; i < CALLS; i++) {
+		memset(buf, 0xa5, sizeof(buf));
+		got = lea_oldmask(buf);
+		if (got != 0 || buf[32] != want || buf[31] != buf[33]) {
+			printf("call %d: returned %ld, old mask %s\n", i + 1, got,
+			       buf[32] == want ? "right" : "not where asked");
+			return 1;
+		}
+	}
+	printf("lea ok\n");
+	return 0;
+}
+
 int main(void)
 {
 	long pid = getpid(), got;
@@ -42,5 +91,5 @@ int main(void)
 		}
 	}
 	printf("riprel ok\n");
-	return 0;
+	return lea_site();
 }
