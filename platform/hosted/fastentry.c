@@ -63,17 +63,16 @@ unsigned long long *hosted_fast_entry_ctr;
 
 /*
  * Calls that need the context only a signal gives: the full register
- * state for a new thread or process or for rt_sigreturn's frame, the
- * thread's area itself (exit frees it), or a signal frame whose return
- * delivers a signal the thread sent itself on the program's stack.  A
- * stub sends them back to its `syscall`, which traps.
+ * state for a new process or for rt_sigreturn's frame, the thread's area
+ * itself (exit frees it), or a signal frame whose return delivers a
+ * signal the thread sent itself on the program's stack.  A stub sends
+ * them back to its `syscall`, which traps.  clone and clone3 are decided
+ * call by call (call_needs_signal).
  */
 bool hosted_fast_needs_signal(long nr)
 {
 	switch (nr) {
 	case NR_rt_sigreturn:
-	case NR_clone:
-	case NR_clone3:
 	case NR_fork:
 	case NR_vfork:
 	case NR_execve:
@@ -241,6 +240,28 @@ void hosted_fast_set_sigmask(struct plat_regs *r, u64 mask)
 }
 
 /*
+ * A new thread sharing our memory starts from the general registers alone
+ * (its FPU state starts afresh either way): the fast entry serves it.  A
+ * new process or a vfork child goes through the signal path, whose way
+ * back the fork child's copy of the handler takes.
+ */
+static bool call_needs_signal(const struct fast_frame *f)
+{
+	long nr = f->uc.uc_mcontext.rax;
+	u64 flags;
+
+	if (nr == NR_clone)
+		flags = f->uc.uc_mcontext.rdi;
+	else if (nr != NR_clone3)
+		return hosted_fast_needs_signal(nr);
+	else if (plat_copy_from_user(&flags, (void *)f->uc.uc_mcontext.rdi,
+				     sizeof(flags)))
+		return true;
+	return (flags & (CLONE_VM | CLONE_THREAD | CLONE_VFORK)) !=
+	       (CLONE_VM | CLONE_THREAD);
+}
+
+/*
  * hosted_fast_dispatch - run the call fastentry.S framed, on the thread's
  * LWK stack, and return its result; or set f->fallback so the stub makes
  * it trap instead.
@@ -252,7 +273,7 @@ long hosted_fast_dispatch(struct fast_frame *f)
 	struct rewrite_call rc;
 	long ret;
 
-	if (t->magic != LWK_THREAD_MAGIC || hosted_fast_needs_signal(f->uc.uc_mcontext.rax)) {
+	if (t->magic != LWK_THREAD_MAGIC || call_needs_signal(f)) {
 		f->fallback = 1;
 		return 0;
 	}

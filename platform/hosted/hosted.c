@@ -20,6 +20,8 @@
 #include "../../kernel/arch/x86_64/unistd.h"
 
 #define SYS_USER_DISPATCH	2	/* si_code of an intercepted call */
+#define USER_CS			0x33	/* Linux's 64-bit user segments */
+#define USER_DS			0x2b
 
 long plat_linux_call(long nr, long a0, long a1, long a2, long a3, long a4,
 		     long a5)
@@ -423,6 +425,22 @@ static void prepare_child(struct hosted_thread *child, struct plat_regs *regs,
 	if (!child->place_self)
 		sched_child_place(parent, &child->lt);
 	child->start_uc = regs->uc;
+	/*
+	 * Through the fast entry only the general registers are there: the
+	 * segments are the ones every 64-bit program runs with, the mask
+	 * the live one.
+	 */
+	if (hosted_regs_fast(regs)) {
+		struct k_sigcontext *mc = &child->start_uc.uc_mcontext;
+
+		child->start_uc.uc_flags = 0;
+		mc->cs = USER_CS;
+		mc->ss = USER_DS;
+		mc->gs = mc->fs = 0;
+		mc->err = mc->trapno = mc->oldmask = mc->cr2 = 0;
+		child->start_uc.uc_sigmask = plat_regs_sigmask(regs) &
+					     ~sigbit(SIGSYS);
+	}
 	child->start_uc.uc_mcontext.rax = 0;
 	child->start_uc.uc_mcontext.fpstate = NULL;
 	child->start_uc.uc_link = NULL;
