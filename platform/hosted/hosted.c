@@ -398,6 +398,14 @@ __noreturn void hosted_thread_start(struct hosted_thread *ht)
 		sched_after_fork(&ht->lt);
 	} else if (ht->place_self) {
 		sched_thread_start(&ht->lt);
+	} else {
+		/*
+		 * Run no program code before the parent has pinned us: its
+		 * pin would undo one the program made here.  Usually done
+		 * already; else the parent waits for this core.
+		 */
+		while (!__atomic_load_n(&ht->placed, __ATOMIC_ACQUIRE))
+			linux_call0(NR_sched_yield);
 	}
 	uc->uc_stack.ss_sp = (char *)ht + AREA_STACK;
 	uc->uc_stack.ss_flags = 0;
@@ -422,6 +430,7 @@ static void prepare_child(struct hosted_thread *child, struct plat_regs *regs,
 	child->lt.pid = flags & CLONE_THREAD ? parent->pid : 0;
 	child->lt.cpu = -1;
 	child->place_self = (flags & CLONE_VFORK) || !(flags & CLONE_VM);
+	child->placed = 0;
 	if (!child->place_self)
 		sched_child_place(parent, &child->lt);
 	child->start_uc = regs->uc;
@@ -454,8 +463,10 @@ static void prepare_child(struct hosted_thread *child, struct plat_regs *regs,
  */
 static void child_made(struct hosted_thread *child, u64 flags, long ret)
 {
-	if (ret >= 0 && !child->place_self)
+	if (ret >= 0 && !child->place_self) {
 		sched_child_pin(plat_current(), &child->lt, ret);
+		__atomic_store_n(&child->placed, 1, __ATOMIC_RELEASE);
+	}
 	if (ret < 0 && !child->place_self)
 		sched_thread_exit(&child->lt);
 	/* A vfork child has left our memory by now: its area is ours again. */
