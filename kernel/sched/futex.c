@@ -38,6 +38,7 @@
 #define CLOCK_REALTIME		0
 #define NR_BUCKETS		256
 #define SPIN_CLOCK_ROUNDS	16	/* pause rounds between clock reads */
+#define LOCK_SPINS		1000	/* pause rounds before a bucket lock yields */
 #define ROBUST_LIST_LIMIT	2048
 
 enum { W_WAITING, W_WOKEN };
@@ -65,6 +66,24 @@ static struct futex_bucket *bucket_of(u64 key)
 	return &buckets[(key >> 2) * 0x9e3779b97f4a7c15ULL >> 56];
 }
 
+/*
+ * Take a bucket lock.  Its holder makes Linux calls (reading the word,
+ * waking a sleeper) and may be preempted there; on a core it shares with
+ * the holder a waiter would spin out its whole time slice, so after a
+ * short spin it yields the core.
+ */
+static void bucket_lock(struct futex_bucket *b)
+{
+	u32 n = 0;
+
+	while (!spin_trylock(&b->lock)) {
+		if (++n < LOCK_SPINS)
+			__builtin_ia32_pause();
+		else
+			linux_call0(NR_sched_yield);
+	}
+}
+
 /* Lock two buckets in address order (the same one once). */
 static void lock_pair(struct futex_bucket *a, struct futex_bucket *b)
 {
@@ -74,9 +93,9 @@ static void lock_pair(struct futex_bucket *a, struct futex_bucket *b)
 		a = b;
 		b = tmp;
 	}
-	spin_lock(&a->lock);
+	bucket_lock(a);
 	if (b != a)
-		spin_lock(&b->lock);
+		bucket_lock(b);
 }
 
 static void unlock_pair(struct futex_bucket *a, struct futex_bucket *b)
@@ -140,7 +159,7 @@ static struct futex_bucket *lock_waiter_bucket(struct futex_waiter *w)
 
 	for (;;) {
 		b = READ_ONCE(w->bucket);
-		spin_lock(&b->lock);
+		bucket_lock(b);
 		if (b == READ_ONCE(w->bucket))
 			return b;
 		spin_unlock(&b->lock);
@@ -260,7 +279,7 @@ static long futex_wait(struct lwk_thread *t, u64 uaddr, u32 val,
 	 */
 	irq = plat_irq_save();
 	b = bucket_of(uaddr);
-	spin_lock(&b->lock);
+	bucket_lock(b);
 	w.bucket = b;
 	w.next = b->head;
 	WRITE_ONCE(b->head, &w);
@@ -354,7 +373,7 @@ static long futex_wake(u64 uaddr, int nr, u32 bitset)
 	if (!READ_ONCE(b->head))
 		return 0;
 	irq = plat_irq_save();
-	spin_lock(&b->lock);
+	bucket_lock(b);
 	woken = __wake(b, uaddr, MAX(nr, 1), bitset);
 	spin_unlock(&b->lock);
 	plat_irq_restore(irq);
