@@ -594,15 +594,16 @@ static void stub_free(u64 stub)
 }
 
 /*
- * Where the disp32 of a RIP-relative load (mov disp(%rip), reg: [REX] 8b
- * with ModRM mod 00, r/m 101) sits in p[0..len), or 0 for any other
- * instruction.
+ * Where the disp32 of a RIP-relative mov or lea (mov/lea disp(%rip),
+ * reg: [REX] 8b or 8d with ModRM mod 00, r/m 101) sits in p[0..len), or
+ * 0 for any other instruction.
  */
 static u32 rip_disp_offset(const u8 *p, u32 len)
 {
 	u32 i = (p[0] & 0xf0) == 0x40;
 
-	if (len == i + 6 && p[i] == 0x8b && (p[i + 1] & 0xc7) == 0x05)
+	if (len == i + 6 && (p[i] == 0x8b || p[i] == 0x8d) &&
+	    (p[i + 1] & 0xc7) == 0x05)
 		return i + 2;
 	return 0;
 }
@@ -775,10 +776,10 @@ static int prefix_kind(u8 b)
  * Is p[0..len) exactly one instruction we can move into a stub (it must
  * not depend on where it runs) and did it, by the trapped registers, just
  * run?  Accepted: mov $imm, reg (b8+r, REX.W c7 /0), a load from the
- * stack (mov disp(%rsp), reg), a RIP-relative load (mov disp(%rip), reg;
- * stub_build moves its displacement with it) and lea disp(%base), reg
- * with a base other than reg (glibc's start_thread sets its signal mask
- * that way).  *nr is the call number when the
+ * stack (mov disp(%rsp), reg), a RIP-relative load or lea (mov/lea
+ * disp(%rip), reg; stub_build moves the displacement with it) and lea
+ * disp(%base), reg with a base other than reg (glibc's pthread_create and
+ * start_thread set their signal masks with these leas).  *nr is the call number when the
  * instruction sets %eax to a constant, else -1.
  */
 static bool displaced_ok(const u8 *p, u32 len, const struct k_sigcontext *c,
@@ -821,7 +822,10 @@ static bool displaced_ok(const u8 *p, u32 len, const struct k_sigcontext *c,
 		memcpy(&imm, p + i + 2, 4);
 		val = rex & 8 ? (u64)(s64)imm : (u32)imm;
 	} else if (op == 0x8d) {
-		/* lea disp(%base), reg: reg holds base + disp, base intact. */
+		/*
+		 * lea disp(%base), reg: reg holds base + disp, base intact;
+		 * lea disp(%rip), reg: reg holds the address after it + disp.
+		 */
 		int base;
 		s32 disp;
 		u64 b;
@@ -829,6 +833,13 @@ static bool displaced_ok(const u8 *p, u32 len, const struct k_sigcontext *c,
 		modrm = p[i + 1];
 		base = (modrm & 7) | (rex & 1) << 3;
 		reg = ((modrm >> 3) & 7) | (rex & 4) << 1;
+		if (rip_disp_offset(p, len)) {
+			memcpy(&disp, p + i + 2, 4);
+			val = c->rip - 2 + (s64)disp;
+			if (!(rex & 8))
+				val = (u32)val;
+			goto check;
+		}
 		if ((modrm & 7) == 4 || (rex & 2) || base == reg)
 			return false;
 		switch (modrm >> 6) {
@@ -893,6 +904,7 @@ static bool displaced_ok(const u8 *p, u32 len, const struct k_sigcontext *c,
 		return false;
 	}
 
+check:
 	if (!trap_reg(c, reg, &have) || have != val)
 		return false;
 	if (reg == 0 && op != 0x8b && op != 0x8d)

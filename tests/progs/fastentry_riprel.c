@@ -6,10 +6,11 @@
  *     libgomp's futex calls take): its displacement must be adjusted in
  *     the stub, or it reads another number and makes another call;
  *   - `lea disp(%rbx), %rdx; syscall` (glibc's start_thread sets its
- *     signal mask so): rt_sigprocmask must write the old mask there.
+ *     signal mask so) and `lea buf(%rip), %rdx; syscall` (so does
+ *     pthread_create): rt_sigprocmask must write the old mask there.
  * Each site is called 2000 times (the first traps, the rest go through
- * the stub when rewritten).  Prints "riprel ok" and "lea ok" or what went
- * wrong.
+ * the stub when rewritten).  Prints "riprel ok", "lea ok" and "lea rip
+ * ok", or what went wrong.
  */
 #include <signal.h>
 #include <stdint.h>
@@ -55,7 +56,37 @@ __asm__(
 	"	ret\n"
 	".size lea_oldmask, . - lea_oldmask\n");
 
-static int lea_site(void)
+/* The same through lea lea_rip_buf+256(%rip), %rdx. */
+uint64_t lea_rip_buf[64];
+long lea_rip_oldmask(void);
+
+__asm__(
+	".text\n"
+	".globl lea_rip_oldmask\n"
+	".type lea_rip_oldmask, @function\n"
+	"lea_rip_oldmask:\n"
+	"	mov $8, %r10d\n"
+	"	xor %esi, %esi\n"
+	"	xor %edi, %edi\n"
+	"	mov $14, %eax\n"
+	"	lea lea_rip_buf+256(%rip), %rdx\n"
+	"	syscall\n"
+	"	ret\n"
+	".size lea_rip_oldmask, . - lea_rip_oldmask\n");
+
+static long call_site(int rip, uint64_t *buf)
+{
+	long got;
+
+	if (!rip)
+		return lea_oldmask(buf);
+	memcpy(lea_rip_buf, buf, sizeof(lea_rip_buf));
+	got = lea_rip_oldmask();
+	memcpy(buf, lea_rip_buf, sizeof(lea_rip_buf));
+	return got;
+}
+
+static int lea_site(int rip)
 {
 	uint64_t buf[64], want;
 	sigset_t cur;
@@ -66,14 +97,14 @@ static int lea_site(void)
 	memcpy(&want, &cur, sizeof(want));
 	for (i = 0; i < CALLS; i++) {
 		memset(buf, 0xa5, sizeof(buf));
-		got = lea_oldmask(buf);
+		got = call_site(rip, buf);
 		if (got != 0 || buf[32] != want || buf[31] != buf[33]) {
 			printf("call %d: returned %ld, old mask %s\n", i + 1, got,
 			       buf[32] == want ? "right" : "not where asked");
 			return 1;
 		}
 	}
-	printf("lea ok\n");
+	printf(rip ? "lea rip ok\n" : "lea ok\n");
 	return 0;
 }
 
@@ -91,5 +122,5 @@ int main(void)
 		}
 	}
 	printf("riprel ok\n");
-	return lea_site();
+	return lea_site(0) || lea_site(1);
 }
