@@ -278,6 +278,8 @@ long hosted_fast_dispatch(struct fast_frame *f)
 		return 0;
 	}
 	__atomic_fetch_add(hosted_fast_entry_ctr, 1, __ATOMIC_RELAXED);
+	hosted_lwk_stack_check((struct hosted_thread *)t,
+			       f->uc.uc_mcontext.rsp);
 	saved = t->regs;
 	t->regs = regs;
 	rewrite_call_begin(&rc, &f->uc.uc_mcontext);

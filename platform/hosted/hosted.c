@@ -364,6 +364,7 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 		return;
 	}
 	hosted_fast_count_trap();
+	hosted_lwk_stack_check((struct hosted_thread *)t, uc->uc_mcontext.rsp);
 	rewrite_trap(uc);
 	t->regs = regs;
 	rewrite_call_begin(&rc, &uc->uc_mcontext);

@@ -81,6 +81,7 @@ bool hosted_tramp_next(u64 addr, u64 *start, u64 *end);
 /* signal.c: run the program's handler for a signal Linux gave the LWK. */
 void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc);
 void hosted_frame_return(u64 frame);
+void hosted_lwk_stack_check(struct hosted_thread *ht, u64 sp);
 
 /* kernel/main.c: the portable boot, on the main thread's LWK stack. */
 __noreturn void lwk_boot(u64 *sp);

@@ -47,6 +47,11 @@ struct rt_sigframe {
 	u64 lwk_top;
 };
 
+static bool in_area(struct hosted_thread *ht, u64 sp)
+{
+	return sp >= (u64)ht && sp < (u64)ht + AREA_SIZE;
+}
+
 static u64 *fast_top(struct hosted_thread *ht)
 {
 	return (u64 *)((u8 *)ht + AREA_FAST_TOP);
@@ -77,8 +82,34 @@ static bool lwk_stack_cut(struct hosted_thread *ht, struct k_ucontext *uc,
 		return false;
 	*saved = *fast_top(ht) + 1;
 	WRITE_ONCE(*fast_top(ht), top);
+	WRITE_ONCE(ht->lt.handler_over_lwk, true);
 	uc->uc_stack = ss;
 	return true;
+}
+
+/*
+ * hosted_lwk_stack_check - at an entry from the program at sp: a cut
+ * LWK stack (lwk_stack_cut) while the program is neither on its
+ * sigaltstack nor on the LWK stack (a handler nested there) means the
+ * handler left with longjmp, and the frames it was cut for are dead: give
+ * the whole stack back.  Context: the entry, on the LWK stack.
+ */
+void hosted_lwk_stack_check(struct hosted_thread *ht, u64 sp)
+{
+	struct k_stack ss = {
+		.ss_sp = (char *)ht + AREA_STACK,
+		.ss_size = AREA_SIZE - AREA_STACK,
+	};
+	irqflags_t irq;
+
+	if (!READ_ONCE(*fast_top(ht)) || plat_on_prog_altstack(&ht->lt, sp) ||
+	    in_area(ht, sp))
+		return;
+	irq = plat_irq_save();
+	hosted_sigaltstack_at(&ss, (u64)ht);
+	WRITE_ONCE(*fast_top(ht), 0);
+	WRITE_ONCE(ht->lt.handler_over_lwk, false);
+	plat_irq_restore(irq);
 }
 
 /*
@@ -95,8 +126,10 @@ void hosted_frame_return(u64 frame)
 				offsetof(struct rt_sigframe, lwk_top)),
 				sizeof(top)) || !top--)
 		return;
-	if (!top || (top > (u64)ht + AREA_STACK && top <= (u64)ht + AREA_SIZE))
+	if (!top || (top > (u64)ht + AREA_STACK && top <= (u64)ht + AREA_SIZE)) {
 		WRITE_ONCE(*fast_top(ht), top);
+		WRITE_ONCE(ht->lt.handler_over_lwk, top != 0);
+	}
 }
 
 /* Size of the FPU/extended state Linux saved for this delivery. */
@@ -109,11 +142,6 @@ static u64 fpstate_size(const void *fp)
 	if (sw[0] == FP_XSTATE_MAGIC1 && sw[1] >= FXSAVE_SIZE && sw[1] < 65536)
 		return sw[1];
 	return FXSAVE_SIZE;
-}
-
-static bool in_area(struct hosted_thread *ht, u64 sp)
-{
-	return sp >= (u64)ht && sp < (u64)ht + AREA_SIZE;
 }
 
 bool plat_on_prog_altstack(struct lwk_thread *t, u64 sp)

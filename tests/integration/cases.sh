@@ -804,7 +804,8 @@ all_cases()
 	tcase run/futex-oversub case_futex_oversub
 	for g in siginfo-kill siginfo-faults siglongjmp-segv mask sigsuspend \
 		restart handler-syscalls resethand nodefer altstack-raise \
-		altstack-kill altstack-blocked-read altstack-overflow \
+		altstack-kill altstack-blocked-read altstack-blocked-longjmp \
+		altstack-overflow \
 		altstack-overflow-thread sigqueue sigtimedwait signalfd; do
 		tcase "run/sig-$g" case_sigs "$g"
 	done
