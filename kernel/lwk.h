@@ -33,7 +33,11 @@ struct lwk_thread {
 	int cpu;			/* the core it is pinned to, or -1 */
 	bool own_affinity;		/* the program placed it itself */
 	u64 robust_list;		/* set_robust_list head */
+	u64 clear_tid;			/* zeroed and woken at exit, or 0 */
 	bool block_restart;		/* plat_block_on: the handler had SA_RESTART */
+	bool handler_over_lwk;		/* a program handler runs off the LWK stack
+					   while LWK frames of the call it
+					   interrupted live there (platform) */
 	/* Offloading (kernel/offload.c); its signal handlers touch these too. */
 	struct ikc_slot *ikc;		/* its IKC slot; NULL before its first proxied call */
 	u64 ikc_wait_seq;		/* the proxied call it waits for, 0 if none */

@@ -584,15 +584,16 @@ static void raise_caught(struct lwk_thread *t, u64 sigs)
 
 /*
  * Is t's current call made by a program handler that interrupted the LWK
- * (t waiting for its proxy)?  Such a handler runs on the LWK's stack;
- * after a handler left a wait with longjmp, calls come from the
- * program's own stack again.
+ * (t waiting for its proxy)?  Such a handler runs on the LWK's stack, or
+ * on the program's sigaltstack above the LWK's live frames (the platform
+ * says so); after a handler left a wait with longjmp, calls come from
+ * the program's own stack again.
  */
 static bool from_nested_handler(struct lwk_thread *t)
 {
 	u64 sp = t->regs ? regs_sp(t->regs) : 0;
 
-	return sp && lwk_owns_range(sp - 1, sp);
+	return t->handler_over_lwk || (sp && lwk_owns_range(sp - 1, sp));
 }
 
 /*

@@ -76,9 +76,14 @@ SYSCALL(exit_group)
 	plat_exit_group((int)a[0]);
 }
 
+/*
+ * Linux keeps the word for the deaths the LWK does not see (exit_group,
+ * execve); a thread's own exit clears and wakes it in futex_thread_exit.
+ */
 SYSCALL(set_tid_address)
 {
 	linux_call1(NR_set_tid_address, a[0]);
+	t->clear_tid = a[0];
 	return t->tid;
 }
 

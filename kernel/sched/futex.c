@@ -37,6 +37,8 @@
 
 #define CLOCK_REALTIME		0
 #define NR_BUCKETS		256
+#define SPIN_CLOCK_ROUNDS	16	/* pause rounds between clock reads */
+#define LOCK_SPINS		1000	/* pause rounds before a bucket lock yields */
 #define ROBUST_LIST_LIMIT	2048
 
 enum { W_WAITING, W_WOKEN };
@@ -64,6 +66,24 @@ static struct futex_bucket *bucket_of(u64 key)
 	return &buckets[(key >> 2) * 0x9e3779b97f4a7c15ULL >> 56];
 }
 
+/*
+ * Take a bucket lock.  Its holder makes Linux calls (reading the word,
+ * waking a sleeper) and may be preempted there; on a core it shares with
+ * the holder a waiter would spin out its whole time slice, so after a
+ * short spin it yields the core.
+ */
+static void bucket_lock(struct futex_bucket *b)
+{
+	u32 n = 0;
+
+	while (!spin_trylock(&b->lock)) {
+		if (++n < LOCK_SPINS)
+			__builtin_ia32_pause();
+		else
+			linux_call0(NR_sched_yield);
+	}
+}
+
 /* Lock two buckets in address order (the same one once). */
 static void lock_pair(struct futex_bucket *a, struct futex_bucket *b)
 {
@@ -73,9 +93,9 @@ static void lock_pair(struct futex_bucket *a, struct futex_bucket *b)
 		a = b;
 		b = tmp;
 	}
-	spin_lock(&a->lock);
+	bucket_lock(a);
 	if (b != a)
-		spin_lock(&b->lock);
+		bucket_lock(b);
 }
 
 static void unlock_pair(struct futex_bucket *a, struct futex_bucket *b)
@@ -139,7 +159,7 @@ static struct futex_bucket *lock_waiter_bucket(struct futex_waiter *w)
 
 	for (;;) {
 		b = READ_ONCE(w->bucket);
-		spin_lock(&b->lock);
+		bucket_lock(b);
 		if (b == READ_ONCE(w->bucket))
 			return b;
 		spin_unlock(&b->lock);
@@ -168,6 +188,58 @@ static long restart_check(struct futex_waiter *w, u32 val)
 	return ret;
 }
 
+/*
+ * Whether another LWK thread shares the caller's core: then whoever will
+ * wake it may need this very core to run, and busy-waiting would keep it
+ * off.
+ */
+static bool core_shared(const struct lwk_thread *t)
+{
+	return t->cpu >= 0 && t->cpu < TANDEM_MAX_CPUS &&
+	       READ_ONCE(lwk_proc.inst->core_threads[t->cpu]) > 1;
+}
+
+/*
+ * Busy-wait for a wake up to --futex-spin ns, and never past the wait's
+ * own deadline (on clock); true if woken.  On a core shared with other
+ * LWK threads the wait yields the core instead of spinning on it, so a
+ * waker queued behind it runs at once; sched_yield returns at once when
+ * nothing else is runnable there.  The clock is read every few rounds
+ * only: it costs a Linux call.
+ */
+static bool spin_wait(struct lwk_thread *t, struct futex_waiter *w,
+		      const struct k_timespec *deadline, int clock)
+{
+	s64 now, until = lwk_proc.cfg.futex_spin_ns;
+	bool yield;
+	u32 round;
+
+	if (!until)
+		return false;
+	now = clock_ns(CLOCK_MONOTONIC);
+	until += now;
+	if (deadline) {
+		s64 left = ts_to_ns(deadline) -
+			   (clock == CLOCK_MONOTONIC ? now : clock_ns(clock));
+
+		if (left <= 0)
+			return false;
+		until = MIN(until, now + left);
+	}
+	yield = core_shared(t);
+	for (round = 1;; round++) {
+		if (__atomic_load_n(&w->state, __ATOMIC_ACQUIRE) == W_WOKEN)
+			return true;
+		if (yield)
+			linux_call0(NR_sched_yield);
+		else
+			__builtin_ia32_pause();
+		if ((yield || !(round % SPIN_CLOCK_ROUNDS)) &&
+		    clock_ns(CLOCK_MONOTONIC) >= until)
+			return false;
+	}
+}
+
 static long futex_wait(struct lwk_thread *t, u64 uaddr, u32 val,
 		       const struct k_timespec *utmo, u32 bitset, int op)
 {
@@ -176,7 +248,6 @@ static long futex_wait(struct lwk_thread *t, u64 uaddr, u32 val,
 	struct k_timespec deadline, tmo;
 	bool timed = utmo != NULL;
 	struct futex_bucket *b;
-	s64 spin_until;
 	irqflags_t irq;
 	long ret;
 	u32 cur;
@@ -201,30 +272,30 @@ static long futex_wait(struct lwk_thread *t, u64 uaddr, u32 val,
 		}
 	}
 
+	/*
+	 * Queue first, then read the word: a waker that changed the word
+	 * and then found the bucket empty (futex_wake) is then sure this
+	 * waiter saw the change.
+	 */
 	irq = plat_irq_save();
 	b = bucket_of(uaddr);
-	spin_lock(&b->lock);
+	bucket_lock(b);
+	w.bucket = b;
+	w.next = b->head;
+	WRITE_ONCE(b->head, &w);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	err = get_word(uaddr, &cur);
 	if (err || cur != val) {
+		unlink_waiter(b, &w);
 		spin_unlock(&b->lock);
 		plat_irq_restore(irq);
 		return err ? err : -EAGAIN;
 	}
-	w.bucket = b;
-	w.next = b->head;
-	b->head = &w;
 	spin_unlock(&b->lock);
 	plat_irq_restore(irq);
 
-	spin_until = lwk_proc.cfg.futex_spin_ns ?
-		     clock_ns(CLOCK_MONOTONIC) + lwk_proc.cfg.futex_spin_ns : 0;
-	for (;;) {
-		if (__atomic_load_n(&w.state, __ATOMIC_ACQUIRE) == W_WOKEN)
-			return 0;
-		if (!spin_until || clock_ns(CLOCK_MONOTONIC) >= spin_until)
-			break;
-		__builtin_ia32_pause();
-	}
+	if (spin_wait(t, &w, timed ? &deadline : NULL, clock))
+		return 0;
 
 	WRITE_ONCE(w.sleeping, true);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -292,8 +363,17 @@ static long futex_wake(u64 uaddr, int nr, u32 bitset)
 		return -EINVAL;
 	if (uaddr & 3)
 		return -EINVAL;
+	/*
+	 * Nobody queued: nothing to wake, and no need to block signals
+	 * and lock.  The fence pairs with futex_wait's: the program's change
+	 * of the word is visible before the bucket is read, so a waiter
+	 * not seen here sees that change and does not sleep.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!READ_ONCE(b->head))
+		return 0;
 	irq = plat_irq_save();
-	spin_lock(&b->lock);
+	bucket_lock(b);
 	woken = __wake(b, uaddr, MAX(nr, 1), bitset);
 	spin_unlock(&b->lock);
 	plat_irq_restore(irq);
@@ -470,7 +550,7 @@ SYSCALL(set_robust_list)
  * wake a waiter, locally and in Linux (waiters may use either), as Linux
  * does for the futexes it serves.
  */
-void futex_thread_exit(struct lwk_thread *t)
+static void robust_release(struct lwk_thread *t)
 {
 	struct {
 		u64 next;
@@ -503,6 +583,28 @@ void futex_thread_exit(struct lwk_thread *t)
 		if (plat_copy_from_user(&entry, (void *)entry, sizeof(entry)))
 			break;
 	}
+}
+
+/*
+ * futex_thread_exit - what Linux does for a thread's futexes when it
+ * exits: release its robust mutexes, then zero its clear_child_tid word
+ * (CLONE_CHILD_CLEARTID, set_tid_address) and wake one waiter on it, in
+ * the LWK and in Linux, which is what pthread_join waits for.  The LWK
+ * does it rather than Linux so that the platform may reuse the thread's
+ * LWK memory as soon as Linux is done with the thread.  Context: the
+ * exiting thread, which touches no program memory afterwards.
+ */
+void futex_thread_exit(struct lwk_thread *t)
+{
+	u32 zero = 0;
+
+	robust_release(t);
+	if (t->clear_tid &&
+	    !plat_copy_to_user((void *)t->clear_tid, &zero, sizeof(zero))) {
+		futex_wake(t->clear_tid, 1, FUTEX_BITSET_ANY);
+		linux_call3(NR_futex, t->clear_tid, FUTEX_WAKE, 1);
+	}
+	t->clear_tid = 0;
 }
 
 /* A fork child has one thread: waiters copied from the parent are not. */

@@ -26,13 +26,12 @@ static bool in_partition(int cpu)
 
 /*
  * The least-loaded partition core, lowest number first; but the core the
- * thread already runs on when it is as good, since moving a thread to a
- * busy core makes it wait for that core.
+ * thread already runs on (here, or -1 to ask Linux) when it is as good,
+ * since moving a thread to a busy core makes it wait for that core.
  */
-static int pick_core(void)
+static int pick_core(int here)
 {
 	struct tandem_instance *inst = lwk_proc.inst;
-	unsigned int here = 0;
 	int cpu, best = -1;
 
 	for (cpu = 0; cpu < TANDEM_MAX_CPUS; cpu++) {
@@ -42,21 +41,40 @@ static int pick_core(void)
 				READ_ONCE(inst->core_threads[best]))
 			best = cpu;
 	}
-	if (best >= 0 && linux_call3(NR_getcpu, &here, NULL, NULL) == 0 &&
-	    here < TANDEM_MAX_CPUS && in_partition(here) &&
+	if (best >= 0 && here < 0 &&
+	    linux_call3(NR_getcpu, (unsigned int *)&here, NULL, NULL))
+		return best;
+	if (best >= 0 && here >= 0 && here < TANDEM_MAX_CPUS &&
+	    in_partition(here) &&
 	    READ_ONCE(inst->core_threads[here]) ==
 	    READ_ONCE(inst->core_threads[best]))
 		best = here;
 	return best;
 }
 
-static void pin(struct lwk_thread *t, int cpu)
+/* Pin thread tid (0: the caller) to one core. */
+static void pin(long tid, int cpu)
 {
 	u64 mask[MASK_WORDS] = { 0 };
 
 	mask[cpu / 64] = 1ULL << (cpu % 64);
-	linux_call3(NR_sched_setaffinity, 0, sizeof(mask), mask);
-	t->cpu = cpu;
+	linux_call3(NR_sched_setaffinity, tid, sizeof(mask), mask);
+}
+
+/* Count a new thread on the core picked for it; warn on the first double. */
+static int take_core(int here)
+{
+	struct tandem_instance *inst = lwk_proc.inst;
+	int cpu = pick_core(here);
+
+	if (cpu < 0)
+		return -1;
+	if (__atomic_fetch_add(&inst->core_threads[cpu], 1, __ATOMIC_RELAXED) &&
+	    !lwk_proc.cfg.oversubscribe &&
+	    !__atomic_exchange_n(&inst->oversub_warned, 1, __ATOMIC_RELAXED))
+		pr_warn("sched", "more threads than partition cores: sharing core %d (use --oversubscribe to say this is meant)",
+			cpu);
+	return cpu;
 }
 
 /*
@@ -82,18 +100,36 @@ void sched_boot(void)
 /* sched_thread_start - place the calling (new) thread on its core. */
 void sched_thread_start(struct lwk_thread *t)
 {
-	struct tandem_instance *inst = lwk_proc.inst;
-	int cpu = pick_core();
+	t->cpu = take_core(-1);
+	if (t->cpu >= 0)
+		pin(0, t->cpu);
+}
 
-	t->cpu = -1;
-	if (cpu < 0)
-		return;
-	if (__atomic_fetch_add(&inst->core_threads[cpu], 1, __ATOMIC_RELAXED) &&
-	    !lwk_proc.cfg.oversubscribe &&
-	    !__atomic_exchange_n(&inst->oversub_warned, 1, __ATOMIC_RELAXED))
-		pr_warn("sched", "more threads than partition cores: sharing core %d (use --oversubscribe to say this is meant)",
-			cpu);
-	pin(t, cpu);
+/*
+ * sched_child_place - choose the core of a thread the caller (parent) is
+ * about to create, and count it there; child->cpu says which (-1: none).
+ * Placing a thread from its parent lets it start on its core: a thread
+ * that moves itself there first starts on its parent's core (it inherits
+ * the parent's affinity) and is then migrated by Linux, which costs a
+ * context switch on each.  sched_child_pin() finishes the job once the
+ * child has a tid; sched_thread_exit() undoes it if the clone fails.
+ */
+void sched_child_place(struct lwk_thread *parent, struct lwk_thread *child)
+{
+	child->cpu = take_core(parent->own_affinity ? -1 : parent->cpu);
+}
+
+/*
+ * sched_child_pin - pin the new thread tid to the core sched_child_place
+ * chose.  A child still queued behind its parent moves without running
+ * first.  Nothing to do when it inherited that very core.
+ */
+void sched_child_pin(struct lwk_thread *parent, struct lwk_thread *child,
+		     long tid)
+{
+	if (child->cpu >= 0 &&
+	    (child->cpu != parent->cpu || parent->own_affinity))
+		pin(tid, child->cpu);
 }
 
 void sched_thread_exit(struct lwk_thread *t)

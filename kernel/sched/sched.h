@@ -14,6 +14,9 @@
 /* place.c */
 void sched_boot(void);
 void sched_thread_start(struct lwk_thread *t);
+void sched_child_place(struct lwk_thread *parent, struct lwk_thread *child);
+void sched_child_pin(struct lwk_thread *parent, struct lwk_thread *child,
+		     long tid);
 void sched_thread_exit(struct lwk_thread *t);
 void sched_process_exit(void);
 void sched_after_fork(struct lwk_thread *t);

@@ -56,6 +56,24 @@ hosted_block_site:
 	ret
 	.size	hosted_block_raw, . - hosted_block_raw
 
+/*
+ * hosted_sigaltstack_at(ss, sp): sigaltstack(ss, NULL) made with %rsp
+ * set to sp, which nothing is pushed on.  Linux refuses to change the
+ * alternate stack of a thread running on it; the LWK, running on it,
+ * changes it from an sp outside it.  The caller blocks all signals.
+ */
+	.globl	hosted_sigaltstack_at
+	.type	hosted_sigaltstack_at, @function
+hosted_sigaltstack_at:
+	mov	%rsp, %r8
+	mov	%rsi, %rsp
+	xor	%esi, %esi
+	mov	$131, %eax		/* sigaltstack */
+	syscall
+	mov	%r8, %rsp
+	ret
+	.size	hosted_sigaltstack_at, . - hosted_sigaltstack_at
+
 /* hosted_jump(entry, sp): start a program image as the kernel would. */
 	.globl	hosted_jump
 	.type	hosted_jump, @function

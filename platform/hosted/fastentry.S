@@ -96,7 +96,10 @@ hosted_fast_entry:
 	jae	3f
 	mov	%rsp, %rax
 	jmp	4f
-3:	lea	AREA_SIZE(%rdx), %rax
+3:	mov	AREA_FAST_TOP(%rdx), %rax
+	test	%rax, %rax
+	jnz	4f
+	lea	AREA_SIZE(%rdx), %rax
 4:	and	$-16, %rax
 	mov	%rsp, %rcx			/* the slots on the program's stack */
 	mov	%rax, %rsp

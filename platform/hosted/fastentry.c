@@ -36,6 +36,8 @@ _Static_assert(__builtin_offsetof(struct fast_frame, mask_state) ==
 	       FF_MASK_STATE, "fastentry.h: mask_state");
 _Static_assert(sizeof(struct fast_frame) == FF_SIZE, "fastentry.h: size");
 _Static_assert(AREA_SIZE == 1UL << TID_AREA_SHIFT, "fastentry.h: area");
+_Static_assert(sizeof(struct hosted_thread) <= AREA_FAST_TOP &&
+	       AREA_FAST_TOP + 8 == AREA_HDR, "fastentry.h: AREA_FAST_TOP");
 _Static_assert(AREA_STACK == 3 * 4096 && AREA_SIZE == 256 * 1024,
 	       "fastentry.S: area layout");
 
@@ -61,17 +63,16 @@ unsigned long long *hosted_fast_entry_ctr;
 
 /*
  * Calls that need the context only a signal gives: the full register
- * state for a new thread or process or for rt_sigreturn's frame, the
- * thread's area itself (exit frees it), or a signal frame whose return
- * delivers a signal the thread sent itself on the program's stack.  A
- * stub sends them back to its `syscall`, which traps.
+ * state for a new process or for rt_sigreturn's frame, the thread's area
+ * itself (exit frees it), or a signal frame whose return delivers a
+ * signal the thread sent itself on the program's stack.  A stub sends
+ * them back to its `syscall`, which traps.  clone and clone3 are decided
+ * call by call (call_needs_signal).
  */
 bool hosted_fast_needs_signal(long nr)
 {
 	switch (nr) {
 	case NR_rt_sigreturn:
-	case NR_clone:
-	case NR_clone3:
 	case NR_fork:
 	case NR_vfork:
 	case NR_execve:
@@ -115,40 +116,41 @@ static void __tid_rehash(void)
 		     j = (j + 1) & (TID_SLOTS - 1))
 			;
 		WRITE_ONCE(hosted_tid_table[j], live[i]);
+		((struct hosted_thread *)(live[i] >> 32 << TID_AREA_SHIFT))->
+			tid_slot = j;
 	}
 	tid_used = n;
 }
 
-static void __tid_remove_area(u64 area)
+/* Forget the area's slot (the area records it), if it still holds it. */
+static void __tid_remove_area(struct hosted_thread *ht)
 {
-	u32 i;
+	u32 i = ht->tid_slot;
+	u64 w;
 
-	for (i = 0; i < TID_SLOTS; i++) {
-		u64 w = hosted_tid_table[i];
-
-		if (w && (u32)w != TID_TOMB &&
-		    w >> 32 == area >> TID_AREA_SHIFT)
-			WRITE_ONCE(hosted_tid_table[i],
-				   (w & ~0xffffffffULL) | TID_TOMB);
-	}
+	if (i >= TID_SLOTS)
+		return;
+	w = hosted_tid_table[i];
+	if (w && (u32)w != TID_TOMB && w >> 32 == (u64)ht >> TID_AREA_SHIFT)
+		WRITE_ONCE(hosted_tid_table[i],
+			   (w & ~0xffffffffULL) | TID_TOMB);
+	ht->tid_slot = TID_SLOTS;
 }
 
 /*
- * hosted_fast_thread_add - make the calling thread (tid already in its
+ * __hosted_fast_thread_add - make the calling thread (tid already in its
  * area) findable by fastentry.S.  A full table leaves it on the signal
- * path.  Context: any; blocks signals itself.
+ * path.  Context: program signals blocked.
  */
-void hosted_fast_thread_add(struct hosted_thread *ht)
+void __hosted_fast_thread_add(struct hosted_thread *ht)
 {
 	u64 area = (u64)ht, w = tid_word(ht->lt.tid, area);
-	irqflags_t irq;
 	u32 i, free = TID_SLOTS;
 
 	if (hosted_entry_mode != TANDEM_ENTRY_REWRITE)
 		return;
-	irq = plat_irq_save();
 	spin_lock(&tid_lock);
-	__tid_remove_area(area);
+	__tid_remove_area(ht);
 	if (tid_used >= TID_SLOTS / 2)
 		__tid_rehash();
 	for (i = tid_hash(ht->lt.tid); hosted_tid_table[i];
@@ -162,13 +164,39 @@ void hosted_fast_thread_add(struct hosted_thread *ht)
 		i = free;
 	if (!hosted_tid_table[i])
 		tid_used++;
-	if (tid_used < TID_SLOTS - 1)
+	if (tid_used < TID_SLOTS - 1) {
 		__atomic_store_n(&hosted_tid_table[i], w, __ATOMIC_RELEASE);
+		ht->tid_slot = i;
+	}
 	spin_unlock(&tid_lock);
+}
+
+/* hosted_fast_thread_add - the same from any context. */
+void hosted_fast_thread_add(struct hosted_thread *ht)
+{
+	irqflags_t irq;
+
+	if (hosted_entry_mode != TANDEM_ENTRY_REWRITE)
+		return;
+	irq = plat_irq_save();
+	__hosted_fast_thread_add(ht);
 	plat_irq_restore(irq);
 }
 
-/* hosted_fast_thread_del - the thread owning this area is going away. */
+/*
+ * __hosted_fast_thread_del - the thread owning this area is going away.
+ * Context: program signals blocked.
+ */
+void __hosted_fast_thread_del(struct hosted_thread *ht)
+{
+	if (hosted_entry_mode != TANDEM_ENTRY_REWRITE)
+		return;
+	spin_lock(&tid_lock);
+	__tid_remove_area(ht);
+	spin_unlock(&tid_lock);
+}
+
+/* hosted_fast_thread_del - the same from any context. */
 void hosted_fast_thread_del(struct hosted_thread *ht)
 {
 	irqflags_t irq;
@@ -176,9 +204,7 @@ void hosted_fast_thread_del(struct hosted_thread *ht)
 	if (hosted_entry_mode != TANDEM_ENTRY_REWRITE)
 		return;
 	irq = plat_irq_save();
-	spin_lock(&tid_lock);
-	__tid_remove_area((u64)ht);
-	spin_unlock(&tid_lock);
+	__hosted_fast_thread_del(ht);
 	plat_irq_restore(irq);
 }
 
@@ -214,6 +240,28 @@ void hosted_fast_set_sigmask(struct plat_regs *r, u64 mask)
 }
 
 /*
+ * A new thread sharing our memory starts from the general registers alone
+ * (its FPU state starts afresh either way): the fast entry serves it.  A
+ * new process or a vfork child goes through the signal path, whose way
+ * back the fork child's copy of the handler takes.
+ */
+static bool call_needs_signal(const struct fast_frame *f)
+{
+	long nr = f->uc.uc_mcontext.rax;
+	u64 flags;
+
+	if (nr == NR_clone)
+		flags = f->uc.uc_mcontext.rdi;
+	else if (nr != NR_clone3)
+		return hosted_fast_needs_signal(nr);
+	else if (plat_copy_from_user(&flags, (void *)f->uc.uc_mcontext.rdi,
+				     sizeof(flags)))
+		return true;
+	return (flags & (CLONE_VM | CLONE_THREAD | CLONE_VFORK)) !=
+	       (CLONE_VM | CLONE_THREAD);
+}
+
+/*
  * hosted_fast_dispatch - run the call fastentry.S framed, on the thread's
  * LWK stack, and return its result; or set f->fallback so the stub makes
  * it trap instead.
@@ -225,11 +273,13 @@ long hosted_fast_dispatch(struct fast_frame *f)
 	struct rewrite_call rc;
 	long ret;
 
-	if (t->magic != LWK_THREAD_MAGIC || hosted_fast_needs_signal(f->uc.uc_mcontext.rax)) {
+	if (t->magic != LWK_THREAD_MAGIC || call_needs_signal(f)) {
 		f->fallback = 1;
 		return 0;
 	}
 	__atomic_fetch_add(hosted_fast_entry_ctr, 1, __ATOMIC_RELAXED);
+	hosted_lwk_stack_check((struct hosted_thread *)t,
+			       f->uc.uc_mcontext.rsp);
 	saved = t->regs;
 	t->regs = regs;
 	rewrite_call_begin(&rc, &f->uc.uc_mcontext);

@@ -57,6 +57,13 @@
 #define FS_PROBES		32
 #define FS_PROG_RSP		(FAST_SKIP + 8)
 
+/*
+ * A word at the end of an area's header: where the fast entry starts its
+ * frame on the area's stack when the program is not on it, 0 for the top.
+ * Lowered while a program handler runs above live LWK frames (signal.c).
+ */
+#define AREA_FAST_TOP		(2 * 4096 - 8)
+
 /* The thread table: one 64-bit word per slot, tid | (area >> 18) << 32. */
 #define TID_SLOTS		4096
 #define TID_AREA_SHIFT		18
@@ -101,7 +108,9 @@ extern unsigned long long *hosted_fast_entry_ctr;
 /* fastentry.c */
 void hosted_fast_init(void);
 void hosted_fast_thread_add(struct hosted_thread *ht);
+void __hosted_fast_thread_add(struct hosted_thread *ht);
 void hosted_fast_thread_del(struct hosted_thread *ht);
+void __hosted_fast_thread_del(struct hosted_thread *ht);
 long hosted_fast_dispatch(struct fast_frame *f);
 bool hosted_regs_fast(const struct plat_regs *r);
 u64 hosted_fast_sigmask(struct plat_regs *r);

@@ -20,6 +20,8 @@
 #include "../../kernel/arch/x86_64/unistd.h"
 
 #define SYS_USER_DISPATCH	2	/* si_code of an intercepted call */
+#define USER_CS			0x33	/* Linux's 64-bit user segments */
+#define USER_DS			0x2b
 
 long plat_linux_call(long nr, long a0, long a1, long a2, long a3, long a4,
 		     long a5)
@@ -229,12 +231,81 @@ __noreturn void plat_exit_group(int status)
 }
 
 /*
- * hosted_area_alloc - map a fresh, naturally aligned thread area with its
- * guard page and record it as LWK memory.  NULL when Linux has no memory.
+ * Areas of exited threads, kept for the next threads: mapping an area,
+ * guarding it, faulting its pages in and unmapping it again cost more
+ * than the rest of a thread's creation.  A slot is NULL or an area whose
+ * thread has exited or is exiting (its exit_word is still nonzero until
+ * Linux is done with it).  Slots change only by compare-and-swap, so a
+ * signal handler's clone or exit on the same thread is safe.
+ */
+#define AREA_CACHE_SLOTS	16
+
+static struct hosted_thread *area_cache[AREA_CACHE_SLOTS];
+
+/* Take a cached area no thread uses any more; NULL if there is none. */
+static struct hosted_thread *area_reuse(void)
+{
+	struct hosted_thread *ht;
+	int i;
+
+	for (i = 0; i < AREA_CACHE_SLOTS; i++) {
+		ht = __atomic_load_n(&area_cache[i], __ATOMIC_ACQUIRE);
+		if (!ht || __atomic_load_n(&ht->exit_word, __ATOMIC_ACQUIRE))
+			continue;
+		if (__atomic_compare_exchange_n(&area_cache[i], &ht, NULL,
+						false, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED)) {
+			memset(&ht->lt, 0, sizeof(ht->lt));
+			ht->place_self = false;
+			*(u64 *)((u8 *)ht + AREA_FAST_TOP) = 0;
+			return ht;
+		}
+	}
+	return NULL;
+}
+
+/* Give the exiting caller's area to the cache; false when it is full. */
+static bool area_keep(struct hosted_thread *ht)
+{
+	int i;
+
+	WRITE_ONCE(ht->exit_word, 1);
+	for (i = 0; i < AREA_CACHE_SLOTS; i++) {
+		struct hosted_thread *none = NULL;
+
+		if (__atomic_compare_exchange_n(&area_cache[i], &none, ht,
+						false, __ATOMIC_RELEASE,
+						__ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * In a fork child only its own thread runs: every cached area is free,
+ * whatever the parent's exiting threads were doing.
+ */
+static void area_cache_fork(void)
+{
+	int i;
+
+	for (i = 0; i < AREA_CACHE_SLOTS; i++)
+		if (area_cache[i])
+			area_cache[i]->exit_word = 0;
+}
+
+/*
+ * hosted_area_alloc - a naturally aligned thread area with its guard
+ * page, recorded as LWK memory: a cached one, or freshly mapped.  NULL
+ * when Linux has no memory.  The area's lwk_thread is zeroed.
  */
 struct hosted_thread *hosted_area_alloc(void)
 {
+	struct hosted_thread *ht = area_reuse();
 	u64 p, start;
+
+	if (ht)
+		return ht;
 
 	p = linux_call6(NR_mmap, 0, 2 * AREA_SIZE, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -247,14 +318,20 @@ struct hosted_thread *hosted_area_alloc(void)
 		linux_call2(NR_munmap, start + AREA_SIZE,
 			    p + 2 * AREA_SIZE - start - AREA_SIZE);
 	linux_call3(NR_mprotect, start + AREA_HDR, PAGE_SIZE, PROT_NONE);
-	hosted_area_add((struct hosted_thread *)start);
-	return (struct hosted_thread *)start;
+	ht = (struct hosted_thread *)start;
+	ht->tid_slot = TID_SLOTS;
+	hosted_area_add(ht);
+	return ht;
 }
 
-/* hosted_area_free - unmap an area no thread runs on. */
+/* hosted_area_free - give back an area no thread runs on. */
 void hosted_area_free(struct hosted_thread *ht)
 {
 	hosted_fast_thread_del(ht);
+	if (area_keep(ht)) {
+		WRITE_ONCE(ht->exit_word, 0);
+		return;
+	}
 	hosted_area_del(ht);
 	linux_call2(NR_munmap, ht, AREA_SIZE);
 }
@@ -265,8 +342,11 @@ u64 hosted_area_stack_top(struct hosted_thread *ht)
 	return (u64)ht + AREA_SIZE;
 }
 
-/* Make this thread's area its signal stack and intercept its calls. */
-static void arm_thread(struct hosted_thread *ht)
+/*
+ * Make this thread's area its signal stack and intercept its calls; pid
+ * is its process's, or 0 to ask Linux.  Context: program signals blocked.
+ */
+static void arm_thread(struct hosted_thread *ht, s32 pid)
 {
 	struct k_stack ss = {
 		.ss_sp = (char *)ht + AREA_STACK,
@@ -277,7 +357,7 @@ static void arm_thread(struct hosted_thread *ht)
 
 	ht->lt.magic = LWK_THREAD_MAGIC;
 	ht->lt.tid = linux_call0(NR_gettid);
-	ht->lt.pid = linux_call0(NR_getpid);
+	ht->lt.pid = pid ? pid : linux_call0(NR_getpid);
 	linux_call2(NR_sigaltstack, &ss, NULL);
 	err = linux_call6(NR_prctl, PR_SET_SYSCALL_USER_DISPATCH,
 			  PR_SYS_DISPATCH_ON, (u64)__lwk_text_start,
@@ -287,7 +367,7 @@ static void arm_thread(struct hosted_thread *ht)
 		       -err);
 		plat_exit_group(126);
 	}
-	hosted_fast_thread_add(ht);
+	__hosted_fast_thread_add(ht);
 }
 
 static void install_sigsys(void)
@@ -316,6 +396,7 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 		return;
 	}
 	hosted_fast_count_trap();
+	hosted_lwk_stack_check((struct hosted_thread *)t, uc->uc_mcontext.rsp);
 	rewrite_trap(uc);
 	t->regs = regs;
 	rewrite_call_begin(&rc, &uc->uc_mcontext);
@@ -324,11 +405,17 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 	t->regs = saved;
 }
 
+/*
+ * A new thread or process begins here, on its area's stack, and enters
+ * the program in the context its parent's clone described.  Its
+ * signals stay blocked until then: start_uc gives the program's mask.
+ */
 __noreturn void hosted_thread_start(struct hosted_thread *ht)
 {
 	struct k_ucontext *uc = &ht->start_uc;
 	bool new_process = ht->lt.pid == -1;
 
+	plat_irq_save();
 	ht->lt.prog_altstack.flags = SS_DISABLE;
 	/* A clone without CLONE_VM onto its own stack made a new process. */
 	if (new_process) {
@@ -336,13 +423,22 @@ __noreturn void hosted_thread_start(struct hosted_thread *ht)
 		hosted_fast_fork_child();
 		mm_fork_child();
 	}
-	arm_thread(ht);
+	arm_thread(ht, new_process ? 0 : ht->lt.pid);
 	if (new_process) {
+		area_cache_fork();
 		futex_after_fork();
 		offload_after_fork(&ht->lt);
 		sched_after_fork(&ht->lt);
-	} else {
+	} else if (ht->place_self) {
 		sched_thread_start(&ht->lt);
+	} else {
+		/*
+		 * Run no program code before the parent has pinned us: its
+		 * pin would undo one the program made here.  Usually done
+		 * already; else the parent waits for this core.
+		 */
+		while (!__atomic_load_n(&ht->placed, __ATOMIC_ACQUIRE))
+			linux_call0(NR_sched_yield);
 	}
 	uc->uc_stack.ss_sp = (char *)ht + AREA_STACK;
 	uc->uc_stack.ss_flags = 0;
@@ -350,12 +446,43 @@ __noreturn void hosted_thread_start(struct hosted_thread *ht)
 	hosted_sigreturn_to((u64)uc);
 }
 
-/* Describe the child's first instant: the parent's context, result 0. */
+/*
+ * Describe the child's first instant: the parent's context, result 0;
+ * ctid is its clear_child_tid word.  A thread is placed on its core by
+ * its parent (sched_child_place), except a vfork child, whose parent
+ * waits, and a new process, which has cores of its own.
+ */
 static void prepare_child(struct hosted_thread *child, struct plat_regs *regs,
-			  u64 newsp, u64 flags)
+			  u64 newsp, u64 flags, u64 ctid)
 {
-	offload_thread_init(&child->lt, plat_current(), flags);
+	struct lwk_thread *parent = plat_current();
+
+	offload_thread_init(&child->lt, parent, flags);
+	child->lt.clear_tid = flags & CLONE_CHILD_CLEARTID ? ctid : 0;
+	/* 0: a process sharing our memory (vfork), which asks Linux. */
+	child->lt.pid = flags & CLONE_THREAD ? parent->pid : 0;
+	child->lt.cpu = -1;
+	child->place_self = (flags & CLONE_VFORK) || !(flags & CLONE_VM);
+	child->placed = 0;
+	if (!child->place_self)
+		sched_child_place(parent, &child->lt);
 	child->start_uc = regs->uc;
+	/*
+	 * Through the fast entry only the general registers are there: the
+	 * segments are the ones every 64-bit program runs with, the mask
+	 * the live one.
+	 */
+	if (hosted_regs_fast(regs)) {
+		struct k_sigcontext *mc = &child->start_uc.uc_mcontext;
+
+		child->start_uc.uc_flags = 0;
+		mc->cs = USER_CS;
+		mc->ss = USER_DS;
+		mc->gs = mc->fs = 0;
+		mc->err = mc->trapno = mc->oldmask = mc->cr2 = 0;
+		child->start_uc.uc_sigmask = plat_regs_sigmask(regs) &
+					     ~sigbit(SIGSYS);
+	}
 	child->start_uc.uc_mcontext.rax = 0;
 	child->start_uc.uc_mcontext.fpstate = NULL;
 	child->start_uc.uc_link = NULL;
@@ -363,16 +490,40 @@ static void prepare_child(struct hosted_thread *child, struct plat_regs *regs,
 		child->start_uc.uc_mcontext.rsp = newsp;
 }
 
-/* The fork child continues here, in its copy of the parent's handler. */
-static void fork_child(void)
+/*
+ * After clone returned ret in the parent: pin the new thread, or give
+ * back its core and area if there is none.
+ */
+static void child_made(struct hosted_thread *child, u64 flags, long ret)
+{
+	if (ret >= 0 && !child->place_self) {
+		sched_child_pin(plat_current(), &child->lt, ret);
+		__atomic_store_n(&child->placed, 1, __ATOMIC_RELEASE);
+	}
+	if (ret < 0 && !child->place_self)
+		sched_thread_exit(&child->lt);
+	/* A vfork child has left our memory by now: its area is ours again. */
+	if (ret < 0 || (flags & CLONE_VFORK))
+		hosted_area_free(child);
+}
+
+/*
+ * The fork child continues here, in its copy of the parent's handler;
+ * its clear_child_tid is ctid or none, as Linux sets it.
+ */
+static void fork_child(u64 flags, u64 ctid)
 {
 	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
 
+	/* Signals stay blocked until the handler returns to the program. */
+	plat_irq_save();
 	lwk_proc.pid = linux_call0(NR_getpid);
+	ht->lt.clear_tid = flags & CLONE_CHILD_CLEARTID ? ctid : 0;
 	hosted_areas_fork();
+	area_cache_fork();
 	hosted_fast_fork_child();
 	mm_fork_child();
-	arm_thread(ht);
+	arm_thread(ht, lwk_proc.pid);
 	futex_after_fork();
 	offload_after_fork(&ht->lt);
 	sched_after_fork(&ht->lt);
@@ -395,7 +546,7 @@ long plat_clone(struct plat_regs *regs, u64 flags, u64 newsp, u64 ptid,
 	if (!(flags & CLONE_VM) && !newsp) {
 		ret = linux_call6(NR_clone, flags, 0, ptid, ctid, tls, 0);
 		if (ret == 0)
-			fork_child();
+			fork_child(flags, ctid);
 		goto out;
 	}
 
@@ -404,14 +555,12 @@ long plat_clone(struct plat_regs *regs, u64 flags, u64 newsp, u64 ptid,
 		ret = -ENOMEM;
 		goto out;
 	}
-	prepare_child(child, regs, newsp, flags);
+	prepare_child(child, regs, newsp, flags, ctid);
 	if (!(flags & CLONE_VM))
 		child->lt.pid = -1;
 	ret = hosted_clone_vm(flags, hosted_area_stack_top(child) - 16, ptid, ctid,
 			      tls, child);
-	/* A vfork child has left our memory by now: its area is ours again. */
-	if (ret < 0 || (flags & CLONE_VFORK))
-		hosted_area_free(child);
+	child_made(child, flags, ret);
 out:
 	if (!(flags & CLONE_VM)) {
 		hosted_fast_fork_end(fk, ret == 0);
@@ -439,7 +588,7 @@ long plat_clone3(struct plat_regs *regs, struct k_clone_args *args,
 	if (copy && !newsp) {
 		ret = linux_call2(NR_clone3, args, size);
 		if (ret == 0)
-			fork_child();
+			fork_child(args->flags, args->child_tid);
 		goto out;
 	}
 
@@ -448,14 +597,13 @@ long plat_clone3(struct plat_regs *regs, struct k_clone_args *args,
 		ret = -ENOMEM;
 		goto out;
 	}
-	prepare_child(child, regs, newsp, args->flags);
+	prepare_child(child, regs, newsp, args->flags, args->child_tid);
 	if (copy)
 		child->lt.pid = -1;
 	args->stack = (u64)child + AREA_STACK;
 	args->stack_size = AREA_SIZE - AREA_STACK - 16;
 	ret = hosted_clone3_vm(args, size, child);
-	if (ret < 0 || (args->flags & CLONE_VFORK))
-		hosted_area_free(child);
+	child_made(child, args->flags, ret);
 out:
 	if (copy) {
 		hosted_fast_fork_end(fk, ret == 0);
@@ -464,28 +612,42 @@ out:
 	return ret;
 }
 
+/*
+ * The area goes to the cache when there is room: Linux then clears its
+ * exit_word (our clear_child_tid from here on; the program's was cleared
+ * by futex_thread_exit) once the thread is past its last use of it.
+ */
 __noreturn void plat_thread_exit(int code)
 {
-	struct lwk_thread *t = plat_current();
+	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
 
 	plat_irq_save();
-	t->magic = 0;
-	hosted_fast_thread_del((struct hosted_thread *)ALIGN_DOWN((u64)t,
-								  AREA_SIZE));
-	hosted_area_del((struct hosted_thread *)ALIGN_DOWN((u64)t, AREA_SIZE));
-	hosted_unmap_and_exit((void *)ALIGN_DOWN((u64)t, AREA_SIZE),
-			      AREA_SIZE, code);
+	ht->lt.magic = 0;
+	__hosted_fast_thread_del(ht);
+	if (area_keep(ht)) {
+		linux_call1(NR_set_tid_address, &ht->exit_word);
+		for (;;)
+			linux_call1(NR_exit, code);
+	}
+	hosted_area_del(ht);
+	hosted_unmap_and_exit(ht, AREA_SIZE, code);
 }
 
 __noreturn void plat_sigreturn(struct plat_regs *regs)
 {
+	/* The handler's `ret` popped the frame's return address. */
+	hosted_frame_return(regs->uc.uc_mcontext.rsp - 8);
 	hosted_sigreturn_to(regs->uc.uc_mcontext.rsp);
 }
 
 __noreturn void plat_enter_program(u64 entry, u64 sp)
 {
+	irqflags_t irq;
+
 	hosted_fast_init();
-	arm_thread((struct hosted_thread *)plat_current());
+	irq = plat_irq_save();
+	arm_thread((struct hosted_thread *)plat_current(), 0);
+	plat_irq_restore(irq);
 	hosted_jump(entry, sp);
 }
 

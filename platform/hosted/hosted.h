@@ -29,6 +29,15 @@ struct plat_regs {
 struct hosted_thread {
 	struct lwk_thread lt;
 	struct k_ucontext start_uc;	/* where a new thread begins */
+	bool place_self;		/* the new thread picks its own core */
+	u32 placed;			/* else: nonzero once its parent pinned it */
+	u32 tid_slot;			/* its fastentry.c table slot, or TID_SLOTS */
+	/*
+	 * An exited thread's area waits in the cache until Linux clears
+	 * exit_word (that thread's clear_child_tid): it is then no longer
+	 * in use and may serve another thread.
+	 */
+	u32 exit_word;
 };
 
 /* entry.S */
@@ -37,6 +46,7 @@ extern char hosted_block_site[];
 void hosted_restorer(void);
 __noreturn void hosted_sigreturn_to(u64 sp);
 __noreturn void hosted_jump(u64 entry, u64 sp);
+long hosted_sigaltstack_at(const struct k_stack *ss, u64 sp);
 __noreturn void hosted_call_on(u64 sp, void (*fn)(void *), void *arg);
 long hosted_clone_vm(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls,
 		     struct hosted_thread *child);
@@ -70,6 +80,8 @@ bool hosted_tramp_next(u64 addr, u64 *start, u64 *end);
 
 /* signal.c: run the program's handler for a signal Linux gave the LWK. */
 void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc);
+void hosted_frame_return(u64 frame);
+void hosted_lwk_stack_check(struct hosted_thread *ht, u64 sp);
 
 /* kernel/main.c: the portable boot, on the main thread's LWK stack. */
 __noreturn void lwk_boot(u64 *sp);

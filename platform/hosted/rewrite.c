@@ -594,6 +594,21 @@ static void stub_free(u64 stub)
 }
 
 /*
+ * Where the disp32 of a RIP-relative mov or lea (mov/lea disp(%rip),
+ * reg: [REX] 8b or 8d with ModRM mod 00, r/m 101) sits in p[0..len), or
+ * 0 for any other instruction.
+ */
+static u32 rip_disp_offset(const u8 *p, u32 len)
+{
+	u32 i = (p[0] & 0xf0) == 0x40;
+
+	if (len == i + 6 && (p[i] == 0x8b || p[i] == 0x8d) &&
+	    (p[i + 1] & 0xc7) == 0x05)
+		return i + 2;
+	return 0;
+}
+
+/*
  * The stub for a site whose displaced instruction is p[0..len) at site
  * address s, returning to ip:
  *	<displaced instruction>
@@ -603,13 +618,25 @@ static void stub_free(u64 stub)
  *	syscall				-> SIGSYS, the signal path
  *	jmp	ip
  */
-static void stub_build(u8 *out, u64 stub, const u8 *p, u32 len, u64 ip)
+static bool stub_build(u8 *out, u64 stub, const u8 *p, u32 len, u64 ip)
 {
 	u64 page = ALIGN_DOWN(stub, PAGE_SIZE), at;
+	u32 d = rip_disp_offset(p, len);
 	s32 rel;
 
 	memset(out, 0xcc, STUB_SIZE);
 	memcpy(out, p, len);
+	/* A RIP-relative load reads the same address from the stub. */
+	if (d) {
+		s64 disp;
+
+		memcpy(&rel, p + d, 4);
+		disp = (s64)rel + (s64)(ip - 2) - (s64)(stub + len);
+		if (disp != (s32)disp)
+			return false;
+		rel = (s32)disp;
+		memcpy(out + d, &rel, 4);
+	}
 	at = len;
 	out[at++] = 0x48;
 	out[at++] = 0x8d;
@@ -627,6 +654,7 @@ static void stub_build(u8 *out, u64 stub, const u8 *p, u32 len, u64 ip)
 	out[at++] = 0xe9;
 	rel = (s32)(ip - (stub + at + 4));
 	memcpy(out + at, &rel, 4);
+	return true;
 }
 
 /* ---- patching -------------------------------------------------------- */
@@ -747,8 +775,11 @@ static int prefix_kind(u8 b)
 /*
  * Is p[0..len) exactly one instruction we can move into a stub (it must
  * not depend on where it runs) and did it, by the trapped registers, just
- * run?  Accepted: mov $imm, reg (b8+r, REX.W c7 /0) and a load from the
- * stack (mov disp(%rsp), reg).  *nr is the call number when the
+ * run?  Accepted: mov $imm, reg (b8+r, REX.W c7 /0), a load from the
+ * stack (mov disp(%rsp), reg), a RIP-relative load or lea (mov/lea
+ * disp(%rip), reg; stub_build moves the displacement with it) and lea
+ * disp(%base), reg with a base other than reg (glibc's pthread_create and
+ * start_thread set their signal masks with these leas).  *nr is the call number when the
  * instruction sets %eax to a constant, else -1.
  */
 static bool displaced_ok(const u8 *p, u32 len, const struct k_sigcontext *c,
@@ -790,6 +821,56 @@ static bool displaced_ok(const u8 *p, u32 len, const struct k_sigcontext *c,
 		reg = (modrm & 7) | (rex & 1) << 3;
 		memcpy(&imm, p + i + 2, 4);
 		val = rex & 8 ? (u64)(s64)imm : (u32)imm;
+	} else if (op == 0x8d) {
+		/*
+		 * lea disp(%base), reg: reg holds base + disp, base intact;
+		 * lea disp(%rip), reg: reg holds the address after it + disp.
+		 */
+		int base;
+		s32 disp;
+		u64 b;
+
+		modrm = p[i + 1];
+		base = (modrm & 7) | (rex & 1) << 3;
+		reg = ((modrm >> 3) & 7) | (rex & 4) << 1;
+		if (rip_disp_offset(p, len)) {
+			memcpy(&disp, p + i + 2, 4);
+			val = c->rip - 2 + (s64)disp;
+			if (!(rex & 8))
+				val = (u32)val;
+			goto check;
+		}
+		if ((modrm & 7) == 4 || (rex & 2) || base == reg)
+			return false;
+		switch (modrm >> 6) {
+		case 1:
+			want_len = i + 3;
+			disp = (s8)p[i + 2];
+			break;
+		case 2:
+			want_len = i + 6;
+			memcpy(&disp, p + i + 2, 4);
+			break;
+		default:
+			return false;	/* RIP-relative, or no memory form */
+		}
+		if (len != want_len || !trap_reg(c, base, &b))
+			return false;
+		val = b + (s64)disp;
+		if (!(rex & 8))
+			val = (u32)val;
+	} else if (rip_disp_offset(p, len)) {
+		s32 disp;
+		u64 mem = 0;
+
+		/* Its address: from the end of the instruction, the syscall's. */
+		modrm = p[i + 1];
+		reg = ((modrm >> 3) & 7) | (rex & 4) << 1;
+		memcpy(&disp, p + i + 2, 4);
+		if (plat_copy_from_user(&mem, (void *)(c->rip - 2 + disp),
+					rex & 8 ? 8 : 4))
+			return false;
+		val = mem;
 	} else if (op == 0x8b) {
 		s32 disp = 0;
 		u64 mem = 0;
@@ -823,9 +904,10 @@ static bool displaced_ok(const u8 *p, u32 len, const struct k_sigcontext *c,
 		return false;
 	}
 
+check:
 	if (!trap_reg(c, reg, &have) || have != val)
 		return false;
-	if (reg == 0 && op != 0x8b)
+	if (reg == 0 && op != 0x8b && op != 0x8d)
 		*nr = (long)val;
 	return true;
 }
@@ -926,7 +1008,13 @@ static void __rewrite(const struct k_sigcontext *c)
 		goto forget;
 	/* A new trampoline page moved the table under r. */
 	r = region_find(ip - 2);
-	stub_build(code, stub, p, len, ip);
+	if (!stub_build(code, stub, p, len, ip)) {
+		/* Its RIP-relative operand is out of the stub's reach. */
+		stub_free(stub);
+		st->state = SITE_TOMB;
+		count_kept(r, ip);
+		return;
+	}
 	if (tramp_write(tramp_of(stub), stub, code, STUB_SIZE))
 		goto free_stub;
 	jmp_bytes(jmp, at, stub);

@@ -12,11 +12,15 @@
  * path needs it) while the program sees its own.
  *
  * A signal that interrupts the LWK itself (a blocking call in progress)
- * runs its handler right there, below the LWK's live frames on the LWK
- * stack: moving it elsewhere would let the handler's own system calls
- * reuse the stack those frames are on.
+ * runs its handler below the LWK's live frames on the LWK stack, unless
+ * it is an SA_ONSTACK handler and the program has a sigaltstack it is not
+ * on: then the handler runs there, as on Linux, and the LWK stack both
+ * entries use (Linux's sigaltstack for SIGSYS, AREA_FAST_TOP for the fast
+ * entry) is cut below the live frames until the handler returns, so the
+ * handler's own system calls do not reuse the stack those frames are on.
  */
 #include "hosted.h"
+#include "fastentry.h"
 #include "../../kernel/offload.h"
 #include "../../kernel/errno.h"
 #include "../../kernel/kmsg.h"
@@ -25,17 +29,108 @@
 
 #define REDZONE		128
 #define NESTED_GAP	(16 * 1024)
+#define LWK_STACK_MIN	(32 * 1024)	/* least LWK stack left to a handler */
 #define FP_XSTATE_MAGIC1	0x46505853U
 #define FXSAVE_SIZE	512
 #define EFLAGS_TF	0x100
 #define EFLAGS_DF	0x400
 
-/* The frame a handler finds at its stack pointer, as Linux lays it out. */
+/*
+ * The frame a handler finds at its stack pointer, as Linux lays it out,
+ * then a word of the LWK's: the fast entry's stack top to restore when
+ * the handler returns, plus 1, or 0 (see lwk_stack_cut).
+ */
 struct rt_sigframe {
 	u64 pretcode;
 	struct k_ucontext uc;
 	struct k_siginfo info;
+	u64 lwk_top;
 };
+
+static bool in_area(struct hosted_thread *ht, u64 sp)
+{
+	return sp >= (u64)ht && sp < (u64)ht + AREA_SIZE;
+}
+
+static u64 *fast_top(struct hosted_thread *ht)
+{
+	return (u64 *)((u8 *)ht + AREA_FAST_TOP);
+}
+
+/*
+ * A handler is about to run off the LWK stack while the LWK frames of an
+ * interrupted call live on it from isp up: make both entries start below
+ * them.  Linux's sigaltstack comes back with the handler's rt_sigreturn
+ * (the frame's uc_stack is the one in force now), the fast entry's top
+ * with hosted_frame_return.  *saved gets what to put in the frame's
+ * lwk_top; false (nothing changed) if too little stack would be left.
+ */
+static bool lwk_stack_cut(struct hosted_thread *ht, struct k_ucontext *uc,
+			  u64 isp, u64 *saved)
+{
+	u64 base = (u64)ht + AREA_STACK, top = ALIGN_DOWN(isp - REDZONE, 16);
+	struct k_stack ss = { .ss_sp = (void *)base, .ss_size = top - base };
+	irqflags_t irq;
+	long err;
+
+	if (top < base + LWK_STACK_MIN)
+		return false;
+	irq = plat_irq_save();
+	err = hosted_sigaltstack_at(&ss, (u64)ht);
+	plat_irq_restore(irq);
+	if (err)
+		return false;
+	*saved = *fast_top(ht) + 1;
+	WRITE_ONCE(*fast_top(ht), top);
+	WRITE_ONCE(ht->lt.handler_over_lwk, true);
+	uc->uc_stack = ss;
+	return true;
+}
+
+/*
+ * hosted_lwk_stack_check - at an entry from the program at sp: a cut
+ * LWK stack (lwk_stack_cut) while the program is neither on its
+ * sigaltstack nor on the LWK stack (a handler nested there) means the
+ * handler left with longjmp, and the frames it was cut for are dead: give
+ * the whole stack back.  Context: the entry, on the LWK stack.
+ */
+void hosted_lwk_stack_check(struct hosted_thread *ht, u64 sp)
+{
+	struct k_stack ss = {
+		.ss_sp = (char *)ht + AREA_STACK,
+		.ss_size = AREA_SIZE - AREA_STACK,
+	};
+	irqflags_t irq;
+
+	if (!READ_ONCE(*fast_top(ht)) || plat_on_prog_altstack(&ht->lt, sp) ||
+	    in_area(ht, sp))
+		return;
+	irq = plat_irq_save();
+	hosted_sigaltstack_at(&ss, (u64)ht);
+	WRITE_ONCE(*fast_top(ht), 0);
+	WRITE_ONCE(ht->lt.handler_over_lwk, false);
+	plat_irq_restore(irq);
+}
+
+/*
+ * hosted_frame_return - a program handler returns through the frame at
+ * `frame` (its rt_sigreturn): give the fast entry back the stack top it
+ * had when the frame was built.  A frame of the LWK's own making only.
+ */
+void hosted_frame_return(u64 frame)
+{
+	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
+	u64 top;
+
+	if (plat_copy_from_user(&top, (void *)(frame +
+				offsetof(struct rt_sigframe, lwk_top)),
+				sizeof(top)) || !top--)
+		return;
+	if (!top || (top > (u64)ht + AREA_STACK && top <= (u64)ht + AREA_SIZE)) {
+		WRITE_ONCE(*fast_top(ht), top);
+		WRITE_ONCE(ht->lt.handler_over_lwk, top != 0);
+	}
+}
 
 /* Size of the FPU/extended state Linux saved for this delivery. */
 static u64 fpstate_size(const void *fp)
@@ -47,11 +142,6 @@ static u64 fpstate_size(const void *fp)
 	if (sw[0] == FP_XSTATE_MAGIC1 && sw[1] >= FXSAVE_SIZE && sw[1] < 65536)
 		return sw[1];
 	return FXSAVE_SIZE;
-}
-
-static bool in_area(struct hosted_thread *ht, u64 sp)
-{
-	return sp >= (u64)ht && sp < (u64)ht + AREA_SIZE;
 }
 
 bool plat_on_prog_altstack(struct lwk_thread *t, u64 sp)
@@ -93,18 +183,29 @@ static bool setup_frame(struct hosted_thread *ht, int sig,
 			const struct k_siginfo *si, struct k_ucontext *uc)
 {
 	struct lwk_thread *t = &ht->lt;
-	u64 isp = uc->uc_mcontext.rsp, sp, fp, fpsize;
+	u64 isp = uc->uc_mcontext.rsp, sp, fp, fpsize, saved = 0;
+	bool to_alt = (act->flags & SA_ONSTACK) &&
+		      !(t->prog_altstack.flags & SS_DISABLE);
+	struct k_stack lwk_ss = uc->uc_stack;
 	struct rt_sigframe frame;
 
-	if (in_area(ht, isp))
-		/* Below this delivery's own frame and everything it calls. */
-		sp = (u64)__builtin_frame_address(0) - NESTED_GAP;
-	else if (!(act->flags & SA_ONSTACK) ||
-		 (t->prog_altstack.flags & SS_DISABLE) ||
-		 plat_on_prog_altstack(t, isp))
+	if (in_area(ht, isp)) {
+		/*
+		 * Interrupted inside the LWK: the program's own stack pointer
+		 * is the one of the call it made.
+		 */
+		to_alt = to_alt && t->regs &&
+			 !plat_on_prog_altstack(t, regs_sp(t->regs)) &&
+			 lwk_stack_cut(ht, uc, isp, &saved);
+		if (to_alt)
+			sp = t->prog_altstack.sp + t->prog_altstack.size;
+		else	/* below this delivery's frame and all it calls */
+			sp = (u64)__builtin_frame_address(0) - NESTED_GAP;
+	} else if (!to_alt || plat_on_prog_altstack(t, isp)) {
 		sp = isp - REDZONE;
-	else
+	} else {
 		sp = t->prog_altstack.sp + t->prog_altstack.size;
+	}
 
 	fpsize = fpstate_size(uc->uc_mcontext.fpstate);
 	fp = ALIGN_DOWN(sp - fpsize, 64);
@@ -113,7 +214,8 @@ static bool setup_frame(struct hosted_thread *ht, int sig,
 	memset(&frame, 0, sizeof(frame));
 	frame.pretcode = (u64)act->restorer;
 	frame.uc.uc_flags = uc->uc_flags;
-	frame.uc.uc_stack = uc->uc_stack;	/* the LWK's: what Linux restores */
+	frame.uc.uc_stack = lwk_ss;	/* the LWK's: what Linux restores */
+	frame.lwk_top = saved;
 	frame.uc.uc_mcontext = uc->uc_mcontext;
 	frame.uc.uc_mcontext.fpstate = fpsize ? (void *)fp : NULL;
 	frame.uc.uc_sigmask = uc->uc_sigmask;

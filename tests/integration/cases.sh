@@ -568,6 +568,29 @@ case_futex()
 	compare --native-status 0 -- "$p" "$@"
 }
 
+# A futex wait's busy-wait ends at its timeout: tandem gets a spin budget
+# of seconds, the waits have timeouts of 1 us and 1 ms.
+case_futex_spin_bounded()
+{
+	local p RUN_OPTS=("${RUN_OPTS[@]}" --futex-spin 2000000000)
+
+	p=$(prog futex) || return
+	compare --native-status 0 -- "$p" spin-bounded private
+}
+
+# More threads than cores: a waiter yields the core to the thread that
+# will wake it.  The program pins itself to its first CPU; tandem gets a
+# partition of that core alone.
+case_futex_oversub()
+{
+	local p cpu RUN_OPTS=("${RUN_OPTS[@]}")
+
+	p=$(prog futex) || return
+	cpu=$(taskset -pc $$ | sed 's/.*: //; s/[-,].*//')
+	RUN_OPTS+=(--cpus "$cpu" --oversubscribe)
+	compare --native-status 0 -- "$p" oversub private
+}
+
 case_sigs()
 {
 	local p
@@ -1081,9 +1104,12 @@ all_cases()
 		tcase "run/futex-$g-shared" case_futex "$g" shared
 	done
 	tcase run/futex-shared-across-fork case_futex across-fork
+	tcase run/futex-spin-bounded case_futex_spin_bounded
+	tcase run/futex-oversub case_futex_oversub
 	for g in siginfo-kill siginfo-faults siglongjmp-segv mask sigsuspend \
 		restart handler-syscalls resethand nodefer altstack-raise \
-		altstack-kill altstack-overflow \
+		altstack-kill altstack-blocked-read altstack-blocked-longjmp \
+		altstack-overflow \
 		altstack-overflow-thread sigqueue sigtimedwait signalfd; do
 		tcase "run/sig-$g" case_sigs "$g"
 	done

@@ -115,6 +115,23 @@ case_entry_rewrite()
 	fastentry_expect "$e" '$sites -ge 76 && $fast_calls -gt 50000' || return
 }
 
+# Sites after a RIP-relative load and after leas are rewritten, and their
+# calls come in through them (run/fastentry-riprel checks they are right).
+case_entry_riprel()
+{
+	local p e
+
+	need_tandem || return
+	p=$(prog fastentry_riprel) || return
+	e=$(fastentry_stats --entry=rewrite -- "$p") || return
+	fastentry_expect "$e" '$fast_calls -ge 5970' || return
+	grep -qx 'lea rip ok' "$CASE_DIR/stats.out" || {
+		echo "the program said:"
+		cat "$CASE_DIR/stats.out"
+		return 1
+	}
+}
+
 # --entry=signal: nothing is rewritten, every call traps.
 case_entry_signal()
 {
@@ -172,12 +189,13 @@ fastentry_cases()
 {
 	local t
 
-	for t in jit race signal fork regs selfpatch; do
+	for t in jit race signal fork regs selfpatch riprel; do
 		tcase "run/fastentry-$t" case_fastentry_prog "$t"
 	done
 	tcase run/fastentry-dlopen case_fastentry_dlopen
 	tcase entry/rewrite case_entry_rewrite
 	tcase entry/signal case_entry_signal
+	tcase entry/riprel case_entry_riprel
 	tcase entry/auto case_entry_auto
 	tcase entry/across-execve case_entry_exec
 	tcase cli/entry-bad case_cli_entry_bad

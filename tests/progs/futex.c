@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -486,6 +487,93 @@ static void across_fork(void)
 	      "  the child's private wait timed out instead");
 }
 
+/*
+ * spin-bounded: a wait with a short timeout ends near it, however long the
+ * LWK may busy-wait (the case runs tandem with a --futex-spin of seconds).
+ */
+static void spin_bounded_group(void)
+{
+	struct timespec tmo = { 0, 1000 }, abs;
+	uint32_t word = 0;
+	double t0, t;
+
+	t0 = now_on(CLOCK_MONOTONIC);
+	show_ret("FUTEX_WAIT, 1 us timeout", fx(&word, FUTEX_WAIT, 0, &tmo,
+						NULL, 0));
+	t = now_on(CLOCK_MONOTONIC) - t0;
+	check(t < 0.2, "  it ended within 200 ms");
+
+	clock_gettime(CLOCK_MONOTONIC, &abs);
+	abs.tv_nsec += 1000000;
+	if (abs.tv_nsec >= 1000000000) {
+		abs.tv_sec++;
+		abs.tv_nsec -= 1000000000;
+	}
+	t0 = now_on(CLOCK_MONOTONIC);
+	show_ret("FUTEX_WAIT_BITSET, deadline 1 ms ahead",
+		 fx(&word, FUTEX_WAIT_BITSET, 0, &abs, NULL,
+		    FUTEX_BITSET_MATCH_ANY));
+	t = now_on(CLOCK_MONOTONIC) - t0;
+	check(t < 0.2, "  it ended within 200 ms");
+}
+
+/*
+ * oversub: RING threads on one core pass a token round a ring through
+ * futexes, LAPS times.  A waiter that busy-waits while the thread that
+ * will wake it needs its core makes this hundreds of times slower than on
+ * Linux; the group says whether it took under two seconds (Linux: tens of
+ * ms).  The process pins itself to its first CPU; the case gives tandem a
+ * partition of that one core.
+ */
+#define RING	4
+#define LAPS	1000
+
+static uint32_t ring_turn[RING];
+
+static void *ring_thread(void *arg)
+{
+	long me = (long)arg, next = (me + 1) % RING, lap;
+
+	for (lap = 0; lap < LAPS; lap++) {
+		while (!__atomic_load_n(&ring_turn[me], __ATOMIC_ACQUIRE))
+			fx(&ring_turn[me], FUTEX_WAIT, 0, NULL, NULL, 0);
+		__atomic_store_n(&ring_turn[me], 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&ring_turn[next], 1, __ATOMIC_RELEASE);
+		fx(&ring_turn[next], FUTEX_WAKE, 1, NULL, NULL, 0);
+	}
+	return NULL;
+}
+
+static void oversub_group(void)
+{
+	pthread_t th[RING];
+	cpu_set_t set;
+	double t0, t;
+	long i;
+	int c;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		die("sched_getaffinity");
+	for (c = 0; !CPU_ISSET(c, &set); c++)
+		;
+	CPU_ZERO(&set);
+	CPU_SET(c, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity");
+	t0 = now_on(CLOCK_MONOTONIC);
+	for (i = 0; i < RING; i++)
+		if (pthread_create(&th[i], NULL, ring_thread, (void *)i))
+			die("pthread_create");
+	__atomic_store_n(&ring_turn[0], 1, __ATOMIC_RELEASE);
+	fx(&ring_turn[0], FUTEX_WAKE, 1, NULL, NULL, 0);
+	for (i = 0; i < RING; i++)
+		pthread_join(th[i], NULL);
+	t = now_on(CLOCK_MONOTONIC) - t0;
+	printf("%d threads on one core, %d laps of the ring: done\n", RING,
+	       LAPS);
+	check(t < 2.0, "  within two seconds");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -500,6 +588,8 @@ int main(int argc, char **argv)
 		{ "cmp-requeue", cmp_requeue_group },
 		{ "wake-op", wake_op_group },
 		{ "eintr", eintr_group },
+		{ "spin-bounded", spin_bounded_group },
+		{ "oversub", oversub_group },
 	};
 	unsigned int i;
 

@@ -996,6 +996,49 @@ static void g_altstack_blocked(void)
 	      "  the SA_ONSTACK handler's local variable is on the alternate stack");
 }
 
+/*
+ * The same, left with siglongjmp each time, many times over: every round's
+ * handler must still find itself on the alternate stack (the LWK's stack
+ * under the interrupted read must not stay cut for rounds that are gone).
+ */
+static sigjmp_buf blocked_env;
+static volatile int blocked_on_alt;
+
+static void on_alt_jump(int sig, siginfo_t *si, void *uc)
+{
+	volatile int local = sig;
+
+	(void)si;
+	(void)uc;
+	blocked_on_alt = in_alt((uintptr_t)&local);
+	siglongjmp(blocked_env, 1);
+}
+
+static void g_altstack_blocked_longjmp(void)
+{
+	struct itimerval it = { { 0, 0 }, { 0, 2000 } };
+	int round, on_alt_all = 1, jumped = 0;
+	char c;
+
+	setup_alt();
+	if (pipe(pipe_fds))
+		die("pipe");
+	set_handler(SIGALRM, on_alt_jump, SA_ONSTACK, NULL);
+	for (round = 0; round < 300; round++) {
+		blocked_on_alt = 0;
+		if (sigsetjmp(blocked_env, 1) == 0) {
+			setitimer(ITIMER_REAL, &it, NULL);
+			if (read(pipe_fds[0], &c, 1) < 0)
+				break;
+			continue;
+		}
+		jumped++;
+		on_alt_all &= blocked_on_alt;
+	}
+	check(jumped == 300, "300 blocked reads left by siglongjmp from the handler");
+	check(on_alt_all, "  every handler ran on the alternate stack");
+}
+
 /* --- a stack overflow handled on the alternate stack ---------------------- */
 
 static sigjmp_buf overflow_env;
@@ -1346,6 +1389,8 @@ int main(int argc, char **argv)
 		g_altstack("kill");
 	else if (!strcmp(g, "altstack-blocked-read"))
 		g_altstack_blocked();
+	else if (!strcmp(g, "altstack-blocked-longjmp"))
+		g_altstack_blocked_longjmp();
 	else if (!strcmp(g, "altstack-overflow"))
 		g_overflow(0);
 	else if (!strcmp(g, "altstack-overflow-thread"))
