@@ -107,8 +107,22 @@ struct k_clone_args;
 long plat_clone3(struct plat_regs *regs, struct k_clone_args *args,
 		 size_t size);
 
-/* End the calling thread, releasing its LWK state. */
+/*
+ * The calling thread is about to exit: called before the program can
+ * see it gone (its clear_child_tid cleared), so that plat_threads_exiting
+ * can wait for it to leave.  plat_thread_exit then ends it, releasing its
+ * LWK state.
+ */
+void plat_thread_leaving(void);
 __noreturn void plat_thread_exit(int code);
+
+/*
+ * Wait (a few milliseconds at most) until the threads the program has seen
+ * exit (their clear_child_tid word cleared, a join returned) have left
+ * Linux too, so that Linux's count of the process's threads is the
+ * program's view of them.
+ */
+void plat_threads_settle(void);
 
 /*
  * Complete the program's rt_sigreturn: the signal frame the program's

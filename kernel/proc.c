@@ -61,6 +61,7 @@ SYSCALL(exit)
 {
 	syscall_trace_noreturn(t, NR_exit, a);
 	offload_thread_exit(t);
+	plat_thread_leaving();
 	futex_thread_exit(t);
 	sched_thread_exit(t);
 	plat_thread_exit((int)a[0]);

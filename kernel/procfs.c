@@ -374,6 +374,8 @@ static void rewrite(int entry, struct pf_in *in, struct pf_out *out,
 		pf_rollup(in, out, a);
 		break;
 	case PF_STATUS:
+		/* Linux makes the text at the first read, which comes next. */
+		plat_threads_settle();
 		pf_status(in, out, a);
 		break;
 	case PF_STATM:

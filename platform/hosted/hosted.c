@@ -22,6 +22,7 @@
 #define SYS_USER_DISPATCH	2	/* si_code of an intercepted call */
 #define USER_CS			0x33	/* Linux's 64-bit user segments */
 #define USER_DS			0x2b
+#define FUTEX_WAIT		0	/* shared: how Linux wakes clear_child_tid */
 
 long plat_linux_call(long nr, long a0, long a1, long a2, long a3, long a4,
 		     long a5)
@@ -257,6 +258,7 @@ static struct hosted_thread *area_reuse(void)
 						__ATOMIC_RELAXED)) {
 			memset(&ht->lt, 0, sizeof(ht->lt));
 			ht->place_self = false;
+			ht->kept = false;
 			*(u64 *)((u8 *)ht + AREA_FAST_TOP) = 0;
 			return ht;
 		}
@@ -279,6 +281,21 @@ static bool area_keep(struct hosted_thread *ht)
 			return true;
 	}
 	return false;
+}
+
+void plat_threads_settle(void)
+{
+	struct k_timespec ms = { .tv_sec = 0, .tv_nsec = 1000000 };
+	struct hosted_thread *ht;
+	int i, tries;
+
+	for (i = 0; i < AREA_CACHE_SLOTS; i++) {
+		ht = __atomic_load_n(&area_cache[i], __ATOMIC_ACQUIRE);
+		/* Linux clears exit_word and wakes it as the thread leaves. */
+		for (tries = 0; ht && tries < 5 &&
+		     __atomic_load_n(&ht->exit_word, __ATOMIC_ACQUIRE); tries++)
+			linux_call4(NR_futex, &ht->exit_word, FUTEX_WAIT, 1, &ms);
+	}
 }
 
 /*
@@ -613,9 +630,20 @@ out:
 }
 
 /*
- * The area goes to the cache when there is room: Linux then clears its
- * exit_word (our clear_child_tid from here on; the program's was cleared
- * by futex_thread_exit) once the thread is past its last use of it.
+ * The area goes to the cache when there is room, with its exit_word set,
+ * so no other thread takes it yet and plat_threads_settle waits for it.
+ */
+void plat_thread_leaving(void)
+{
+	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
+
+	ht->kept = area_keep(ht);
+}
+
+/*
+ * Linux clears a kept area's exit_word (our clear_child_tid from here on;
+ * the program's was cleared by futex_thread_exit) once the thread is past
+ * its last use of it.
  */
 __noreturn void plat_thread_exit(int code)
 {
@@ -624,7 +652,7 @@ __noreturn void plat_thread_exit(int code)
 	plat_irq_save();
 	ht->lt.magic = 0;
 	__hosted_fast_thread_del(ht);
-	if (area_keep(ht)) {
+	if (ht->kept) {
 		linux_call1(NR_set_tid_address, &ht->exit_word);
 		for (;;)
 			linux_call1(NR_exit, code);

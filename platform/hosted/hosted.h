@@ -38,6 +38,7 @@ struct hosted_thread {
 	 * in use and may serve another thread.
 	 */
 	u32 exit_word;
+	bool kept;			/* exiting, and its area is in the cache */
 };
 
 /* entry.S */
