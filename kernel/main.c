@@ -298,7 +298,7 @@ __noreturn void lwk_boot(u64 *sp)
 		boot_fail("pool", "no file descriptor left for the LWK's memory: RLIMIT_NOFILE is too low (raise it with ulimit -n)",
 			  126);
 	if (err)
-		boot_fail("pool", "cannot set up the LWK's memory (is --mem larger than the machine?)",
+		boot_fail("pool", "cannot set up the LWK's memory (is --mem larger than the machine, or than ulimit -v allows?)",
 			  126);
 	if (lwk_proc.cfg.cpus[0])
 		set_affinity(lwk_proc.cfg.cpus);

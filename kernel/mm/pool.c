@@ -780,13 +780,20 @@ static u64 mem_available(void)
 
 /*
  * The default size of a private pool (no --mem): three quarters of what
- * Linux says is available.  Nothing is taken until used.
+ * Linux says is available.  Nothing is taken until used.  Under a limit
+ * on the address space (ulimit -v, as batch systems set), a quarter of
+ * it: the LWK's window over the pool and the program's mappings of its
+ * frames both count against that limit.
  */
 static u64 default_pool_bytes(void)
 {
-	u64 avail = mem_available();
+	u64 avail = mem_available(), bytes = avail ? avail / 4 * 3 : 1ULL << 30;
+	struct k_rlimit rl;
 
-	return avail ? avail / 4 * 3 : 1ULL << 30;
+	if (!linux_call4(NR_prlimit64, 0, RLIMIT_AS, NULL, &rl) &&
+	    rl.cur != RLIM_INFINITY)
+		bytes = MIN(bytes, MAX(rl.cur / 4, 16ULL << 20));
+	return ALIGN_DOWN(bytes, 2ULL << 20);
 }
 
 static u64 map_state(u64 off, u64 size)

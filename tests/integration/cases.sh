@@ -982,6 +982,14 @@ case_cli_unknown_command()
 		-- no-such-command
 }
 
+# Under a limit on the address space (ulimit -v, as batch systems set), a
+# program that fits runs as it does natively.
+case_ulimit_v()
+{
+	compare --native-status 0 --launcher "prlimit --as=$1" -- \
+		python3 -c 'print(sum(range(1000)))'
+}
+
 case_cli_bad_mem()
 {
 	expect_tandem 2 --stderr-has 12Q \
@@ -1050,6 +1058,8 @@ all_cases()
 	tcase run/argv-empty-strings case_argv_empty
 	tcase run/argv-10000 case_argv_10000
 	tcase run/env-100k case_env_100k
+	tcase run/ulimit-v-1g case_ulimit_v 1000000000
+	tcase run/ulimit-v-400m case_ulimit_v 400000000
 	tcase run/stdin-pipe case_stdin_pipe
 	for n in 0 1 2 3 7 42 100 126 127 128 200 254 255; do
 		tcase "run/exit-$n" case_exit_code "$n"

@@ -183,6 +183,7 @@ struct k_clone_args {
 /* Resource limits. */
 #define RLIMIT_STACK		3
 #define RLIMIT_NOFILE		7
+#define RLIMIT_AS		9
 #define RLIM_INFINITY		(~0ULL)
 
 struct k_rlimit {
