@@ -16,7 +16,7 @@
 
 void usage(FILE *f);
 
-/* Print "tandem: MSG" and the usage on stderr; exit with EXIT_USAGE. */
+/* Print "tandem: MSG" and where the usage is on stderr; exit with EXIT_USAGE. */
 void __attribute__((noreturn, format(printf, 1, 2))) die_usage(const char *fmt, ...);
 
 /*

@@ -29,6 +29,9 @@
 #include "../linux/util.h"
 #include "cli.h"
 
+/* The least --mem: a program's stacks, heap and libraries' data. */
+#define MEM_MIN		(16ULL << 20)
+
 struct run_opts {
 	bool stats, stats_json, trace, oversubscribe, futex_spin_set;
 	unsigned long long futex_spin;
@@ -103,8 +106,7 @@ void die_usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\n", stderr);
-	usage(stderr);
+	fputs("\n(`tandem --help` shows the usage)\n", stderr);
 	exit(EXIT_USAGE);
 }
 
@@ -405,6 +407,9 @@ int cmd_run(int argc, char **argv)
 				die_usage("%s needs a size, e.g. --mem 4G", a);
 			if (size_parse(val, &o.mem))
 				die_usage("--mem '%s' is not a size; use e.g. 512M or 4G", val);
+			if (o.mem < MEM_MIN)
+				die(EXIT_USAGE, "--mem %s is too small for a program's stack and libraries; give at least %lluM",
+				    val, MEM_MIN >> 20);
 			total = mem_total();
 			if (total && o.mem > total)
 				die(EXIT_USAGE, "--mem %s is more than this machine's memory (%llu MiB); give at most that",
@@ -429,6 +434,10 @@ int cmd_run(int argc, char **argv)
 				die_usage("%s needs a size, e.g. --heap-step 2M", a);
 			if (size_parse(val, &o.heap_step))
 				die_usage("--heap-step '%s' is not a size; use e.g. 256K or 2M", val);
+			if (o.heap_step < 4096 || o.heap_step > (1ULL << 30) ||
+			    o.heap_step % 4096)
+				die(EXIT_USAGE, "--heap-step %s: give a multiple of 4K from 4K to 1G, e.g. 2M",
+				    val);
 		} else if (!strcmp(a, "--cpus") || !strncmp(a, "--cpus=", 7)) {
 			val = a[6] == '=' ? a + 7 : argv[++i];
 			if (!val)

@@ -996,6 +996,18 @@ case_cli_bad_mem()
 		-- run "${RUN_OPTS[@]}" --mem 12Q -- true
 }
 
+case_cli_mem_too_small()
+{
+	expect_tandem 2 --stderr-has 'at least 16M' \
+		-- run "${RUN_OPTS[@]}" --mem 4K -- true
+}
+
+case_cli_bad_heap_step()
+{
+	expect_tandem 2 --stderr-has 'multiple of 4K' \
+		-- run "${RUN_OPTS[@]}" --heap-step "$1" -- true
+}
+
 case_cli_no_program()
 {
 	expect_tandem 2 --stderr-match . -- run "${RUN_OPTS[@]}" "$@"
@@ -1177,6 +1189,9 @@ all_cases()
 	tcase cli/unknown-option case_cli_unknown_option
 	tcase cli/unknown-command case_cli_unknown_command
 	tcase cli/bad-mem-size case_cli_bad_mem
+	tcase cli/bad-mem-too-small case_cli_mem_too_small
+	tcase cli/bad-heap-step-small case_cli_bad_heap_step 1
+	tcase cli/bad-heap-step-large case_cli_bad_heap_step 1T
 	tcase cli/no-program case_cli_no_program --
 	tcase cli/no-program-no-dashdash case_cli_no_program
 	tcase cli/bad-offload-route case_cli_bad_offload
