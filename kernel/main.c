@@ -32,6 +32,8 @@ static __noreturn void boot_fail(const char *path, const char *why, int status)
 
 /* --lwk-reap: the daemon's reaper, no program (see mm_reap_gone). */
 static bool reap_only;
+/* --lwk-exec: a new image of a process the run already counted. */
+static bool exec_image;
 
 static void instance_setup(int inherited_fd)
 {
@@ -59,7 +61,8 @@ static void instance_setup(int inherited_fd)
 		lwk_proc.inst->top_pid = lwk_proc.pid;
 		lwk_proc.inst->mem_limit = lwk_proc.cfg.mem_limit;
 	}
-	if (!reap_only)
+	/* A fork child was counted by its parent (sched/clone.c). */
+	if (!reap_only && !exec_image)
 		__atomic_fetch_add(&lwk_proc.inst->nr_processes, 1,
 				   __ATOMIC_RELAXED);
 }
@@ -120,6 +123,8 @@ static int parse_options(int argc, char **argv, int *inst_fd)
 			lwk_proc.cfg.trace = true;
 		else if (!strcmp(a, "--lwk-reap"))
 			reap_only = true;
+		else if (!strcmp(a, "--lwk-exec"))
+			exec_image = true;
 		else if (!strcmp(a, "--lwk-stats"))
 			lwk_proc.cfg.stats = true;
 		else if (!strcmp(a, "--lwk-stats=json"))

@@ -526,6 +526,7 @@ static int lwk_options(const char **out)
 	int n = 0;
 
 	out[n++] = TANDEM_LWK_MAGIC_ARG;
+	out[n++] = "--lwk-exec";
 	if (c->trace)
 		out[n++] = "--lwk-trace";
 	if (c->stats)

@@ -12,10 +12,19 @@
 
 #define CLONE_ARGS_SIZE_VER0	64
 
+/* A new process (not a thread) counts in the run's processes (--stats). */
+static long counted(u64 flags, long ret)
+{
+	if (ret > 0 && !(flags & CLONE_THREAD))
+		__atomic_fetch_add(&lwk_proc.inst->nr_processes, 1,
+				   __ATOMIC_RELAXED);
+	return ret;
+}
+
 SYSCALL(clone)
 {
 	/* x86-64 argument order: flags, stack, parent_tid, child_tid, tls. */
-	return plat_clone(regs, a[0], a[1], a[2], a[3], a[4]);
+	return counted(a[0], plat_clone(regs, a[0], a[1], a[2], a[3], a[4]));
 }
 
 SYSCALL(clone3)
@@ -30,15 +39,16 @@ SYSCALL(clone3)
 	memset(&args, 0, sizeof(args));
 	if (plat_copy_from_user(&args, (void *)a[0], size))
 		return -EFAULT;
-	return plat_clone3(regs, &args, size);
+	return counted(args.flags, plat_clone3(regs, &args, size));
 }
 
 SYSCALL(fork)
 {
-	return plat_clone(regs, SIGCHLD, 0, 0, 0, 0);
+	return counted(0, plat_clone(regs, SIGCHLD, 0, 0, 0, 0));
 }
 
 SYSCALL(vfork)
 {
-	return plat_clone(regs, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+	return counted(0, plat_clone(regs, CLONE_VM | CLONE_VFORK | SIGCHLD,
+				     0, 0, 0, 0));
 }

@@ -884,6 +884,19 @@ case_stats_killed()
 }
 
 # The exit status, as the program gave it.
+# processes counts processes, not images: a fork counts, an execve not.
+case_stats_processes()
+{
+	local st
+
+	need_tandem || return
+	st=$(stats_run procs.err --stats=json -- \
+		sh -c '/bin/true; /bin/true | /bin/true; exec sh -c "exec /bin/true"')
+	[[ $st == 0 ]] || { echo "status $st, expected 0"; cat procs.err; return 1; }
+	stats_expect procs.err processes == 4 "sh, then /bin/true three times" \
+		"(an exec is no new process)"
+}
+
 case_stats_exit_status()
 {
 	local st
@@ -1169,6 +1182,7 @@ all_cases()
 	tcase stats/largest-page-2m case_stats_largest_page_2m
 	tcase stats/page-faults case_stats_page_faults
 	tcase stats/exit-status case_stats_exit_status
+	tcase stats/processes case_stats_processes
 	tcase stats/killed-sigkill case_stats_killed 137 9 sh -c 'kill -9 $$'
 	tcase stats/killed-sigterm case_stats_killed 143 15 sh -c 'kill -TERM $$'
 	tcase stats/killed-segv case_stats_killed 139 11 prog:segv
