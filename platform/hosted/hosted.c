@@ -665,7 +665,13 @@ __noreturn void hosted_boot(u64 *sp);
 __noreturn void hosted_boot(u64 *sp)
 {
 	struct hosted_thread *ht;
+	u64 *p = sp + 1 + sp[0] + 1;	/* argc, argv, NULL: then envp */
 
+	while (*p++)
+		;
+	for (; p[0] != AT_NULL; p += 2)
+		if (p[0] == AT_HWCAP2)
+			hosted_fast_cpu_caps(p[1]);
 	lwk_proc.pid = linux_call0(NR_getpid);
 	lwk_proc.cfg.log_fd = -1;
 	lwk_proc.lwk_start = (u64)__lwk_start;
