@@ -60,6 +60,15 @@ u64 plat_now_ns(void);
 struct lwk_thread *plat_current(void);
 
 /*
+ * plat_prog_sets_gs - the program sets a GS base of its own (arch_prctl),
+ * which the platform may have used for itself until now.  plat_prog_gs -
+ * the program's view of GS base @gs as Linux reports it: a value the
+ * platform put there reads as 0.
+ */
+void plat_prog_sets_gs(void);
+u64 plat_prog_gs(u64 gs);
+
+/*
  * Block or restore program signals around a short LWK critical section
  * (the analogue of local_irq_save): a handler that re-enters the LWK must
  * not find a lock held by the code it interrupted.

@@ -90,11 +90,21 @@ SYSCALL(set_tid_address)
 
 SYSCALL(arch_prctl)
 {
+	u64 gs;
+	long err;
+
 	switch (a[0]) {
 	case ARCH_SET_GS:
+		plat_prog_sets_gs();
+		return linux_call2(NR_arch_prctl, a[0], a[1]);
+	case ARCH_GET_GS:
+		err = linux_call2(NR_arch_prctl, ARCH_GET_GS, &gs);
+		if (err)
+			return err;
+		gs = plat_prog_gs(gs);
+		return plat_copy_to_user((void *)a[1], &gs, sizeof(gs));
 	case ARCH_SET_FS:
 	case ARCH_GET_FS:
-	case ARCH_GET_GS:
 	case 0x1011:	/* ARCH_GET_CPUID */
 	case 0x1012:	/* ARCH_SET_CPUID */
 	case 0x1021:	/* ARCH_GET_XCOMP_SUPP */

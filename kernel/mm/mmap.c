@@ -78,13 +78,73 @@ static void zero_bytes(const struct vma *v, u64 start, u64 end)
  * glibc gives back every exiting thread's stack this way, most of it
  * never touched).  Its frames stay the region's.
  */
+static void drop_bytes(const struct vma *v, u64 start, u64 end);
+
+/*
+ * One madvise call's discards, gathered (under the mm lock) so that frames
+ * adjacent in the pool go back in one piece: the regions of a thread's
+ * stack lie in the pool in another order than in memory, so glibc's
+ * DONTNEED of an exiting thread's stack otherwise costs one Linux call
+ * per region.
+ */
+#define DROP_BATCH	16
+
+static struct {
+	bool on;
+	u32 n;
+	struct { int pool; u64 pfn, n; } r[DROP_BATCH];
+} drops;
+
+static void drop_frames(int pool, u64 pfn, u64 n)
+{
+	if (plat_pool_discard(pool, pfn, n))
+		pool_zero(pool, pfn, n);
+}
+
+/* Give back the gathered frames, sorted, adjacent ones in one piece. */
+static void drops_flush(void)
+{
+	u32 i, j;
+
+	for (i = 1; i < drops.n; i++)
+		for (j = i; j && (drops.r[j - 1].pool > drops.r[j].pool ||
+				  (drops.r[j - 1].pool == drops.r[j].pool &&
+				   drops.r[j - 1].pfn > drops.r[j].pfn)); j--) {
+			__typeof__(drops.r[0]) t = drops.r[j];
+
+			drops.r[j] = drops.r[j - 1];
+			drops.r[j - 1] = t;
+		}
+	for (i = 0; i < drops.n; i = j) {
+		u64 end = drops.r[i].pfn + drops.r[i].n;
+
+		for (j = i + 1; j < drops.n && drops.r[j].pool ==
+		     drops.r[i].pool && drops.r[j].pfn == end; j++)
+			end += drops.r[j].n;
+		drop_frames(drops.r[i].pool, drops.r[i].pfn,
+			    end - drops.r[i].pfn);
+	}
+	drops.n = 0;
+}
+
 static void drop_bytes(const struct vma *v, u64 start, u64 end)
 {
 	u64 pfn = vma_pfn(v, start), n = (end - start) >> PAGE_SHIFT;
 
-	if (end - start < DISCARD_MIN ||
-	    plat_pool_discard(vma_pool(v), pfn, n))
+	if (end - start < DISCARD_MIN) {
 		pool_zero(vma_pool(v), pfn, n);
+		return;
+	}
+	if (!drops.on) {
+		drop_frames(vma_pool(v), pfn, n);
+		return;
+	}
+	if (drops.n == DROP_BATCH)
+		drops_flush();
+	drops.r[drops.n].pool = vma_pool(v);
+	drops.r[drops.n].pfn = pfn;
+	drops.r[drops.n].n = n;
+	drops.n++;
 }
 
 /* ---- mmap ------------------------------------------------------------- */
@@ -909,6 +969,7 @@ SYSCALL(madvise)
 		err = -ENOMEM;
 		goto out;
 	}
+	drops.on = true;
 	while (s < e) {
 		v = vma_find(&mm.tree, s);
 		if (!v || v->start >= e) {
@@ -922,12 +983,17 @@ SYSCALL(madvise)
 		ce = MIN(e, v->end);
 		if (v->kind == K_POOL)
 			r = advise_pool(v, s, ce, adv);
+		else if (v->kind == K_NONE && adv == ADV_DONTNEED &&
+			 !(v->flags & VF_LOCKED))
+			r = 0;	/* a reservation has no pages to drop */
 		else
 			r = linux_call3(NR_madvise, s, ce - s, adv);
 		if (r && !err)
 			err = r;
 		s = ce;
 	}
+	drops_flush();
+	drops.on = false;
 out:
 	mm_unlock(irq);
 	return err;

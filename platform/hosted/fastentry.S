@@ -13,8 +13,9 @@
  *  - a call Linux serves as it is (the direct route, no --stats or
  *    --trace) is made right here, from LWK text, on the program's stack
  *    below its red zone;
- *  - anything else finds the thread's area (gettid, then the thread
- *    table), builds a ucontext-shaped frame on the LWK stack and calls
+ *  - anything else finds the thread's area (its GS base, if the area
+ *    table holds that; else gettid, then the thread table), builds a
+ *    ucontext-shaped frame on the LWK stack and calls
  *    hosted_fast_dispatch(), as the SIGSYS handler would.
  *
  * When the thread is not in the table, or the C half says the call needs
@@ -60,10 +61,24 @@ hosted_fast_entry:
 	lea	FAST_SKIP(%rsp), %rsp
 	jmp	*%rcx
 
-	/* Everything else: find the thread's area from its tid. */
+	/* Everything else: the thread's area is its GS base, if known. */
 .Lfull:
 	cld
 	mov	%rdx, FS_SPARE(%rsp)
+	cmpl	$0, hosted_fast_gs(%rip)
+	je	.Ltid
+	rdgsbase %rdx
+	test	%rdx, %rdx
+	jz	.Ltid
+	mov	%rdx, %rcx
+	shr	$TID_AREA_SHIFT, %rcx
+	and	$(GS_SLOTS - 1), %ecx
+	lea	hosted_gs_table(%rip), %r11
+	cmp	(%r11,%rcx,8), %rdx
+	je	.Larea
+
+	/* Else from its tid. */
+.Ltid:
 	movl	$TID_SLOTS, FS_PROBES(%rsp)
 	mov	$NR_gettid, %eax
 	syscall
@@ -82,6 +97,7 @@ hosted_fast_entry:
 	jmp	.Lmiss
 2:	shr	$32, %rdx
 	shl	$TID_AREA_SHIFT, %rdx		/* the area */
+.Larea:
 
 	/*
 	 * Already on this area's stack (a handler interrupted the LWK):

@@ -7,11 +7,16 @@
  * hosted_sigsys() runs a trapped one.  Finding and patching the sites is
  * rewrite.c's.
  *
- * The entry cannot use FS or GS (the program owns them) and the program's
- * stack is not the LWK's, so the thread is found by its Linux tid, asked
- * from LWK text.  The table holds one 64-bit word per thread, tid and area
- * together, so a lock-free reader never pairs a tid with another thread's
- * area; a miss only costs the signal path.
+ * The program's stack is not the LWK's and FS is the program's, so the
+ * entry finds the thread through GS: x86-64 Linux programs do not use it,
+ * and where the CPU lets user code read the GS base (FSGSBASE) the LWK
+ * sets each thread's GS base to its area as it arms the thread.  The
+ * entry trusts a base only if the area table holds it (a program that sets
+ * GS itself just misses), and a program's ARCH_SET_GS turns the scheme off
+ * for the whole process.  Otherwise the thread is found by its Linux tid,
+ * asked from LWK text: the tid table holds one 64-bit word per thread, tid
+ * and area together, so a lock-free reader never pairs a tid with another
+ * thread's area; a miss only costs the signal path.
  */
 #include "fastentry.h"
 #include "../../kernel/errno.h"
@@ -55,6 +60,15 @@ u64 hosted_fast_direct[TANDEM_NR_SYSCALLS / 64];
 u64 hosted_tid_table[TID_SLOTS];
 static spinlock_t tid_lock = SPINLOCK_INIT;
 static u32 tid_used;			/* slots not empty; under tid_lock */
+
+/*
+ * Where the thread's GS base is its area: written under tid_lock, read
+ * without.  hosted_fast_gs: 1 while the entry may look there (FSGSBASE,
+ * rewrite mode, and no program has set GS itself).
+ */
+u64 hosted_gs_table[GS_SLOTS];
+u32 hosted_fast_gs;
+static bool cpu_fsgsbase;
 
 /* Counters in the instance page, for fastentry.S. */
 unsigned long long *hosted_fast_route_ctr;
@@ -122,12 +136,19 @@ static void __tid_rehash(void)
 	tid_used = n;
 }
 
+static u32 gs_hash(u64 area)
+{
+	return (area >> TID_AREA_SHIFT) & (GS_SLOTS - 1);
+}
+
 /* Forget the area's slot (the area records it), if it still holds it. */
 static void __tid_remove_area(struct hosted_thread *ht)
 {
 	u32 i = ht->tid_slot;
 	u64 w;
 
+	if (hosted_gs_table[gs_hash((u64)ht)] == (u64)ht)
+		WRITE_ONCE(hosted_gs_table[gs_hash((u64)ht)], 0);
 	if (i >= TID_SLOTS)
 		return;
 	w = hosted_tid_table[i];
@@ -167,6 +188,17 @@ void __hosted_fast_thread_add(struct hosted_thread *ht)
 	if (tid_used < TID_SLOTS - 1) {
 		__atomic_store_n(&hosted_tid_table[i], w, __ATOMIC_RELEASE);
 		ht->tid_slot = i;
+	}
+	/*
+	 * The base is set even when another live area holds the slot (this
+	 * thread then takes the tid path): the parent's area, inherited,
+	 * would otherwise be found.
+	 */
+	if (READ_ONCE(hosted_fast_gs)) {
+		__asm__ volatile("wrgsbase %0" : : "r"(area) : "memory");
+		if (!hosted_gs_table[gs_hash(area)])
+			__atomic_store_n(&hosted_gs_table[gs_hash(area)], area,
+					 __ATOMIC_RELEASE);
 	}
 	spin_unlock(&tid_lock);
 }
@@ -292,6 +324,40 @@ long hosted_fast_dispatch(struct fast_frame *f)
 	return ret;
 }
 
+/*
+ * hosted_fast_cpu_caps - what the auxv says the CPU and Linux allow, given
+ * at boot before hosted_fast_init: AT_HWCAP2 (bit 1: user code may read
+ * and write the FS and GS bases, FSGSBASE).
+ */
+void hosted_fast_cpu_caps(u64 hwcap2)
+{
+	cpu_fsgsbase = hwcap2 & (1ULL << 1);
+}
+
+/*
+ * plat_prog_sets_gs - the program is about to set a GS base of its own:
+ * from now on no thread is found through GS, and threads made later
+ * inherit their parent's GS as under Linux.  The area table stays valid
+ * (the entry no longer reads it).
+ */
+void plat_prog_sets_gs(void)
+{
+	WRITE_ONCE(hosted_fast_gs, 0);
+}
+
+/*
+ * plat_prog_gs - the program's view of a GS base read from Linux: an area
+ * the LWK put there (the thread's own, or its parent's, inherited after
+ * the scheme was turned off) reads as 0.
+ */
+u64 plat_prog_gs(u64 gs)
+{
+	if (!cpu_fsgsbase || !gs || gs & (AREA_SIZE - 1))
+		return gs;
+	return gs == (u64)plat_current() ||
+	       READ_ONCE(hosted_gs_table[gs_hash(gs)]) == gs ? 0 : gs;
+}
+
 /* hosted_fast_count_trap - one call entered through SIGSYS. */
 void hosted_fast_count_trap(void)
 {
@@ -324,6 +390,8 @@ void hosted_fast_fork_child(void)
 	spin_init(&tid_lock);
 	for (i = 0; i < TID_SLOTS; i++)
 		hosted_tid_table[i] = 0;
+	for (i = 0; i < GS_SLOTS; i++)
+		hosted_gs_table[i] = 0;
 	tid_used = 0;
 	rewrite_fork_child();
 }
@@ -373,6 +441,7 @@ void hosted_fast_init(void)
 			if (syscall_passthrough(nr))
 				hosted_fast_direct[nr / 64] |= 1ULL << (nr % 64);
 	hosted_entry_mode = TANDEM_ENTRY_REWRITE;
+	hosted_fast_gs = cpu_fsgsbase;
 out:
 	__atomic_fetch_or(&inst->entry_modes, 1U << hosted_entry_mode,
 			  __ATOMIC_RELAXED);

@@ -69,6 +69,13 @@
 #define TID_AREA_SHIFT		18
 #define TID_TOMB		0xffffffff
 
+/*
+ * The area table: slot (area >> TID_AREA_SHIFT) & (TID_SLOTS - 1) holds
+ * the area of a live thread whose GS base the LWK set to that area, or 0.
+ * The entry trusts a GS base only if it finds it there.
+ */
+#define GS_SLOTS		TID_SLOTS
+
 /* A stub in a trampoline page; slot 0 holds the page header. */
 #define STUB_SIZE		32
 #define STUB_JMP_REL		3	/* slow label + 3: rel32 of the jump back */
@@ -101,6 +108,8 @@ void hosted_fast_entry(void);
 /* fastentry.S reads these. */
 extern u64 hosted_fast_direct[TANDEM_NR_SYSCALLS / 64];
 extern u64 hosted_tid_table[TID_SLOTS];
+extern u64 hosted_gs_table[GS_SLOTS];
+extern u32 hosted_fast_gs;
 extern unsigned long long *hosted_fast_route_ctr;
 extern unsigned long long *hosted_fast_calls_ctr;
 extern unsigned long long *hosted_fast_entry_ctr;
@@ -116,6 +125,7 @@ bool hosted_regs_fast(const struct plat_regs *r);
 u64 hosted_fast_sigmask(struct plat_regs *r);
 void hosted_fast_set_sigmask(struct plat_regs *r, u64 mask);
 void hosted_fast_count_trap(void);
+void hosted_fast_cpu_caps(u64 hwcap2);
 
 bool hosted_fast_needs_signal(long nr);
 u64 hosted_fast_fork_begin(void);

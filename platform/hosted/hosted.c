@@ -432,7 +432,8 @@ __noreturn void hosted_thread_start(struct hosted_thread *ht)
 	struct k_ucontext *uc = &ht->start_uc;
 	bool new_process = ht->lt.pid == -1;
 
-	plat_irq_save();
+	if (!ht->born_blocked)
+		plat_irq_save();
 	ht->lt.prog_altstack.flags = SS_DISABLE;
 	/* A clone without CLONE_VM onto its own stack made a new process. */
 	if (new_process) {
@@ -500,6 +501,15 @@ static void prepare_child(struct hosted_thread *child, struct plat_regs *regs,
 		child->start_uc.uc_sigmask = plat_regs_sigmask(regs) &
 					     ~sigbit(SIGSYS);
 	}
+	/*
+	 * The child starts with the mask live in this thread now: the
+	 * program's (the signal path's handler blocks nothing more).  If
+	 * that blocks every signal but SIGSYS (which the LWK never lets the
+	 * program block; glibc blocks all around its clone), the child need
+	 * not block them itself.
+	 */
+	child->born_blocked = (plat_regs_sigmask(regs) | sigbit(SIGSYS) |
+			       sigbit(SIGKILL) | sigbit(SIGSTOP)) == ~0ULL;
 	child->start_uc.uc_mcontext.rax = 0;
 	child->start_uc.uc_mcontext.fpstate = NULL;
 	child->start_uc.uc_link = NULL;
@@ -693,7 +703,13 @@ __noreturn void hosted_boot(u64 *sp);
 __noreturn void hosted_boot(u64 *sp)
 {
 	struct hosted_thread *ht;
+	u64 *p = sp + 1 + sp[0] + 1;	/* argc, argv, NULL: then envp */
 
+	while (*p++)
+		;
+	for (; p[0] != AT_NULL; p += 2)
+		if (p[0] == AT_HWCAP2)
+			hosted_fast_cpu_caps(p[1]);
 	lwk_proc.pid = linux_call0(NR_getpid);
 	lwk_proc.cfg.log_fd = -1;
 	lwk_proc.lwk_start = (u64)__lwk_start;

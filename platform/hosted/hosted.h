@@ -30,6 +30,7 @@ struct hosted_thread {
 	struct lwk_thread lt;
 	struct k_ucontext start_uc;	/* where a new thread begins */
 	bool place_self;		/* the new thread picks its own core */
+	bool born_blocked;		/* cloned with program signals blocked */
 	u32 placed;			/* else: nonzero once its parent pinned it */
 	u32 tid_slot;			/* its fastentry.c table slot, or TID_SLOTS */
 	/*

@@ -189,7 +189,7 @@ fastentry_cases()
 {
 	local t
 
-	for t in jit race signal fork regs selfpatch riprel; do
+	for t in jit race signal fork regs selfpatch riprel gs; do
 		tcase "run/fastentry-$t" case_fastentry_prog "$t"
 	done
 	tcase run/fastentry-dlopen case_fastentry_dlopen
