@@ -455,9 +455,13 @@ static void find_children(pid_t pid)
 		for (tok = strtok_r(buf, " \n", &save); tok;
 		     tok = strtok_r(NULL, " \n", &save)) {
 			pid_t c = atoi(tok);
+			struct proc_stat st;
 
-			if (c > 0 && slot_of(c) < 0 &&
-			    proc_add(c, TANDEM_PROC_F_CHILD, D.owner) >= 0)
+			/* A zombie has ended already: its parent has yet to reap it. */
+			if (c <= 0 || slot_of(c) >= 0 ||
+			    proc_stat_read(c, 0, &st) || st.state == 'Z')
+				continue;
+			if (proc_add(c, TANDEM_PROC_F_CHILD, D.owner) >= 0)
 				dlog(TDM_LEVEL_INFO, "process %d (child of %d) found",
 				     c, pid);
 		}

@@ -428,6 +428,35 @@ time.sleep(60)' </dev/null >"$CASE_DIR/run.out" 2>"$CASE_DIR/run.err" &
 	finish
 }
 
+# A child killed while its parent, which never waits, runs on: it ended
+# once, and the daemon says so once (a zombie is not found again).
+case_zombie_once()
+{
+	local c n
+
+	need_machine || return
+	reserve_small && boot_small || { finish; return 1; }
+	"$TANDEM" run --instance "$INST" -- python3 -c '
+import os, time
+pid = os.fork()
+if pid == 0:
+    time.sleep(30)
+    os._exit(0)
+print(pid, flush=True)
+time.sleep(4)' </dev/null >"$CASE_DIR/run.out" 2>"$CASE_DIR/run.err" &
+	wait_until 10 "the child's pid" grep -q . "$CASE_DIR/run.out" ||
+		{ finish; return 1; }
+	c=$(<"$CASE_DIR/run.out")
+	wait_until 5 "the daemon finds the child $c" ps_has "$c" || { finish; return 1; }
+	kill -9 "$c"
+	sleep 1.5
+	n=$(t kmsg "$INST" | grep -c "process $c ")
+	wait
+	want "kmsg lines about the killed child $c (found, ended)" "$n" 2 ||
+		{ t kmsg "$INST" | grep "process $c "; finish; return 1; }
+	finish
+}
+
 # kill -9 of a run: the daemon sees it end, the pool is whole again, the
 # cores' placement counts come back.
 case_kill9()
@@ -771,6 +800,7 @@ all_cases()
 	tcase partition/json case_json
 	tcase partition/conflicts case_conflicts
 	tcase partition/ps-pool-bytes case_ps_pool
+	tcase partition/zombie-once case_zombie_once
 	tcase partition/kill9-reclaim case_kill9
 	tcase partition/two-at-once case_two_at_once
 	tcase partition/kill9-reclaim-shared case_kill9_shared
