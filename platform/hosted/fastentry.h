@@ -69,6 +69,9 @@
 #define TID_AREA_SHIFT		18
 #define TID_TOMB		0xffffffff
 
+/* kernel/fdguard.h FDG_MAP_BITS: the LWK descriptors fdguard_map covers. */
+#define FAST_FDG_MAP_BITS	65536
+
 /* A stub in a trampoline page; slot 0 holds the page header. */
 #define STUB_SIZE		32
 #define STUB_JMP_REL		3	/* slow label + 3: rel32 of the jump back */
@@ -100,6 +103,7 @@ void hosted_fast_entry(void);
 
 /* fastentry.S reads these. */
 extern u64 hosted_fast_direct[TANDEM_NR_SYSCALLS / 64];
+extern u64 hosted_fast_fd0[TANDEM_NR_SYSCALLS / 64];
 extern u64 hosted_tid_table[TID_SLOTS];
 extern unsigned long long *hosted_fast_route_ctr;
 extern unsigned long long *hosted_fast_calls_ctr;
