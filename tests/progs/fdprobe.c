@@ -97,7 +97,7 @@ int main(void)
 	static char listed[1 << 16];
 	struct rlimit rl;
 	int fd, top;
-	size_t i, len = 64 << 20;
+	size_t i, len = 8 << 20;
 	struct dirent *e;
 	DIR *d;
 	char *p;
