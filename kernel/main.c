@@ -10,6 +10,7 @@
 #include "exec.h"
 #include "sched/sched.h"
 #include "offload.h"
+#include "fdguard.h"
 #include "errno.h"
 #include "kmsg.h"
 #include "mm/mm.h"
@@ -310,6 +311,7 @@ __noreturn void lwk_boot(u64 *sp)
 	sched_boot();
 	if (offload_boot(&why))
 		boot_fail("--offload", why, 2);
+	fdguard_update();
 
 	prog_argc = argc - first - 1;
 	prog_argv = (const char *const *)argv + first + 1;

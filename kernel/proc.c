@@ -8,6 +8,7 @@
  */
 #include "sys.h"
 #include "offload.h"
+#include "fdguard.h"
 #include "exec.h"
 #include "sched/sched.h"
 #include "errno.h"
@@ -181,8 +182,7 @@ SYSCALL(prctl)
 
 static bool lwk_fd(long fd)
 {
-	return fd >= 0 && (fd == lwk_proc.cfg.inst_fd ||
-			   fd == lwk_proc.cfg.log_fd || mm_lwk_fd((int)fd));
+	return fd >= 0 && fdguard_lwk_fd(fd);
 }
 
 /* Every LWK descriptor's slot in the configuration; returns how many. */
@@ -197,10 +197,9 @@ static int lwk_fd_slots(int **slot)
 	return n;
 }
 
+/* An LWK descriptor never gets here: the dispatcher refuses it (fdguard.c). */
 SYSCALL(close)
 {
-	if (lwk_fd(a[0]))
-		return -EBADF;
 	return offload_linux1(t, NR_close, a[0]);
 }
 
@@ -259,6 +258,7 @@ static void lwk_fd_evict(long fd)
 	for (i = 0; i < n; i++)
 		if (*slot[i] == fd)
 			*slot[i] = nfd;
+	fdguard_update();
 }
 
 SYSCALL(dup2)

@@ -9,6 +9,8 @@
  */
 #include "sys.h"
 #include "offload.h"
+#include "fdguard.h"
+#include "errno.h"
 #include "../include/uapi/ikc.h"
 #include "kmsg.h"
 #include "trace.h"
@@ -152,6 +154,7 @@ static void account(struct lwk_thread *t, long nr, int route, u64 t0)
 bool syscall_passthrough(long nr)
 {
 	return (ulong)nr < TANDEM_NR_SYSCALLS && !systab[nr] &&
+	       !(fdguard_args[nr] & ~FDG_A0) &&
 	       offload_route(nr) == ROUTE_DIRECT && !offload_watched(nr);
 }
 
@@ -166,6 +169,7 @@ long syscall_dispatch(struct lwk_thread *t, struct plat_regs *regs)
 	long nr = regs_nr(regs), a[6], ret;
 	u64 t0 = 0;
 	int i, route;
+	u8 fdg = 0;
 
 	if (lwk_proc.cfg.stats) {
 		t0 = arch_tsc();
@@ -178,7 +182,12 @@ long syscall_dispatch(struct lwk_thread *t, struct plat_regs *regs)
 		a[i] = regs_arg(regs, i);
 
 	t->offload_proxied = false;
-	if ((ulong)nr < TANDEM_NR_SYSCALLS && systab[nr]) {
+	if ((ulong)nr < TANDEM_NR_SYSCALLS)
+		fdg = fdguard_args[nr];
+	if (fdg && (ret = fdguard_refuse(nr, fdg, a))) {
+		/* It names an LWK descriptor: not open, for the program. */
+		route = ROUTE_LOCAL;
+	} else if ((ulong)nr < TANDEM_NR_SYSCALLS && systab[nr]) {
 		ret = systab[nr](t, regs, a);
 		/* A local call whose Linux part went to the proxy counts there. */
 		route = t->offload_proxied ? ROUTE_PROXY : ROUTE_LOCAL;
@@ -188,6 +197,8 @@ long syscall_dispatch(struct lwk_thread *t, struct plat_regs *regs)
 	} else {
 		ret = offload_syscall(t, nr, a, &route);
 	}
+	if ((fdg & FDG_OPEN) && ret >= 0)
+		ret = fdguard_opened(ret);
 	offload_after_call(t, nr, a, ret);
 
 	account(t, nr, route, t0);

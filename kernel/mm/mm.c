@@ -76,16 +76,6 @@ int mm_exec_options(const char **out)
 	return n;
 }
 
-bool mm_lwk_fd(int fd)
-{
-	int id;
-
-	for (id = 0; id < TANDEM_NR_POOLS; id++)
-		if (fd >= 0 && fd == lwk_proc.cfg.pool_fd[id])
-			return true;
-	return false;
-}
-
 int mm_reap_gone(void)
 {
 	return pool_reap_gone();

@@ -92,7 +92,6 @@ void mm_usage(struct mm_usage *u);
 void mm_options_init(void);
 bool mm_parse_option(const char *arg);
 int mm_exec_options(const char **out);
-bool mm_lwk_fd(int fd);
 
 /*
  * Boot, in this order: mm_boot_pool after the instance page is mapped

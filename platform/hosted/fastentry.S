@@ -43,6 +43,21 @@ hosted_fast_entry:
 	jae	.Lfull
 	bt	%rax, hosted_fast_direct(%rip)
 	jnc	.Lfull
+	/*
+	 * A descriptor in the first argument must not be the LWK's
+	 * (kernel/fdguard.c): below fdguard_ceil, one in fdguard_map, or past
+	 * the map, goes to the dispatcher, which refuses it.
+	 */
+	bt	%rax, hosted_fast_fd0(%rip)
+	jnc	0f
+	mov	%edi, %r11d			/* Linux reads an unsigned int */
+	cmp	fdguard_ceil(%rip), %r11d
+	jae	0f
+	cmp	$FAST_FDG_MAP_BITS, %r11d
+	jae	.Lfull
+	bt	%r11, fdguard_map(%rip)
+	jc	.Lfull
+0:
 
 	/* The direct route: count as syscall_dispatch() would, then call. */
 	mov	hosted_fast_route_ctr(%rip), %r11

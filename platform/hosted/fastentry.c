@@ -21,6 +21,7 @@
 #include "fastentry.h"
 #include "../../kernel/errno.h"
 #include "../../kernel/kmsg.h"
+#include "../../kernel/fdguard.h"
 #include "../../kernel/lib/lib.h"
 #include "../../kernel/lib/lock.h"
 #include "../../kernel/arch/x86_64/unistd.h"
@@ -40,6 +41,7 @@ _Static_assert(__builtin_offsetof(struct fast_frame, fallback) == FF_FALLBACK,
 _Static_assert(__builtin_offsetof(struct fast_frame, mask_state) ==
 	       FF_MASK_STATE, "fastentry.h: mask_state");
 _Static_assert(sizeof(struct fast_frame) == FF_SIZE, "fastentry.h: size");
+_Static_assert(FAST_FDG_MAP_BITS == FDG_MAP_BITS, "fastentry.h: fdguard map");
 _Static_assert(AREA_SIZE == 1UL << TID_AREA_SHIFT, "fastentry.h: area");
 _Static_assert(sizeof(struct hosted_thread) <= AREA_FAST_TOP &&
 	       AREA_FAST_TOP + 8 == AREA_HDR, "fastentry.h: AREA_FAST_TOP");
@@ -50,6 +52,8 @@ int hosted_entry_mode = TANDEM_ENTRY_SIGNAL;
 
 /* Bit n: call n goes to Linux as it is; made once at boot. */
 u64 hosted_fast_direct[TANDEM_NR_SYSCALLS / 64];
+/* Bit n: call n takes a descriptor in its first argument only (fdguard). */
+u64 hosted_fast_fd0[TANDEM_NR_SYSCALLS / 64];
 
 /*
  * The thread table, open addressing by tid.  Readers (fastentry.S) take
@@ -438,8 +442,12 @@ void hosted_fast_init(void)
 	/* With --stats or --trace every call goes through the dispatcher. */
 	if (!lwk_proc.cfg.stats && !lwk_proc.cfg.trace)
 		for (nr = 0; nr < TANDEM_NR_SYSCALLS; nr++)
-			if (syscall_passthrough(nr))
+			if (syscall_passthrough(nr)) {
 				hosted_fast_direct[nr / 64] |= 1ULL << (nr % 64);
+				if (syscall_fd_arg0(nr))
+					hosted_fast_fd0[nr / 64] |=
+						1ULL << (nr % 64);
+			}
 	hosted_entry_mode = TANDEM_ENTRY_REWRITE;
 	hosted_fast_gs = cpu_fsgsbase;
 out:

@@ -76,6 +76,9 @@
  */
 #define GS_SLOTS		TID_SLOTS
 
+/* kernel/fdguard.h FDG_MAP_BITS: the LWK descriptors fdguard_map covers. */
+#define FAST_FDG_MAP_BITS	65536
+
 /* A stub in a trampoline page; slot 0 holds the page header. */
 #define STUB_SIZE		32
 #define STUB_JMP_REL		3	/* slow label + 3: rel32 of the jump back */
@@ -107,6 +110,7 @@ void hosted_fast_entry(void);
 
 /* fastentry.S reads these. */
 extern u64 hosted_fast_direct[TANDEM_NR_SYSCALLS / 64];
+extern u64 hosted_fast_fd0[TANDEM_NR_SYSCALLS / 64];
 extern u64 hosted_tid_table[TID_SLOTS];
 extern u64 hosted_gs_table[GS_SLOTS];
 extern u32 hosted_fast_gs;

@@ -379,6 +379,17 @@ case_exec_edge()
 	compare --native-status 0 --native-has "$2" -- "$p" "$1" ${3:+"$3"}
 }
 
+# The LWK's descriptors answer every call as not open (kernel/fdguard.c).
+case_fd_lwk_ebadf()
+{
+	local p
+
+	p=$(prog fdprobe) || return
+	compare --native-status 0 \
+		--native-has 'soft limit + 256: 0 open' \
+		--native-has 'after close_range: works' -- "$p"
+}
+
 # A file neither ELF nor #! runs with /bin/sh, as execvp runs it.
 case_script_no_shebang()
 {
@@ -1122,6 +1133,7 @@ all_cases()
 	tcase run/fd-list-hides-lwk case_exec_edge fdlist 'fd 2'
 	tcase run/fd-nofile-setrlimit case_exec_edge nofile 'opened 5'
 	tcase run/fd-nofile-low-soft case_nofile_low_soft
+	tcase run/fd-lwk-ebadf case_fd_lwk_ebadf
 
 	tcase offload/stats-count-proxy case_offload_stats
 	tcase offload/per-call-override case_offload_override

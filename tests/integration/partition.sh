@@ -708,6 +708,25 @@ case_kmsg()
 	finish
 }
 
+# A program on an instance cannot use the LWK's descriptors (the instance
+# page, the pool files: issue 5): every call on them answers as for a
+# descriptor that is not open, and the instance is whole afterwards.
+case_fd_lwk()
+{
+	local d=$CASE_DIR probe
+
+	need_machine || return
+	probe=$(prog fdprobe) || return
+	reserve_small && boot_small || { finish; return 1; }
+	"$TANDEM" run --instance "$INST" -- "$probe" </dev/null >"$d/run.out" 2>&1
+	grep -q 'soft limit + 256: 0 open' "$d/run.out" &&
+	grep -q 'after close_range: works' "$d/run.out" ||
+		{ echo "fdprobe on the instance:"; cat "$d/run.out"; finish; return 1; }
+	"$TANDEM" run --instance "$INST" -- true ||
+		{ echo "a run after fdprobe failed"; finish; return 1; }
+	finish
+}
+
 # --- the unprivileged path ----------------------------------------------------
 
 case_user_cycle()
@@ -808,6 +827,7 @@ all_cases()
 	tcase partition/shutdown-force case_shutdown_force
 	tcase partition/daemon-killed case_daemon_killed
 	tcase partition/kmsg-ring case_kmsg
+	tcase partition/fd-lwk-ebadf case_fd_lwk
 	tcase partition/user-cycle case_user_cycle
 	tcase partition/user-joins-reserved case_user_joins_reserved
 	tcase partition/machine-restored case_restored

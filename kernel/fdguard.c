@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The LWK's descriptors are not the program's.  The LWK keeps the
+ * instance page, its log and its pool files open in the program's own
+ * file table (above the soft RLIMIT_NOFILE, platform/hosted plat_hide_fd),
+ * so a program that named one could read or write every user's pool
+ * memory.  Every call that takes a descriptor is checked before it is
+ * served or offloaded: one that names an LWK descriptor gets EBADF, as
+ * for one that is not open.  Where a call takes its descriptors is the
+ * table fdguard_args[]; a few need more than an argument compared:
+ * mmap (only without MAP_ANONYMOUS), select (the fd sets), sendmsg
+ * (descriptors passed with SCM_RIGHTS), and the calls that reach a file
+ * through a path, which /proc/self/fd/N would turn into an LWK file:
+ * those that open are checked on the descriptor they return, those that
+ * change a file by path on the file the path names.
+ *
+ * The fast entry (platform/hosted/fastentry.S) makes calls that take a
+ * descriptor in their first argument only without the dispatcher; it
+ * tests that argument against fdguard_map.  Calls with descriptors
+ * elsewhere always come through the dispatcher (syscall_passthrough).
+ */
+#include "fdguard.h"
+#include "errno.h"
+#include "kmsg.h"
+#include "lib/lib.h"
+#include "arch/x86_64/unistd.h"
+
+#define A0	FDG_A0
+#define A1	FDG_A1
+#define A2	FDG_A2
+#define A3	FDG_A3
+#define SPECIAL	FDG_SPECIAL
+#define OPEN	FDG_OPEN
+
+const u8 fdguard_args[TANDEM_NR_SYSCALLS] = {
+	/* The first argument. */
+	[NR_read] = A0, [NR_write] = A0, [NR_close] = A0, [NR_fstat] = A0,
+	[NR_lseek] = A0, [NR_ioctl] = A0, [NR_pread64] = A0,
+	[NR_pwrite64] = A0, [NR_readv] = A0, [NR_writev] = A0, [NR_dup] = A0,
+	[NR_dup2] = A0, [NR_dup3] = A0, [NR_connect] = A0, [NR_accept] = A0,
+	[NR_sendto] = A0, [NR_recvfrom] = A0, [NR_recvmsg] = A0,
+	[NR_shutdown] = A0, [NR_bind] = A0, [NR_listen] = A0,
+	[NR_getsockname] = A0, [NR_getpeername] = A0, [NR_setsockopt] = A0,
+	[NR_getsockopt] = A0, [NR_fcntl] = A0, [NR_flock] = A0,
+	[NR_fsync] = A0, [NR_fdatasync] = A0, [NR_ftruncate] = A0,
+	[NR_getdents] = A0, [NR_getdents64] = A0, [NR_fchdir] = A0,
+	[NR_fchmod] = A0, [NR_fchown] = A0, [NR_fstatfs] = A0,
+	[NR_readahead] = A0, [NR_fsetxattr] = A0, [NR_fgetxattr] = A0,
+	[NR_flistxattr] = A0, [NR_fremovexattr] = A0, [NR_fadvise64] = A0,
+	[NR_epoll_wait] = A0, [NR_epoll_pwait] = A0, [NR_epoll_pwait2] = A0,
+	[NR_inotify_add_watch] = A0, [NR_inotify_rm_watch] = A0,
+	[NR_mkdirat] = A0, [NR_mknodat] = A0, [NR_unlinkat] = A0,
+	[NR_readlinkat] = A0, [NR_newfstatat] = A0, [NR_statx] = A0,
+	[NR_faccessat] = A0, [NR_faccessat2] = A0, [NR_execveat] = A0,
+	[NR_sync_file_range] = A0, [NR_vmsplice] = A0, [NR_signalfd] = A0,
+	[NR_signalfd4] = A0, [NR_timerfd_settime] = A0,
+	[NR_timerfd_gettime] = A0, [NR_accept4] = A0, [NR_fallocate] = A0,
+	[NR_preadv] = A0, [NR_pwritev] = A0, [NR_preadv2] = A0,
+	[NR_pwritev2] = A0, [NR_recvmmsg] = A0, [NR_name_to_handle_at] = A0,
+	[NR_syncfs] = A0, [NR_setns] = A0, [NR_finit_module] = A0,
+	[NR_pidfd_send_signal] = A0, [NR_open_tree] = A0, [NR_fsconfig] = A0,
+	[NR_fsmount] = A0, [NR_fspick] = A0, [NR_process_madvise] = A0,
+	[NR_mount_setattr] = A0, [NR_quotactl_fd] = A0,
+	/* Two descriptors, or one not first. */
+	[NR_sendfile] = A0 | A1, [NR_tee] = A0 | A1, [NR_epoll_ctl] = A0 | A2,
+	[NR_renameat] = A0 | A2, [NR_renameat2] = A0 | A2,
+	[NR_linkat] = A0 | A2, [NR_symlinkat] = A1, [NR_splice] = A0 | A2,
+	[NR_copy_file_range] = A0 | A2, [NR_move_mount] = A0 | A2,
+	[NR_pidfd_getfd] = A0 | A1, [NR_fanotify_mark] = A0 | A3,
+	/* More than an argument to look at. */
+	[NR_mmap] = SPECIAL, [NR_select] = SPECIAL, [NR_pselect6] = SPECIAL,
+	[NR_sendmsg] = A0 | SPECIAL, [NR_sendmmsg] = A0 | SPECIAL,
+	[NR_truncate] = SPECIAL, [NR_chmod] = SPECIAL, [NR_chown] = SPECIAL,
+	[NR_setxattr] = SPECIAL, [NR_removexattr] = SPECIAL,
+	[NR_utime] = SPECIAL, [NR_utimes] = SPECIAL,
+	[NR_fchmodat] = A0 | SPECIAL, [NR_fchownat] = A0 | SPECIAL,
+	[NR_futimesat] = A0 | SPECIAL, [NR_utimensat] = A0 | SPECIAL,
+	/* They open a file: the one they opened is checked. */
+	[NR_open] = OPEN, [NR_creat] = OPEN, [NR_openat] = A0 | OPEN,
+	[NR_openat2] = A0 | OPEN, [NR_open_by_handle_at] = A0 | OPEN,
+};
+
+u64 fdguard_map[FDG_MAP_BITS / 64];
+u32 fdguard_ceil;
+
+#define FDG_MAX		(2 + TANDEM_NR_POOLS)
+
+/* The LWK descriptors and the files they are (st_dev, st_ino). */
+static struct {
+	int fd;
+	u64 dev, ino;
+} lwk_fds[FDG_MAX];
+static int lwk_nfds;
+
+bool fdguard_lwk_fd(long fd)
+{
+	u32 f = (u32)fd;
+	int i;
+
+	if (f >= fdguard_ceil)
+		return false;
+	if (f < FDG_MAP_BITS)
+		return fdguard_map[f / 64] >> (f % 64) & 1;
+	for (i = 0; i < lwk_nfds; i++)
+		if ((u32)lwk_fds[i].fd == f)
+			return true;
+	return false;
+}
+
+void fdguard_update(void)
+{
+	int fds[FDG_MAX], n = 0, i;
+	u64 st[18];
+	u32 ceil = 0;
+
+	fds[n++] = lwk_proc.cfg.inst_fd;
+	fds[n++] = lwk_proc.cfg.log_fd;
+	for (i = 0; i < TANDEM_NR_POOLS; i++)
+		fds[n++] = lwk_proc.cfg.pool_fd[i];
+	memset(fdguard_map, 0, sizeof(fdguard_map));
+	lwk_nfds = 0;
+	for (i = 0; i < n; i++) {
+		if (fds[i] < 0)
+			continue;
+		if ((u32)fds[i] < FDG_MAP_BITS)
+			fdguard_map[fds[i] / 64] |= 1ULL << (fds[i] % 64);
+		ceil = MAX(ceil, (u32)fds[i] + 1);
+		lwk_fds[lwk_nfds].fd = fds[i];
+		lwk_fds[lwk_nfds].dev = lwk_fds[lwk_nfds].ino = ~0ULL;
+		if (!linux_call2(NR_fstat, fds[i], st)) {
+			lwk_fds[lwk_nfds].dev = st[0];
+			lwk_fds[lwk_nfds].ino = st[1];
+		}
+		lwk_nfds++;
+	}
+	WRITE_ONCE(fdguard_ceil, ceil);
+}
+
+/* Is the file with this (st_dev, st_ino) one the LWK holds? */
+static bool lwk_file(const u64 *st)
+{
+	int i;
+
+	for (i = 0; i < lwk_nfds; i++)
+		if (lwk_fds[i].dev == st[0] && lwk_fds[i].ino == st[1])
+			return true;
+	return false;
+}
+
+/* Does the path (from dirfd) name an LWK file?  NULL names dirfd itself. */
+static bool lwk_path(long dirfd, long upath)
+{
+	u64 st[18];
+
+	if (!upath)
+		return false;
+	return !linux_call4(NR_newfstatat, dirfd, upath, st, 0) &&
+	       lwk_file(st);
+}
+
+/* Does fd_set @uset of nfds bits hold an LWK descriptor? */
+static bool set_has_lwk(const u64 *uset, u64 nfds)
+{
+	u64 w;
+	int i;
+
+	if (!uset)
+		return false;
+	for (i = 0; i < lwk_nfds; i++) {
+		u32 fd = lwk_fds[i].fd;
+
+		if (fd >= nfds || plat_copy_from_user(&w, uset + fd / 64, 8))
+			continue;
+		if (w >> (fd % 64) & 1)
+			return true;
+	}
+	return false;
+}
+
+/* Does msghdr @umsg pass an LWK descriptor with SCM_RIGHTS? */
+static bool msg_passes_lwk(const u8 *umsg)
+{
+	struct {
+		u64 name, namelen, iov, iovlen, control, controllen;
+	} m;
+	struct {
+		u64 len;
+		s32 level, type;
+	} c;
+	s32 fds[16];
+	u64 off = 0, n, i, j, k;
+
+	if (plat_copy_from_user(&m, umsg, sizeof(m)) || !m.control)
+		return false;
+	while (off + sizeof(c) <= m.controllen) {
+		if (plat_copy_from_user(&c, (u8 *)m.control + off, sizeof(c)) ||
+		    c.len < sizeof(c) || c.len > m.controllen - off)
+			return false;
+		n = (c.len - sizeof(c)) / 4;
+		for (i = 0; c.level == 1 && c.type == 1 && i < n; i += k) {
+			k = MIN(n - i, ARRAY_SIZE(fds));
+			if (plat_copy_from_user(fds, (u8 *)m.control + off +
+						sizeof(c) + 4 * i, 4 * k))
+				return false;
+			for (j = 0; j < k; j++)
+				if (fdguard_lwk_fd(fds[j]))
+					return true;
+		}
+		off += ALIGN_UP(c.len, 8);
+	}
+	return false;
+}
+
+/* Which descriptor arguments and what else to look at: true to refuse. */
+static bool names_lwk_fd(long nr, u8 g, const long *a)
+{
+	u64 i;
+
+	if (((g & A0) && fdguard_lwk_fd(a[0])) ||
+	    ((g & A1) && fdguard_lwk_fd(a[1])) ||
+	    ((g & A2) && fdguard_lwk_fd(a[2])) ||
+	    ((g & A3) && fdguard_lwk_fd(a[3])))
+		return true;
+	if (!(g & SPECIAL))
+		return false;
+	switch (nr) {
+	case NR_mmap:
+		return !(a[3] & MAP_ANONYMOUS) && fdguard_lwk_fd(a[4]);
+	case NR_select:
+	case NR_pselect6:
+		return (s32)a[0] > 0 &&
+		       (set_has_lwk((u64 *)a[1], (u32)a[0]) ||
+			set_has_lwk((u64 *)a[2], (u32)a[0]) ||
+			set_has_lwk((u64 *)a[3], (u32)a[0]));
+	case NR_sendmsg:
+		return msg_passes_lwk((u8 *)a[1]);
+	case NR_sendmmsg:
+		/* struct mmsghdr: a msghdr and its length, 64 bytes. */
+		for (i = 0; i < MIN((u64)(u32)a[2], 1024ULL); i++)
+			if (msg_passes_lwk((u8 *)a[1] + 64 * i))
+				return true;
+		return false;
+	}
+	return false;
+}
+
+/* Does a call that changes a file by path name an LWK file? */
+static bool names_lwk_file(long nr, const long *a)
+{
+	switch (nr) {
+	case NR_truncate:
+	case NR_chmod:
+	case NR_chown:
+	case NR_setxattr:
+	case NR_removexattr:
+	case NR_utime:
+	case NR_utimes:
+		return lwk_path(AT_FDCWD, a[0]);
+	case NR_fchmodat:
+	case NR_fchownat:
+	case NR_futimesat:
+	case NR_utimensat:
+		return lwk_path(a[0], a[1]);
+	}
+	return false;
+}
+
+long fdguard_refuse(long nr, u8 g, const long *a)
+{
+	if (!fdguard_ceil)
+		return 0;
+	if (names_lwk_fd(nr, g, a))
+		return -EBADF;
+	/* As Linux answers for /proc/self/fd/N when N is not open. */
+	if ((g & SPECIAL) && names_lwk_file(nr, a))
+		return -ENOENT;
+	return 0;
+}
+
+long fdguard_opened(long fd)
+{
+	u64 st[18];
+
+	if (!fdguard_ceil || linux_call2(NR_fstat, fd, st) || !lwk_file(st))
+		return fd;
+	linux_call1(NR_close, fd);
+	return -ENOENT;
+}
+
+bool syscall_fd_arg0(long nr)
+{
+	return (ulong)nr < TANDEM_NR_SYSCALLS && fdguard_args[nr] == A0;
+}
