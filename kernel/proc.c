@@ -122,6 +122,16 @@ SYSCALL(rseq)
 	return -ENOSYS;
 }
 
+/*
+ * Like a kernel without io_uring: its requests reach Linux without a
+ * system call, so none of them could be the LWK's (its memory, its
+ * descriptors, its futexes); programs fall back to plain calls.
+ */
+SYSCALL(io_uring_setup)
+{
+	return -ENOSYS;
+}
+
 static bool is_self(long pid)
 {
 	return pid == 0 || pid == lwk_proc.pid;

@@ -20,6 +20,7 @@ SYSCALL(exit_group);
 SYSCALL(set_tid_address);
 SYSCALL(arch_prctl);
 SYSCALL(rseq);
+SYSCALL(io_uring_setup);
 SYSCALL(prlimit64);
 SYSCALL(getrlimit);
 SYSCALL(setrlimit);

@@ -30,6 +30,7 @@ static const sys_fn systab[TANDEM_NR_SYSCALLS] = {
 	LOCAL(set_tid_address),
 	LOCAL(arch_prctl),
 	LOCAL(rseq),
+	LOCAL(io_uring_setup),
 	LOCAL(prlimit64),
 	LOCAL(getrlimit),
 	LOCAL(setrlimit),

@@ -380,6 +380,22 @@ case_exec_edge()
 }
 
 # The LWK's descriptors answer every call as not open (kernel/fdguard.c).
+# io_uring would reach Linux around the LWK: refused as by a kernel
+# without it.
+case_io_uring_enosys()
+{
+	local out
+
+	need_tandem || return
+	out=$("$TANDEM" run "${RUN_OPTS[@]}" -- python3 -c '
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.syscall(425, 8, ctypes.create_string_buffer(120))
+print(r, os.strerror(ctypes.get_errno()))' 2>&1)
+	[[ $out == "-1 Function not implemented" ]] ||
+		{ echo "io_uring_setup under tandem: '$out', expected ENOSYS"; return 1; }
+}
+
 case_fd_lwk_ebadf()
 {
 	local p
@@ -1134,6 +1150,7 @@ all_cases()
 	tcase run/fd-nofile-setrlimit case_exec_edge nofile 'opened 5'
 	tcase run/fd-nofile-low-soft case_nofile_low_soft
 	tcase run/fd-lwk-ebadf case_fd_lwk_ebadf
+	tcase run/io-uring-enosys case_io_uring_enosys
 
 	tcase offload/stats-count-proxy case_offload_stats
 	tcase offload/per-call-override case_offload_override
