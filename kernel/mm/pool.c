@@ -874,11 +874,21 @@ static int state_create(u64 *frames)
 	return 0;
 }
 
+/* Map the run's pool state, made by another process, as pool.st. */
+static int state_map(struct tandem_instance *in)
+{
+	u64 p = map_state(in->pool_off, in->pool_size);
+
+	if (IS_ERR_VALUE(p))
+		return (int)p;
+	pool.st = (struct tandem_pool_state *)p;
+	return pool.st->abi == TANDEM_ABI_VERSION ? 0 : -EINVAL;
+}
+
 static int state_attach(u64 *frames)
 {
 	struct tandem_instance *in = inst();
 	u32 used;
-	u64 p;
 	int err;
 
 	if (!in->pool_off || !in->pool_size)
@@ -886,13 +896,7 @@ static int state_attach(u64 *frames)
 	err = plat_pool_setup(false, 0, 0, frames, &used);
 	if (err)
 		return err;
-	p = map_state(in->pool_off, in->pool_size);
-	if (IS_ERR_VALUE(p))
-		return (int)p;
-	pool.st = (struct tandem_pool_state *)p;
-	if (pool.st->abi != TANDEM_ABI_VERSION)
-		return -EINVAL;
-	return 0;
+	return state_map(in);
 }
 
 /*
@@ -983,22 +987,18 @@ int pool_reap_gone(void)
 	u64 frames[TANDEM_NR_POOLS];
 	struct tandem_pool_owner *o;
 	irqflags_t irq;
-	int i, id, pid, n = 0;
+	int i, id, pid, err, n = 0;
 	u32 used;
-	u64 p;
 
 	if (!__atomic_load_n(&in->pool_size, __ATOMIC_ACQUIRE))
 		return 0;
-	p = map_state(in->pool_off, in->pool_size);
-	if (IS_ERR_VALUE(p))
-		return (int)p;
-	pool.st = (struct tandem_pool_state *)p;
-	if (pool.st->abi != TANDEM_ABI_VERSION)
-		return -EINVAL;
+	err = state_map(in);
+	if (err)
+		return err;
 	/* Freeing touches the allocators' state only, never a frame. */
 	for (id = 0; id < TANDEM_NR_POOLS; id++)
 		if (pool.st->pool[id].page_shift)
-			pool.b[id] = (struct buddy *)(p +
+			pool.b[id] = (struct buddy *)((u64)pool.st +
 						      pool.st->pool[id].buddy_off);
 	pool.pid = (int)linux_call0(NR_getpid);
 
