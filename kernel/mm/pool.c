@@ -52,6 +52,12 @@ _Static_assert(BUDDY_MAX_OWNERS == TANDEM_POOL_OWNERS,
 #define ZERO_STEP_ORDER		11	/* the helper zeroes 8 MiB at a time */
 #define GROW_STEP		(8 * MIB)	/* and makes 8 MiB exist at a time */
 #define SYNC_ZERO_MIN_ORDER	4	/* a program path zeroes >= 64 KiB */
+#define SHARED_WAITERS		0x80000000U	/* a shared lock has sleepers */
+#define SHARED_POLL_NS		(50 * 1000 * 1000)	/* check the holder */
+/* Waiting for frames another thread zeroes: yield, then sleep, then stop. */
+#define ZEROING_YIELDS		16
+#define ZEROING_WAITS		500
+#define ZEROING_SLEEP_NS	(1000 * 1000)
 
 const unsigned int pool_shift[TANDEM_NR_POOLS] = { 12, 21, 30 };
 
@@ -223,25 +229,83 @@ static u64 free_frames(int id)
 	       READ_ONCE(b->nr_zeroing);
 }
 
-/* A mutex word in the shared pool state (a futex between processes). */
+/*
+ * Is thread @tid gone: no such thread, or a zombie (a process that ended
+ * and is not reaped yet)?  Anything it cannot tell counts as alive.
+ */
+static bool tid_gone(int tid)
+{
+	char path[32], buf[512], *p;
+	long fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	fd = linux_call4(NR_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return fd == -ENOENT || fd == -ESRCH;
+	n = linux_call3(NR_read, fd, buf, sizeof(buf) - 1);
+	linux_call1(NR_close, fd);
+	if (n <= 0)
+		return n == -ESRCH;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+}
+
+/*
+ * A mutex word in the shared pool state (a futex between processes) that
+ * records its holder: the holder's Linux tid, with SHARED_WAITERS set once
+ * someone sleeps on it.  A waiter wakes every SHARED_POLL_NS to check the
+ * holder; one that finds it gone (killed while holding the lock) takes the
+ * lock over, as a robust futex would.  What the lock guards must therefore
+ * be safe to redo from the start (grow() is: it reads the allocator's end
+ * again).
+ */
 static void shared_lock(u32 *w)
 {
-	u32 c = 0;
+	struct k_timespec ts = { 0, SHARED_POLL_NS };
+	u32 me = (u32)linux_call0(NR_gettid), c = 0;
+	long ret;
 
-	if (__atomic_compare_exchange_n(w, &c, 1, false, __ATOMIC_ACQUIRE,
+	if (__atomic_compare_exchange_n(w, &c, me, false, __ATOMIC_ACQUIRE,
 					__ATOMIC_RELAXED))
 		return;
-	if (c != 2)
-		c = __atomic_exchange_n(w, 2, __ATOMIC_ACQUIRE);
-	while (c) {
-		linux_call4(NR_futex, w, FUTEX_WAIT, 2, NULL);
-		c = __atomic_exchange_n(w, 2, __ATOMIC_ACQUIRE);
+	/* Having waited, hold it with the waiters bit: others may sleep. */
+	me |= SHARED_WAITERS;
+	for (;;) {
+		if (!c) {
+			if (__atomic_compare_exchange_n(w, &c, me, false,
+							__ATOMIC_ACQUIRE,
+							__ATOMIC_RELAXED))
+				return;
+			continue;
+		}
+		if (!(c & SHARED_WAITERS)) {
+			if (!__atomic_compare_exchange_n(w, &c,
+							 c | SHARED_WAITERS,
+							 false,
+							 __ATOMIC_RELAXED,
+							 __ATOMIC_RELAXED))
+				continue;
+			c |= SHARED_WAITERS;
+		}
+		ret = linux_call4(NR_futex, w, FUTEX_WAIT, c, &ts);
+		c = __atomic_load_n(w, __ATOMIC_ACQUIRE);
+		if (ret != -ETIMEDOUT || !c ||
+		    !tid_gone((int)(c & ~SHARED_WAITERS)))
+			continue;
+		if (__atomic_compare_exchange_n(w, &c, me, false,
+						__ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED)) {
+			pr_warn("pool", "thread %u died holding a pool lock: taken over",
+				c & ~SHARED_WAITERS);
+			return;
+		}
 	}
 }
 
 static void shared_unlock(u32 *w)
 {
-	if (__atomic_exchange_n(w, 0, __ATOMIC_RELEASE) == 2)
+	if (__atomic_exchange_n(w, 0, __ATOMIC_RELEASE) & SHARED_WAITERS)
 		linux_call3(NR_futex, w, FUTEX_WAKE, 1);
 }
 
@@ -263,6 +327,8 @@ static int grow(int id, u64 n, bool background)
 
 	if (background)
 		plat_helper_boost(0, true);
+	/* In the pool while holding the lock: an exit or exec waits for it. */
+	enter();
 	shared_lock(&d->grow_lock);
 	from = READ_ONCE(b->grown);
 	to = MIN(ALIGN_UP(from + n, d->chunk_frames), b->npages);
@@ -273,9 +339,7 @@ static int grow(int id, u64 n, bool background)
 	if (!err && READ_ONCE(d->zero_on_grow))
 		zero_frames(id, from, to - from, background);
 	if (!err) {
-		enter();
 		buddy_grow(b, to);
-		leave();
 		__atomic_fetch_add(background ? &inst()->prefault_helper :
 				   &inst()->prefault_sync,
 				   (to - from) << pool_shift[id],
@@ -285,6 +349,7 @@ static int grow(int id, u64 n, bool background)
 					   __ATOMIC_RELAXED);
 	}
 	shared_unlock(&d->grow_lock);
+	leave();
 	if (background)
 		plat_helper_boost(0, false);
 	publish(id);
@@ -318,11 +383,31 @@ static bool zero_for(int id, unsigned int want)
 	return true;
 }
 
+/*
+ * Wait a little for frames another thread is zeroing (round @round of the
+ * wait): yield at first, then sleep, so the zeroer (the helper runs at
+ * SCHED_IDLE) gets the CPU.  False once waited long enough: the zeroer may
+ * have been killed mid-step, and its frames stay taken.
+ */
+static bool wait_zeroing(unsigned int round)
+{
+	struct k_timespec ts = { 0, ZEROING_SLEEP_NS };
+
+	if (round >= ZEROING_WAITS)
+		return false;
+	if (round < ZEROING_YIELDS)
+		linux_call0(NR_sched_yield);
+	else
+		linux_call2(NR_nanosleep, &ts, NULL);
+	return true;
+}
+
 long pool_alloc(int id, unsigned int order, unsigned int owner)
 {
 	struct buddy *b = pool.b[id];
 	u64 frames = 1ULL << order, bytes = frames << pool_shift[id];
-	bool grew = false;
+	unsigned int waits = 0;
+	bool grew = false, zeroed;
 	long pfn;
 
 	if (!pool_usable(id) || order > BUDDY_MAX_ORDER)
@@ -333,14 +418,26 @@ long pool_alloc(int id, unsigned int order, unsigned int owner)
 	for (;;) {
 		enter();
 		pfn = buddy_alloc_owned(b, order, owner);
-		/* Only dirty frames would do: zero some here, or wait. */
-		if (pfn == -EAGAIN && !zero_for(id, order))
-			linux_call0(NR_sched_yield);
+		/* Only dirty frames would do: zero some here. */
+		zeroed = pfn == -EAGAIN && zero_for(id, order);
 		leave();
 		if (pfn != -EAGAIN && pfn != -ENOMEM)
 			break;
-		if (pfn == -EAGAIN)
+		if (zeroed)
 			continue;
+		/*
+		 * Only frames being zeroed would do: wait for them a while,
+		 * then make new ones instead (or give up).
+		 */
+		if (pfn == -EAGAIN && wait_zeroing(waits++))
+			continue;
+		if (pfn == -EAGAIN) {
+			if (grow(id, frames, false))
+				break;
+			grew = true;
+			waits = 0;
+			continue;
+		}
 		/*
 		 * Not enough free frames: make more exist, unless enough are
 		 * free but not in one piece (the caller then asks for less).
@@ -578,19 +675,16 @@ static void futex_wake_helper(void)
 }
 
 /* The helper holds an allocator lock only at normal priority. */
-static void helper_enter(void)
+static void helper_locked(bool on)
 {
-	plat_helper_boost(0, true);
-	enter();
+	plat_helper_boost(0, on);
 }
 
-static void helper_leave(void)
-{
-	leave();
-	plat_helper_boost(0, false);
-}
-
-/* Zero one step of dirty frames; false if there were none. */
+/*
+ * Zero one step of dirty frames; false if there were none.  The whole
+ * step is one allocator call (enter to leave): an exit or exec waits for
+ * it, so no frame is left taken for zeroing by a thread that is gone.
+ */
 static bool helper_zero(void)
 {
 	unsigned int o, part;
@@ -600,16 +694,20 @@ static bool helper_zero(void)
 	for (id = 0; id < TANDEM_NR_POOLS; id++) {
 		if (!pool.b[id] || !READ_ONCE(pool.b[id]->nr_dirty))
 			continue;
-		helper_enter();
+		enter();
+		helper_locked(true);
 		pfn = buddy_take_dirty(pool.b[id], &o);
-		helper_leave();
-		if (pfn < 0)
+		helper_locked(false);
+		if (pfn < 0) {
+			leave();
 			continue;
+		}
 		part = id == TANDEM_POOL_4K ? MIN(o, (unsigned int)ZERO_STEP_ORDER) : 0;
 		zero_frames(id, (u64)pfn, 1ULL << part, true);
-		helper_enter();
+		helper_locked(true);
 		buddy_put_clean_part(pool.b[id], (u64)pfn, o, part);
-		helper_leave();
+		helper_locked(false);
+		leave();
 		__atomic_fetch_add(&inst()->zeroed_helper,
 				   (1ULL << part) << pool_shift[id],
 				   __ATOMIC_RELAXED);
