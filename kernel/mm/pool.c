@@ -28,6 +28,7 @@
  */
 #include "pool.h"
 #include "buddy.h"
+#include "shlock.h"
 #include "../errno.h"
 #include "../kmsg.h"
 #include "../region.h"
@@ -52,8 +53,6 @@ _Static_assert(BUDDY_MAX_OWNERS == TANDEM_POOL_OWNERS,
 #define ZERO_STEP_ORDER		11	/* the helper zeroes 8 MiB at a time */
 #define GROW_STEP		(8 * MIB)	/* and makes 8 MiB exist at a time */
 #define SYNC_ZERO_MIN_ORDER	4	/* a program path zeroes >= 64 KiB */
-#define SHARED_WAITERS		0x80000000U	/* a shared lock has sleepers */
-#define SHARED_POLL_NS		(50 * 1000 * 1000)	/* check the holder */
 /* Waiting for frames another thread zeroes: yield, then sleep, then stop. */
 #define ZEROING_YIELDS		16
 #define ZEROING_WAITS		500
@@ -229,90 +228,20 @@ static u64 free_frames(int id)
 	       READ_ONCE(b->nr_zeroing);
 }
 
-/*
- * Is thread @tid gone: no such thread, or a zombie (a process that ended
- * and is not reaped yet)?  Anything it cannot tell counts as alive.
- */
-static bool tid_gone(int tid)
+/* Take grow lock @w; a holder that died holding it is said once. */
+static void grow_lock(u32 *w)
 {
-	char path[32], buf[512], *p;
-	long fd, n;
+	int dead = shlock_lock(w);
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
-	fd = linux_call4(NR_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0)
-		return fd == -ENOENT || fd == -ESRCH;
-	n = linux_call3(NR_read, fd, buf, sizeof(buf) - 1);
-	linux_call1(NR_close, fd);
-	if (n <= 0)
-		return n == -ESRCH;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
-}
-
-/*
- * A mutex word in the shared pool state (a futex between processes) that
- * records its holder: the holder's Linux tid, with SHARED_WAITERS set once
- * someone sleeps on it.  A waiter wakes every SHARED_POLL_NS to check the
- * holder; one that finds it gone (killed while holding the lock) takes the
- * lock over, as a robust futex would.  What the lock guards must therefore
- * be safe to redo from the start (grow() is: it reads the allocator's end
- * again).
- */
-static void shared_lock(u32 *w)
-{
-	struct k_timespec ts = { 0, SHARED_POLL_NS };
-	u32 me = (u32)linux_call0(NR_gettid), c = 0;
-	long ret;
-
-	if (__atomic_compare_exchange_n(w, &c, me, false, __ATOMIC_ACQUIRE,
-					__ATOMIC_RELAXED))
-		return;
-	/* Having waited, hold it with the waiters bit: others may sleep. */
-	me |= SHARED_WAITERS;
-	for (;;) {
-		if (!c) {
-			if (__atomic_compare_exchange_n(w, &c, me, false,
-							__ATOMIC_ACQUIRE,
-							__ATOMIC_RELAXED))
-				return;
-			continue;
-		}
-		if (!(c & SHARED_WAITERS)) {
-			if (!__atomic_compare_exchange_n(w, &c,
-							 c | SHARED_WAITERS,
-							 false,
-							 __ATOMIC_RELAXED,
-							 __ATOMIC_RELAXED))
-				continue;
-			c |= SHARED_WAITERS;
-		}
-		ret = linux_call4(NR_futex, w, FUTEX_WAIT, c, &ts);
-		c = __atomic_load_n(w, __ATOMIC_ACQUIRE);
-		if (ret != -ETIMEDOUT || !c ||
-		    !tid_gone((int)(c & ~SHARED_WAITERS)))
-			continue;
-		if (__atomic_compare_exchange_n(w, &c, me, false,
-						__ATOMIC_ACQUIRE,
-						__ATOMIC_RELAXED)) {
-			pr_warn("pool", "thread %u died holding a pool lock: taken over",
-				c & ~SHARED_WAITERS);
-			return;
-		}
-	}
-}
-
-static void shared_unlock(u32 *w)
-{
-	if (__atomic_exchange_n(w, 0, __ATOMIC_RELEASE) & SHARED_WAITERS)
-		linux_call3(NR_futex, w, FUTEX_WAKE, 1);
+	if (dead)
+		pr_warn("pool", "thread %d died holding the grow lock: taken over",
+			dead);
 }
 
 /*
  * Make at least @n more frames of pool @id exist and give them to its
  * allocator (in whole chunks, up to its room).  Growers take turns
- * (grow_lock, which the helper holds only at normal priority): what lies
+ * (grow_lock, a shlock, which the helper holds only at normal priority): what lies
  * beyond the allocator's end is no one's, so it may be written to; a
  * handed-in pool file may hold an earlier program's bytes there, so
  * growing it also zeroes.  Returns 0, or -ENOMEM when the room is used up
@@ -329,7 +258,7 @@ static int grow(int id, u64 n, bool background)
 		plat_helper_boost(0, true);
 	/* In the pool while holding the lock: an exit or exec waits for it. */
 	enter();
-	shared_lock(&d->grow_lock);
+	grow_lock(&d->grow_lock);
 	from = READ_ONCE(b->grown);
 	to = MIN(ALIGN_UP(from + n, d->chunk_frames), b->npages);
 	if (to <= from)
@@ -348,7 +277,7 @@ static int grow(int id, u64 n, bool background)
 			__atomic_fetch_add(&pool.st->grow_demand, 1,
 					   __ATOMIC_RELAXED);
 	}
-	shared_unlock(&d->grow_lock);
+	shlock_unlock(&d->grow_lock);
 	leave();
 	if (background)
 		plat_helper_boost(0, false);
