@@ -55,7 +55,7 @@ _Static_assert(BUDDY_MAX_OWNERS == TANDEM_POOL_OWNERS,
 #define SYNC_ZERO_MIN_ORDER	4	/* a program path zeroes >= 64 KiB */
 /* Waiting for frames another thread zeroes: yield, then sleep, then stop. */
 #define ZEROING_YIELDS		16
-#define ZEROING_WAITS		500
+#define ZEROING_WAITS		2000
 #define ZEROING_SLEEP_NS	(1000 * 1000)
 
 const unsigned int pool_shift[TANDEM_NR_POOLS] = { 12, 21, 30 };
@@ -228,6 +228,18 @@ static u64 free_frames(int id)
 	       READ_ONCE(b->nr_zeroing);
 }
 
+/*
+ * The helper holds a pool lock only at normal priority.  Once its process
+ * is about to exit or exec, which raised it and waits for it, it stays
+ * raised.
+ */
+static void helper_locked(bool on)
+{
+	if (!on && __atomic_load_n(&pool.dying, __ATOMIC_SEQ_CST))
+		return;
+	plat_helper_boost(0, on);
+}
+
 /* Take grow lock @w; a holder that died holding it is said once. */
 static void grow_lock(u32 *w)
 {
@@ -241,8 +253,8 @@ static void grow_lock(u32 *w)
 /*
  * Make at least @n more frames of pool @id exist and give them to its
  * allocator (in whole chunks, up to its room).  Growers take turns
- * (grow_lock, a shlock, which the helper holds only at normal priority): what lies
- * beyond the allocator's end is no one's, so it may be written to; a
+ * (grow_lock, a shlock, which the helper holds only at normal
+ * priority): what lies beyond the allocator's end is no one's, so it may be written to; a
  * handed-in pool file may hold an earlier program's bytes there, so
  * growing it also zeroes.  Returns 0, or -ENOMEM when the room is used up
  * or the machine cannot supply the frames.
@@ -255,7 +267,7 @@ static int grow(int id, u64 n, bool background)
 	int err = 0;
 
 	if (background)
-		plat_helper_boost(0, true);
+		helper_locked(true);
 	/* In the pool while holding the lock: an exit or exec waits for it. */
 	enter();
 	grow_lock(&d->grow_lock);
@@ -280,7 +292,7 @@ static int grow(int id, u64 n, bool background)
 	shlock_unlock(&d->grow_lock);
 	leave();
 	if (background)
-		plat_helper_boost(0, false);
+		helper_locked(false);
 	publish(id);
 	if (err && to > from && id != TANDEM_POOL_4K &&
 	    !READ_ONCE(d->broken)) {
@@ -601,12 +613,6 @@ static void futex_wake_helper(void)
 		return;
 	__atomic_add_fetch(&st->helper_seq, 1, __ATOMIC_SEQ_CST);
 	linux_call6(NR_futex, &st->helper_seq, FUTEX_WAKE, 1, 0, 0, 0);
-}
-
-/* The helper holds an allocator lock only at normal priority. */
-static void helper_locked(bool on)
-{
-	plat_helper_boost(0, on);
 }
 
 /*
