@@ -253,9 +253,9 @@ static void grow_lock(u32 *w)
 /*
  * Make at least @n more frames of pool @id exist and give them to its
  * allocator (in whole chunks, up to its room).  Growers take turns
- * (grow_lock, a shlock, which the helper holds only at normal
- * priority): what lies beyond the allocator's end is no one's, so it may be written to; a
- * handed-in pool file may hold an earlier program's bytes there, so
+ * (grow_lock, a shlock, which the helper holds only at normal priority):
+ * what lies beyond the allocator's end is no one's, so it may be written
+ * to; a handed-in pool file may hold an earlier program's bytes there, so
  * growing it also zeroes.  Returns 0, or -ENOMEM when the room is used up
  * or the machine cannot supply the frames.
  */
