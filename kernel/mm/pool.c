@@ -28,6 +28,7 @@
  */
 #include "pool.h"
 #include "buddy.h"
+#include "shlock.h"
 #include "../errno.h"
 #include "../kmsg.h"
 #include "../region.h"
@@ -52,6 +53,10 @@ _Static_assert(BUDDY_MAX_OWNERS == TANDEM_POOL_OWNERS,
 #define ZERO_STEP_ORDER		11	/* the helper zeroes 8 MiB at a time */
 #define GROW_STEP		(8 * MIB)	/* and makes 8 MiB exist at a time */
 #define SYNC_ZERO_MIN_ORDER	4	/* a program path zeroes >= 64 KiB */
+/* Waiting for frames another thread zeroes: yield, then sleep, then stop. */
+#define ZEROING_YIELDS		16
+#define ZEROING_WAITS		2000
+#define ZEROING_SLEEP_NS	(1000 * 1000)
 
 const unsigned int pool_shift[TANDEM_NR_POOLS] = { 12, 21, 30 };
 
@@ -223,34 +228,34 @@ static u64 free_frames(int id)
 	       READ_ONCE(b->nr_zeroing);
 }
 
-/* A mutex word in the shared pool state (a futex between processes). */
-static void shared_lock(u32 *w)
+/*
+ * The helper holds a pool lock only at normal priority.  Once its process
+ * is about to exit or exec, which raised it and waits for it, it stays
+ * raised.
+ */
+static void helper_locked(bool on)
 {
-	u32 c = 0;
-
-	if (__atomic_compare_exchange_n(w, &c, 1, false, __ATOMIC_ACQUIRE,
-					__ATOMIC_RELAXED))
+	if (!on && __atomic_load_n(&pool.dying, __ATOMIC_SEQ_CST))
 		return;
-	if (c != 2)
-		c = __atomic_exchange_n(w, 2, __ATOMIC_ACQUIRE);
-	while (c) {
-		linux_call4(NR_futex, w, FUTEX_WAIT, 2, NULL);
-		c = __atomic_exchange_n(w, 2, __ATOMIC_ACQUIRE);
-	}
+	plat_helper_boost(0, on);
 }
 
-static void shared_unlock(u32 *w)
+/* Take grow lock @w; a holder that died holding it is said once. */
+static void grow_lock(u32 *w)
 {
-	if (__atomic_exchange_n(w, 0, __ATOMIC_RELEASE) == 2)
-		linux_call3(NR_futex, w, FUTEX_WAKE, 1);
+	int dead = shlock_lock(w);
+
+	if (dead)
+		pr_warn("pool", "thread %d died holding the grow lock: taken over",
+			dead);
 }
 
 /*
  * Make at least @n more frames of pool @id exist and give them to its
  * allocator (in whole chunks, up to its room).  Growers take turns
- * (grow_lock, which the helper holds only at normal priority): what lies
- * beyond the allocator's end is no one's, so it may be written to; a
- * handed-in pool file may hold an earlier program's bytes there, so
+ * (grow_lock, a shlock, which the helper holds only at normal priority):
+ * what lies beyond the allocator's end is no one's, so it may be written
+ * to; a handed-in pool file may hold an earlier program's bytes there, so
  * growing it also zeroes.  Returns 0, or -ENOMEM when the room is used up
  * or the machine cannot supply the frames.
  */
@@ -262,8 +267,10 @@ static int grow(int id, u64 n, bool background)
 	int err = 0;
 
 	if (background)
-		plat_helper_boost(0, true);
-	shared_lock(&d->grow_lock);
+		helper_locked(true);
+	/* In the pool while holding the lock: an exit or exec waits for it. */
+	enter();
+	grow_lock(&d->grow_lock);
 	from = READ_ONCE(b->grown);
 	to = MIN(ALIGN_UP(from + n, d->chunk_frames), b->npages);
 	if (to <= from)
@@ -273,9 +280,7 @@ static int grow(int id, u64 n, bool background)
 	if (!err && READ_ONCE(d->zero_on_grow))
 		zero_frames(id, from, to - from, background);
 	if (!err) {
-		enter();
 		buddy_grow(b, to);
-		leave();
 		__atomic_fetch_add(background ? &inst()->prefault_helper :
 				   &inst()->prefault_sync,
 				   (to - from) << pool_shift[id],
@@ -284,9 +289,10 @@ static int grow(int id, u64 n, bool background)
 			__atomic_fetch_add(&pool.st->grow_demand, 1,
 					   __ATOMIC_RELAXED);
 	}
-	shared_unlock(&d->grow_lock);
+	shlock_unlock(&d->grow_lock);
+	leave();
 	if (background)
-		plat_helper_boost(0, false);
+		helper_locked(false);
 	publish(id);
 	if (err && to > from && id != TANDEM_POOL_4K &&
 	    !READ_ONCE(d->broken)) {
@@ -318,11 +324,31 @@ static bool zero_for(int id, unsigned int want)
 	return true;
 }
 
+/*
+ * Wait a little for frames another thread is zeroing (round @round of the
+ * wait): yield at first, then sleep, so the zeroer (the helper runs at
+ * SCHED_IDLE) gets the CPU.  False once waited long enough: the zeroer may
+ * have been killed mid-step, and its frames stay taken.
+ */
+static bool wait_zeroing(unsigned int round)
+{
+	struct k_timespec ts = { 0, ZEROING_SLEEP_NS };
+
+	if (round >= ZEROING_WAITS)
+		return false;
+	if (round < ZEROING_YIELDS)
+		linux_call0(NR_sched_yield);
+	else
+		linux_call2(NR_nanosleep, &ts, NULL);
+	return true;
+}
+
 long pool_alloc(int id, unsigned int order, unsigned int owner)
 {
 	struct buddy *b = pool.b[id];
 	u64 frames = 1ULL << order, bytes = frames << pool_shift[id];
-	bool grew = false;
+	unsigned int waits = 0;
+	bool grew = false, zeroed;
 	long pfn;
 
 	if (!pool_usable(id) || order > BUDDY_MAX_ORDER)
@@ -333,14 +359,26 @@ long pool_alloc(int id, unsigned int order, unsigned int owner)
 	for (;;) {
 		enter();
 		pfn = buddy_alloc_owned(b, order, owner);
-		/* Only dirty frames would do: zero some here, or wait. */
-		if (pfn == -EAGAIN && !zero_for(id, order))
-			linux_call0(NR_sched_yield);
+		/* Only dirty frames would do: zero some here. */
+		zeroed = pfn == -EAGAIN && zero_for(id, order);
 		leave();
 		if (pfn != -EAGAIN && pfn != -ENOMEM)
 			break;
-		if (pfn == -EAGAIN)
+		if (zeroed)
 			continue;
+		/*
+		 * Only frames being zeroed would do: wait for them a while,
+		 * then make new ones instead (or give up).
+		 */
+		if (pfn == -EAGAIN && wait_zeroing(waits++))
+			continue;
+		if (pfn == -EAGAIN) {
+			if (grow(id, frames, false))
+				break;
+			grew = true;
+			waits = 0;
+			continue;
+		}
 		/*
 		 * Not enough free frames: make more exist, unless enough are
 		 * free but not in one piece (the caller then asks for less).
@@ -577,20 +615,11 @@ static void futex_wake_helper(void)
 	linux_call6(NR_futex, &st->helper_seq, FUTEX_WAKE, 1, 0, 0, 0);
 }
 
-/* The helper holds an allocator lock only at normal priority. */
-static void helper_enter(void)
-{
-	plat_helper_boost(0, true);
-	enter();
-}
-
-static void helper_leave(void)
-{
-	leave();
-	plat_helper_boost(0, false);
-}
-
-/* Zero one step of dirty frames; false if there were none. */
+/*
+ * Zero one step of dirty frames; false if there were none.  The whole
+ * step is one allocator call (enter to leave): an exit or exec waits for
+ * it, so no frame is left taken for zeroing by a thread that is gone.
+ */
 static bool helper_zero(void)
 {
 	unsigned int o, part;
@@ -600,16 +629,20 @@ static bool helper_zero(void)
 	for (id = 0; id < TANDEM_NR_POOLS; id++) {
 		if (!pool.b[id] || !READ_ONCE(pool.b[id]->nr_dirty))
 			continue;
-		helper_enter();
+		enter();
+		helper_locked(true);
 		pfn = buddy_take_dirty(pool.b[id], &o);
-		helper_leave();
-		if (pfn < 0)
+		helper_locked(false);
+		if (pfn < 0) {
+			leave();
 			continue;
+		}
 		part = id == TANDEM_POOL_4K ? MIN(o, (unsigned int)ZERO_STEP_ORDER) : 0;
 		zero_frames(id, (u64)pfn, 1ULL << part, true);
-		helper_enter();
+		helper_locked(true);
 		buddy_put_clean_part(pool.b[id], (u64)pfn, o, part);
-		helper_leave();
+		helper_locked(false);
+		leave();
 		__atomic_fetch_add(&inst()->zeroed_helper,
 				   (1ULL << part) << pool_shift[id],
 				   __ATOMIC_RELAXED);
