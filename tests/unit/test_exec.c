@@ -42,39 +42,7 @@ long plat_linux_call(long nr, long a0, long a1, long a2, long a3, long a4,
 	return r == -1 ? -errno : r;
 }
 
-static int failures;
-static const char *current;
-
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			printf("FAIL %s: ", current);			\
-			printf(__VA_ARGS__);				\
-			printf("\n");					\
-			exit(1);					\
-		}							\
-	} while (0)
-
-static void run(const char *name, void (*fn)(void))
-{
-	pid_t pid;
-	int st;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		current = name;
-		fn();
-		printf("ok %s\n", name);
-		exit(0);
-	}
-	waitpid(pid, &st, 0);
-	if (st) {
-		if (st & 0x7f)
-			printf("FAIL %s: killed by signal %d\n", name, st & 0x7f);
-		failures++;
-	}
-}
+#include "unit.h"
 
 /* ---- header and program-header checks -------------------------------- */
 
@@ -350,11 +318,11 @@ static void case_stack(void)
 
 int main(void)
 {
-	run("exec/header-checks", case_header);
-	run("exec/phdr-checks", case_phdrs);
-	run("exec/load-dynamic", case_load_dynamic);
-	run("exec/load-errors", case_load_missing);
-	run("exec/script-line", case_script);
-	run("exec/stack-layout", case_stack);
+	run_case("exec/header-checks", case_header, 60);
+	run_case("exec/phdr-checks", case_phdrs, 60);
+	run_case("exec/load-dynamic", case_load_dynamic, 60);
+	run_case("exec/load-errors", case_load_missing, 60);
+	run_case("exec/script-line", case_script, 60);
+	run_case("exec/stack-layout", case_stack, 60);
 	return failures ? 1 : 0;
 }

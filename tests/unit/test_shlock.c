@@ -31,44 +31,15 @@ long plat_linux_call(long nr, long a0, long a1, long a2, long a3, long a4,
 	return r == -1 ? -errno : r;
 }
 
-static int failures, passed;
-static const char *current;
+#include "unit.h"
+
 static u32 *word;		/* the lock, in a shared mapping */
 
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			printf("FAIL %s: ", current);			\
-			printf(__VA_ARGS__);				\
-			printf("\n");					\
-			exit(1);					\
-		}							\
-	} while (0)
-
+/* A lock never taken over fails its case, and does not hang the suite. */
 static void run(const char *name, void (*fn)(void))
 {
-	pid_t pid;
-	int st;
-
 	*word = 0;
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		current = name;
-		alarm(10);	/* a lock never taken over fails, not hangs */
-		fn();
-		printf("ok %s\n", name);
-		exit(0);
-	}
-	waitpid(pid, &st, 0);
-	if (st) {
-		if (st & 0x7f)
-			printf("FAIL %s: killed by signal %d%s\n", name,
-			       st & 0x7f, (st & 0x7f) == 14 ? " (hung)" : "");
-		failures++;
-	} else {
-		passed++;
-	}
+	run_case(name, fn, 10);
 }
 
 static long now_ms(void)
