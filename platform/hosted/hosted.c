@@ -256,10 +256,9 @@ static struct hosted_thread *area_reuse(void)
 		if (__atomic_compare_exchange_n(&area_cache[i], &ht, NULL,
 						false, __ATOMIC_ACQUIRE,
 						__ATOMIC_RELAXED)) {
-			memset(&ht->lt, 0, sizeof(ht->lt));
-			ht->place_self = false;
-			ht->kept = false;
-			*(u64 *)((u8 *)ht + AREA_FAST_TOP) = 0;
+			/* As fresh: a proxy may have used it (proxy.c). */
+			memset(ht, 0, AREA_HDR);
+			ht->tid_slot = TID_SLOTS;
 			return ht;
 		}
 	}
@@ -314,7 +313,8 @@ static void area_cache_fork(void)
 /*
  * hosted_area_alloc - a naturally aligned thread area with its guard
  * page, recorded as LWK memory: a cached one, or freshly mapped.  NULL
- * when Linux has no memory.  The area's lwk_thread is zeroed.
+ * when Linux has no memory.  The header page is zeroed but for tid_slot
+ * (TID_SLOTS: no fast-entry slot yet).
  */
 struct hosted_thread *hosted_area_alloc(void)
 {

@@ -323,6 +323,7 @@ int plat_proxy_start(struct ikc_channel *ch, struct ikc_slot *slot,
 
 	if (!p)
 		return -ENOMEM;
+	memset(p, 0, sizeof(*p));
 	p->lt.magic = PROXY_MAGIC;
 	p->lt.pid = lwk_proc.pid;
 	p->lt.cpu = -1;
