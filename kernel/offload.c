@@ -36,9 +36,6 @@
 #define IKC_SLOTS		1024
 #define CPU_WORDS		(TANDEM_MAX_CPUS / 64)
 
-#define FUTEX_WAIT		0
-#define FUTEX_WAIT_PRIVATE	128
-#define FUTEX_WAKE_PRIVATE	129
 #define WAKE_ALL		0x7fffffff
 
 #define PROXY_NEEDS		(CLONE_VM | CLONE_THREAD)

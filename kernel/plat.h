@@ -39,8 +39,10 @@ long plat_linux_call(long nr, long a0, long a1, long a2, long a3, long a4,
 #define linux_call0(n)			plat_linux_call(n, 0, 0, 0, 0, 0, 0)
 #define linux_call1(n, a)		plat_linux_call(n, (long)(a), 0, 0, 0, 0, 0)
 #define linux_call2(n, a, b)		plat_linux_call(n, (long)(a), (long)(b), 0, 0, 0, 0)
-#define linux_call3(n, a, b, c)		plat_linux_call(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
-#define linux_call4(n, a, b, c, d)	plat_linux_call(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+#define linux_call3(n, a, b, c) \
+	plat_linux_call(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define linux_call4(n, a, b, c, d) \
+	plat_linux_call(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
 #define linux_call6(n, a, b, c, d, e, f) \
 	plat_linux_call(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
 

@@ -40,10 +40,6 @@
 _Static_assert(BUDDY_MAX_OWNERS == TANDEM_POOL_OWNERS,
 	       "the buddy's owners are the pool's owner slots");
 
-#define FUTEX_WAIT		0
-#define FUTEX_WAKE		1
-#define FUTEX_WAIT_PRIVATE	128
-#define FUTEX_WAKE_PRIVATE	129
 #define MIB			(1ULL << 20)
 #define HELPER_START_USED	(32 * MIB)	/* start the helper above this */
 #define HELPER_START_DIRTY	(8 * MIB)	/* ... or with this much to zero */

@@ -24,8 +24,6 @@
 #include "../arch/x86_64/abi.h"
 #include "../arch/x86_64/unistd.h"
 
-#define FUTEX_WAIT_PRIVATE	128
-#define FUTEX_WAKE_PRIVATE	129
 #define MIB			(1ULL << 20)
 #define STACK_POOL_MAX		(128 * 1024)	/* main stack top on pool frames */
 #define STACK_TOTAL_MAX		(1024 * MIB)	/* with Linux memory below */

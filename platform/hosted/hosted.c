@@ -22,7 +22,6 @@
 #define SYS_USER_DISPATCH	2	/* si_code of an intercepted call */
 #define USER_CS			0x33	/* Linux's 64-bit user segments */
 #define USER_DS			0x2b
-#define FUTEX_WAIT		0	/* shared: how Linux wakes clear_child_tid */
 
 long plat_linux_call(long nr, long a0, long a1, long a2, long a3, long a4,
 		     long a5)

@@ -2,8 +2,9 @@
 /*
  * Reads the program's own /proc entries and prints them, escaped:
  * cmdline, environ, exe (readlink), exe-file (what stat and open of
- * /proc/self/exe reach) or comm, chosen by the first argument. Under tandem each must describe the program, not tandem, so the
- * output must be identical natively and under tandem. Each mode also checks
+ * /proc/self/exe reach) or comm, chosen by the first argument.  Under
+ * tandem each must describe the program, not tandem, so the output must
+ * be identical natively and under tandem. Each mode also checks
  * the entry against what the program holds in memory (argv, environ).
  */
 #include <errno.h>
