@@ -59,6 +59,14 @@ static inline void die(const char *what)
 	exit(1);
 }
 
+/* sleep_ms N: sleep N milliseconds. */
+static inline void sleep_ms(int n)
+{
+	struct timespec ts = { n / 1000, (n % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
 static inline double now_on(clockid_t clock)
 {
 	struct timespec ts;
