@@ -12,7 +12,9 @@
  * (descriptors passed with SCM_RIGHTS), and the calls that reach a file
  * through a path, which /proc/self/fd/N would turn into an LWK file:
  * those that open are checked on the descriptor they return, those that
- * change a file by path on the file the path names.
+ * change a file by path on the file the path names.  poll and ppoll
+ * answer per descriptor: their answer is corrected after the call, an
+ * LWK descriptor's entry made POLLNVAL.
  *
  * The fast entry (platform/hosted/fastentry.S) makes calls that take a
  * descriptor in their first argument only without the dispatcher; it
@@ -75,6 +77,8 @@ const u8 fdguard_args[TANDEM_NR_SYSCALLS] = {
 	[NR_utime] = SPECIAL, [NR_utimes] = SPECIAL,
 	[NR_fchmodat] = A0 | SPECIAL, [NR_fchownat] = A0 | SPECIAL,
 	[NR_futimesat] = A0 | SPECIAL, [NR_utimensat] = A0 | SPECIAL,
+	/* They answer per descriptor: an LWK one gets POLLNVAL. */
+	[NR_poll] = FDG_POLL, [NR_ppoll] = FDG_POLL,
 	/* They open a file: the one they opened is checked. */
 	[NR_open] = OPEN, [NR_creat] = OPEN, [NR_openat] = A0 | OPEN,
 	[NR_openat2] = A0 | OPEN, [NR_open_by_handle_at] = A0 | OPEN,
@@ -285,6 +289,32 @@ long fdguard_opened(long fd)
 		return fd;
 	linux_call1(NR_close, fd);
 	return -ENOENT;
+}
+
+/* struct pollfd; Linux's answer for a descriptor that is not open. */
+struct k_pollfd {
+	s32 fd;
+	s16 events, revents;
+};
+#define POLLNVAL	0x20
+
+long fdguard_polled(const long *a, long ret)
+{
+	struct k_pollfd *p = (struct k_pollfd *)a[0];
+	u32 n = (u32)a[1], ceil = READ_ONCE(fdguard_ceil), i;
+
+	/*
+	 * Linux read and wrote every entry just now (or it would have
+	 * failed), so they are read in place: one test per entry.
+	 */
+	for (i = 0; i < n; i++) {
+		if ((u32)p[i].fd >= ceil || !fdguard_lwk_fd(p[i].fd))
+			continue;
+		if (!p[i].revents)
+			ret++;
+		p[i].revents = POLLNVAL;
+	}
+	return ret;
 }
 
 bool syscall_fd_arg0(long nr)
