@@ -400,8 +400,6 @@ static bool names_lwk_fd(long nr, u8 g, const long *a)
 		return msg_passes_lwk((u8 *)a[1]);
 	case NR_ioctl:
 		return ioctl_lwk(a[1], a[2]);
-	case NR_bpf:
-		return bpf_lwk(a[0], a[1], (u32)a[2]);
 	case NR_kcmp:
 		return kcmp_lwk(a);
 	case NR_waitid:
@@ -471,6 +469,9 @@ long fdguard_refuse(long nr, u8 g, const long *a)
 		return 0;
 	if (nr == NR_io_submit)
 		return io_submit_refuse(a);
+	/* BPF_OBJ_GET_INFO_BY_FD answers EBADFD for a closed descriptor. */
+	if (nr == NR_bpf && bpf_lwk(a[0], a[1], (u32)a[2]))
+		return a[0] == 15 ? -EBADFD : -EBADF;
 	if (names_lwk_fd(nr, g, a))
 		return -EBADF;
 	/* As Linux answers for /proc/self/fd/N when N is not open. */
