@@ -442,7 +442,9 @@ void hosted_fast_init(void)
 	/* With --stats or --trace every call goes through the dispatcher. */
 	if (!lwk_proc.cfg.stats && !lwk_proc.cfg.trace)
 		for (nr = 0; nr < TANDEM_NR_SYSCALLS; nr++)
-			if (syscall_passthrough(nr)) {
+			/* fastentry.S fixes up poll's answer, no other's. */
+			if (syscall_passthrough(nr) &&
+			    (nr == NR_poll || !(fdguard_args[nr] & FDG_POLL))) {
 				hosted_fast_direct[nr / 64] |= 1ULL << (nr % 64);
 				if (syscall_fd_arg0(nr))
 					hosted_fast_fd0[nr / 64] |=

@@ -433,6 +433,19 @@ case_fd_lwk_ebadf()
 		--native-has 'after close_range: works' -- "$p"
 }
 
+# Every call that takes a descriptor (poll, select, epoll_ctl, kcmp, bpf,
+# io_submit, the *at calls...) answers for an LWK one as for a closed one;
+# close_range and closefrom leave the LWK's own open.
+case_fd_lwk_calls()
+{
+	local p
+
+	p=$(prog fdcalls) || return
+	compare --native-status 0 \
+		--native-has 'descriptors: 0 differ from a closed one' \
+		--native-has 'after close_range and closefrom: works' -- "$p"
+}
+
 # A file neither ELF nor #! runs with /bin/sh, as execvp runs it.
 case_script_no_shebang()
 {
@@ -1178,6 +1191,7 @@ all_cases()
 	tcase run/fd-nofile-setrlimit case_exec_edge nofile 'opened 5'
 	tcase run/fd-nofile-low-soft case_nofile_low_soft
 	tcase run/fd-lwk-ebadf case_fd_lwk_ebadf
+	tcase run/fd-lwk-calls case_fd_lwk_calls
 	tcase run/io-uring-enosys case_io_uring_enosys
 
 	tcase offload/stats-count-proxy case_offload_stats
