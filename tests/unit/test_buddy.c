@@ -17,24 +17,6 @@
 
 #include "unit.h"
 
-static u64 rng_state;
-
-static u64 rnd(void)
-{
-	u64 x = rng_state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	rng_state = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
-
-static u64 rnd_below(u64 n)
-{
-	return rnd() % n;
-}
-
 static struct buddy *new_buddy(u64 npages)
 {
 	struct buddy *b = malloc(buddy_meta_size(npages));

@@ -23,24 +23,6 @@
 
 #include "unit.h"
 
-static u64 rng_state;
-
-static u64 rnd(void)
-{
-	u64 x = rng_state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	rng_state = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
-
-static u64 rnd_below(u64 n)
-{
-	return rnd() % n;
-}
-
 /* Brute-force vma_find_gap over the in-order walk of the tree itself. */
 static int ref_gap_walk(struct vma_tree *t, u64 len, u64 align, u64 lo,
 			u64 hi, u64 *out)

@@ -60,6 +60,29 @@ void unit_error(const char *what, const char *fmt, ...)
 }
 
 /*
+ * The random cases' numbers (xorshift64*): set rng_state to the case's
+ * seed, then rnd() gives the next number and rnd_below(@n) one below @n,
+ * the same sequence on every run.
+ */
+static unsigned long long rng_state;
+
+UNIT_FN unsigned long long rnd(void)
+{
+	unsigned long long x = rng_state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	rng_state = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+UNIT_FN unsigned long long rnd_below(unsigned long long n)
+{
+	return rnd() % n;
+}
+
+/*
  * Run case @fn as @name in a child, which gets @timeout_s seconds (SIGALRM
  * ends a case that hangs); count it as passed or failed.  A child that
  * dies, or exits with other than 0 or CHECK's 1, gets its FAIL line here.
