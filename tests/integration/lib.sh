@@ -466,6 +466,23 @@ compare()
 	return $bad
 }
 
+# compare_prog NAME [OPTIONS] [-- ARGS...]: build test program NAME (see
+# prog) and compare it, run with ARGS, natively and under tandem: compare
+# [OPTIONS] -- PROGRAM [ARGS...].  No option may be "--".
+compare_prog()
+{
+	local name=$1 p opts=()
+
+	shift
+	while (($#)) && [[ $1 != -- ]]; do
+		opts+=("$1")
+		shift
+	done
+	(($#)) && shift
+	p=$(prog "$name") || return
+	compare "${opts[@]}" -- "$p" "$@"
+}
+
 # expect_tandem STATUS [CHECKS] -- ARGS...
 # Run `tandem ARGS` alone (stdin /dev/null, stdout and stderr kept apart) and
 # require exit status STATUS, an empty stdout and a stderr that passes every

@@ -32,10 +32,7 @@ PROCVIEW_MODES=(maps smaps status paths fd self)
 
 case_procview()
 {
-	local p
-
-	p=$(prog procview) || return
-	compare --native-status 0 --native-has '0 failed' -- "$p" "$1"
+	compare_prog procview --native-status 0 --native-has '0 failed' -- "$1"
 }
 
 procfs_cases()
