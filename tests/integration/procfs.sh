@@ -52,11 +52,4 @@ fi
 set -u
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-suite_init "${BASH_SOURCE[0]}" "$@"
-if [[ $LIST == 1 ]]; then
-	procfs_cases
-	exit 0
-fi
-suite_begin procfs
-procfs_cases
-suite_end
+suite_main "${BASH_SOURCE[0]}" procfs procfs_cases "$@"
