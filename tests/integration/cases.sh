@@ -166,10 +166,7 @@ case_signal_death()
 
 case_argv_empty()
 {
-	local p
-
-	p=$(prog args) || return
-	compare --native-has 'argc=7' -- "$p" '' a '' '' 'b c' ''
+	compare_prog args --native-has 'argc=7' -- '' a '' '' 'b c' ''
 }
 
 case_argv_10000()
@@ -201,10 +198,7 @@ case_stdin_pipe()
 
 case_exit_code()
 {
-	local p
-
-	p=$(prog exit) || return
-	compare --native-status "$1" -- "$p" "$1"
+	compare_prog exit --native-status "$1" -- "$1"
 }
 
 case_umask_cwd()
@@ -219,20 +213,14 @@ case_umask_cwd()
 
 case_proc_cmdline()
 {
-	local p
-
-	p=$(prog procself) || return
-	compare --native-has 'matches memory: yes' \
-		-- "$p" cmdline '' 'two words' last
+	compare_prog procself --native-has 'matches memory: yes' \
+		-- cmdline '' 'two words' last
 }
 
 case_proc_environ()
 {
-	local p
-
-	p=$(prog procself) || return
-	compare --env A=1 --env 'B=two words' --env C= \
-		--native-has 'matches memory: yes' -- "$p" environ
+	compare_prog procself --env A=1 --env 'B=two words' --env C= \
+		--native-has 'matches memory: yes' -- environ
 }
 
 case_proc_exe()
@@ -245,20 +233,13 @@ case_proc_exe()
 
 case_proc_exe_file()
 {
-	local p
-
-	p=$(prog procself) || return
-	compare --native-has 'stat /proc/self/exe is argv[0]: yes' \
-		--native-has 'open /proc/self/exe is argv[0]: yes' \
-		-- "$p" exe-file
+	compare_prog procself --native-has 'stat /proc/self/exe is argv[0]: yes' \
+		--native-has 'open /proc/self/exe is argv[0]: yes' -- exe-file
 }
 
 case_proc_comm()
 {
-	local p
-
-	p=$(prog procself) || return
-	compare --native-has 'PR_GET_NAME: procself' -- "$p" comm
+	compare_prog procself --native-has 'PR_GET_NAME: procself' -- comm
 }
 
 case_proc_auxv()
@@ -276,87 +257,60 @@ case_proc_auxv()
 
 case_threads()
 {
-	local p
-
-	p=$(prog threads) || return
-	compare --native-status 0 -- "$p"
+	compare_prog threads --native-status 0
 }
 
 case_raise()
 {
-	local p
-
-	p=$(prog raise) || return
-	compare --native-status 0 --native-has 'on the sigaltstack 1' -- "$p"
+	compare_prog raise --native-status 0 --native-has 'on the sigaltstack 1'
 }
 
 case_forkexec()
 {
-	local p
-
-	p=$(prog forkexec) || return
-	compare --native-has 'hello from the child' -- "$p"
+	compare_prog forkexec --native-has 'hello from the child'
 }
 
 # vfork and posix_spawn children leave the parent's dispositions alone.
 case_vfork_signals()
 {
-	local p
-
-	p=$(prog vforksig) || return
-	compare --native-status 0 \
+	compare_prog vforksig --native-status 0 \
 		--native-has 'after vfork: USR1 handler, USR2 handler, mask unchanged' \
-		--native-has 'after posix_spawn: SIGCHLD handler' -- "$p"
+		--native-has 'after posix_spawn: SIGCHLD handler'
 }
 
 # A thread blocked in read() must not hold up the others' calls.
 case_blocked_read()
 {
-	local p
-
-	p=$(prog blockedread) || return
-	compare --native-status 0 --native-has 'reader is blocked: yes' \
-		--native-has 'reader got 5 bytes: hello' -- "$p"
+	compare_prog blockedread --native-status 0 \
+		--native-has 'reader is blocked: yes' \
+		--native-has 'reader got 5 bytes: hello'
 }
 
 # A handler interrupts a blocked call: EINTR, or a restart with SA_RESTART.
 case_signal_eintr()
 {
-	local p
-
-	p=$(prog eintr) || return
-	compare --native-status 0 \
+	compare_prog eintr --native-status 0 \
 		--native-has 'read, no SA_RESTART: returned -1 (EINTR), handler ran: yes' \
 		--native-has 'read, SA_RESTART: returned 4 (data), handler ran: yes' \
-		--native-has 'poll, SA_RESTART: returned -1 (EINTR), handler ran: yes' \
-		-- "$p"
+		--native-has 'poll, SA_RESTART: returned -1 (EINTR), handler ran: yes'
 }
 
 # A handler that siglongjmps out of a blocked read, three times.
 case_sigjmp_read()
 {
-	local p
-
-	p=$(prog sigjmp) || return
-	compare --native-status 0 --native-has 'read afterwards: 3 (abc)' -- "$p"
+	compare_prog sigjmp --native-status 0 --native-has 'read afterwards: 3 (abc)'
 }
 
 # A thread's own file table and credentials hold for its calls.
 case_own_context()
 {
-	local p
-
-	p=$(prog ownctx) || return
-	compare --native-status 0 \
-		--native-has 'read of the closed descriptor: -1 (EBADF)' -- "$p"
+	compare_prog ownctx --native-status 0 \
+		--native-has 'read of the closed descriptor: -1 (EBADF)'
 }
 
 case_sigpipe()
 {
-	local p
-
-	p=$(prog sigpipe) || return
-	compare --native-status 141 --native-has 'handler ran 1 times' -- "$p"
+	compare_prog sigpipe --native-status 141 --native-has 'handler ran 1 times'
 }
 
 # --- execve and the descriptor table at their edges ---------------------------
@@ -400,10 +354,7 @@ case_bad_shebang_loop()
 
 case_exec_edge()
 {
-	local p
-
-	p=$(prog execedge) || return
-	compare --native-status 0 --native-has "$2" -- "$p" "$1" ${3:+"$3"}
+	compare_prog execedge --native-status 0 --native-has "$2" -- "$1" ${3:+"$3"}
 }
 
 # The LWK's descriptors answer every call as not open (kernel/fdguard.c).
@@ -425,12 +376,9 @@ print(r, os.strerror(ctypes.get_errno()))' 2>&1)
 
 case_fd_lwk_ebadf()
 {
-	local p
-
-	p=$(prog fdprobe) || return
-	compare --native-status 0 \
+	compare_prog fdprobe --native-status 0 \
 		--native-has 'soft limit + 256: 0 open' \
-		--native-has 'after close_range: works' -- "$p"
+		--native-has 'after close_range: works'
 }
 
 # Every call that takes a descriptor (poll, select, epoll_ctl, kcmp, bpf,
@@ -620,19 +568,13 @@ case_pthread_stress()
 # OMP_NUM_THREADS above the core count oversubscribes: it must still work.
 case_omp()
 {
-	local p
-
-	p=$(prog omp-omp) || return
-	compare --env "OMP_NUM_THREADS=$1" --native-status 0 \
-		--native-has "team of $1" -- "$p"
+	compare_prog omp-omp --env "OMP_NUM_THREADS=$1" --native-status 0 \
+		--native-has "team of $1"
 }
 
 case_futex()
 {
-	local p
-
-	p=$(prog futex) || return
-	compare --native-status 0 -- "$p" "$@"
+	compare_prog futex --native-status 0 -- "$@"
 }
 
 # A futex wait's busy-wait ends at its timeout: tandem gets a spin budget
@@ -660,10 +602,7 @@ case_futex_oversub()
 
 case_sigs()
 {
-	local p
-
-	p=$(prog sigs) || return
-	compare --native-status 0 -- "$p" "$1"
+	compare_prog sigs --native-status 0 -- "$1"
 }
 
 # cores_on: let the programs of this case dump core, into the case's
@@ -720,10 +659,7 @@ case_fault_child()
 
 case_process()
 {
-	local p
-
-	p=$(prog procs) || return
-	compare --native-status "$1" -- "$p" "${@:2}"
+	compare_prog procs --native-status "$1" -- "${@:2}"
 }
 
 case_sh_sort_pipeline()
@@ -743,11 +679,8 @@ echo "$n processes ran"'
 # The harness sends signal $1 once every thread sleeps in a futex wait.
 case_killed_in_futex_waits()
 {
-	local p
-
-	p=$(prog futexblock) || return
-	compare --signal-on-output "$1" --native-status "$2" \
-		--native-has 'asleep in futex waits' -- "$p" "${@:3}"
+	compare_prog futexblock --signal-on-output "$1" --native-status "$2" \
+		--native-has 'asleep in futex waits' -- "${@:3}"
 }
 
 # tandem only: every process of a pipeline is counted by --stats=json.

@@ -241,14 +241,5 @@ fi
 
 set -u
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/lib.sh"
-suite_init "${BASH_SOURCE[0]}" "$@"
-
-if [[ $LIST == 1 ]]; then
-	mm_cases
-	exit 0
-fi
-suite_begin mm
-mm_cases
-suite_end
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+suite_main "${BASH_SOURCE[0]}" mm mm_cases "$@"
