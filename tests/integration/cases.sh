@@ -773,8 +773,11 @@ case_stats_time_spin()
 	stats_expect spin.err program_ns '>=' 250000000 "it spun 300 ms" &&
 	prog=$(stats_field spin.err program_ns) &&
 	sys=$(stats_field spin.err syscalls_ns) &&
-	stats_expect spin.err syscalls_ns '<' $((prog / 10)) \
-		"program time $prog ns must dwarf it"
+	# Spinning counted as call time would make it about prog.  The few
+	# calls of start-up take milliseconds on a loaded machine (tens
+	# through the proxy), so the bound is half, not a tenth.
+	stats_expect spin.err syscalls_ns '<' $((prog / 2)) \
+		"program time $prog ns must be at least twice it"
 }
 
 # Many system calls: time in them is counted, by route.
