@@ -361,9 +361,12 @@ u64 hosted_area_stack_top(struct hosted_thread *ht)
 
 /*
  * Make this thread's area its signal stack and intercept its calls; pid
- * is its process's, or 0 to ask Linux.  Context: program signals blocked.
+ * is its process's, or 0 to ask Linux.  A new thread passes !altstack:
+ * the rt_sigreturn that enters the program installs the area's stack
+ * (start_uc's uc_stack), and nothing traps before.  Context: program
+ * signals blocked.
  */
-static void arm_thread(struct hosted_thread *ht, s32 pid)
+static void arm_thread(struct hosted_thread *ht, s32 pid, bool altstack)
 {
 	struct k_stack ss = {
 		.ss_sp = (char *)ht + AREA_STACK,
@@ -375,7 +378,8 @@ static void arm_thread(struct hosted_thread *ht, s32 pid)
 	ht->lt.magic = LWK_THREAD_MAGIC;
 	ht->lt.tid = linux_call0(NR_gettid);
 	ht->lt.pid = pid ? pid : linux_call0(NR_getpid);
-	linux_call2(NR_sigaltstack, &ss, NULL);
+	if (altstack)
+		linux_call2(NR_sigaltstack, &ss, NULL);
 	err = linux_call6(NR_prctl, PR_SET_SYSCALL_USER_DISPATCH,
 			  PR_SYS_DISPATCH_ON, (u64)__lwk_text_start,
 			  __lwk_text_end - __lwk_text_start, 0, 0);
@@ -412,6 +416,8 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 		hosted_deliver(SIGSYS, si, uc);
 		return;
 	}
+	/* Its way back gives Linux uc_sigmask, which the call may change. */
+	hosted_mask_forget((struct hosted_thread *)t);
 	hosted_fast_count_trap();
 	hosted_lwk_stack_check((struct hosted_thread *)t, uc->uc_mcontext.rsp);
 	rewrite_trap(uc);
@@ -441,7 +447,7 @@ __noreturn void hosted_thread_start(struct hosted_thread *ht)
 		hosted_fast_fork_child();
 		mm_fork_child();
 	}
-	arm_thread(ht, new_process ? 0 : ht->lt.pid);
+	arm_thread(ht, new_process ? 0 : ht->lt.pid, false);
 	if (new_process) {
 		area_cache_fork();
 		futex_after_fork();
@@ -550,7 +556,7 @@ static void fork_child(u64 flags, u64 ctid)
 	area_cache_fork();
 	hosted_fast_fork_child();
 	mm_fork_child();
-	arm_thread(ht, lwk_proc.pid);
+	arm_thread(ht, lwk_proc.pid, true);
 	futex_after_fork();
 	offload_after_fork(&ht->lt);
 	sched_after_fork(&ht->lt);
@@ -684,7 +690,7 @@ __noreturn void plat_enter_program(u64 entry, u64 sp)
 
 	hosted_fast_init();
 	irq = plat_irq_save();
-	arm_thread((struct hosted_thread *)plat_current(), 0);
+	arm_thread((struct hosted_thread *)plat_current(), 0, true);
 	plat_irq_restore(irq);
 	hosted_jump(entry, sp);
 }
