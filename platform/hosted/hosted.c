@@ -359,10 +359,12 @@ u64 hosted_area_stack_top(struct hosted_thread *ht)
 }
 
 /*
- * Make this thread's area its signal stack and intercept its calls; pid
- * is its process's, or 0 to ask Linux.  Context: program signals blocked.
+ * Make this thread's area its signal stack and intercept its calls.  A
+ * new thread passes !altstack: the rt_sigreturn that enters the program
+ * installs the area's stack (start_uc's uc_stack), and nothing traps
+ * before.  Context: program signals blocked.
  */
-static void arm_thread(struct hosted_thread *ht, s32 pid)
+static void arm_thread(struct hosted_thread *ht, bool altstack)
 {
 	struct k_stack ss = {
 		.ss_sp = (char *)ht + AREA_STACK,
@@ -371,10 +373,8 @@ static void arm_thread(struct hosted_thread *ht, s32 pid)
 	};
 	long err;
 
-	ht->lt.magic = LWK_THREAD_MAGIC;
-	ht->lt.tid = linux_call0(NR_gettid);
-	ht->lt.pid = pid ? pid : linux_call0(NR_getpid);
-	linux_call2(NR_sigaltstack, &ss, NULL);
+	if (altstack)
+		linux_call2(NR_sigaltstack, &ss, NULL);
 	err = linux_call6(NR_prctl, PR_SET_SYSCALL_USER_DISPATCH,
 			  PR_SYS_DISPATCH_ON, (u64)__lwk_text_start,
 			  __lwk_text_end - __lwk_text_start, 0, 0);
@@ -383,6 +383,18 @@ static void arm_thread(struct hosted_thread *ht, s32 pid)
 		       -err);
 		plat_exit_group(126);
 	}
+}
+
+/*
+ * The armed thread becomes an LWK thread the fast entry finds; pid is
+ * its process's and tid its own, or 0 to ask Linux.  Context: program
+ * signals blocked.
+ */
+static void thread_known(struct hosted_thread *ht, s32 pid, s32 tid)
+{
+	ht->lt.magic = LWK_THREAD_MAGIC;
+	ht->lt.tid = tid ? tid : linux_call0(NR_gettid);
+	ht->lt.pid = pid ? pid : linux_call0(NR_getpid);
 	__hosted_fast_thread_add(ht);
 }
 
@@ -411,6 +423,8 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 		hosted_deliver(SIGSYS, si, uc);
 		return;
 	}
+	/* Its way back gives Linux uc_sigmask, which the call may change. */
+	hosted_mask_forget((struct hosted_thread *)t);
 	hosted_fast_count_trap();
 	hosted_lwk_stack_check((struct hosted_thread *)t, uc->uc_mcontext.rsp);
 	rewrite_trap(uc);
@@ -440,22 +454,26 @@ __noreturn void hosted_thread_start(struct hosted_thread *ht)
 		hosted_fast_fork_child();
 		mm_fork_child();
 	}
-	arm_thread(ht, new_process ? 0 : ht->lt.pid);
+	arm_thread(ht, false);
 	if (new_process) {
+		thread_known(ht, 0, 0);
 		area_cache_fork();
 		futex_after_fork();
 		offload_after_fork(&ht->lt);
 		sched_after_fork(&ht->lt);
 	} else if (ht->place_self) {
+		thread_known(ht, ht->lt.pid, 0);
 		sched_thread_start(&ht->lt);
 	} else {
 		/*
 		 * Run no program code before the parent has pinned us: its
 		 * pin would undo one the program made here.  Usually done
-		 * already; else the parent waits for this core.
+		 * already; else the parent waits for this core.  It also
+		 * gave us our tid.
 		 */
 		while (!__atomic_load_n(&ht->placed, __ATOMIC_ACQUIRE))
 			linux_call0(NR_sched_yield);
+		thread_known(ht, ht->lt.pid, ht->lt.tid);
 	}
 	uc->uc_stack.ss_sp = (char *)ht + AREA_STACK;
 	uc->uc_stack.ss_flags = 0;
@@ -517,12 +535,13 @@ static void prepare_child(struct hosted_thread *child, struct plat_regs *regs,
 }
 
 /*
- * After clone returned ret in the parent: pin the new thread, or give
- * back its core and area if there is none.
+ * After clone returned ret in the parent: give the new thread its tid
+ * and pin it, or give back its core and area if there is none.
  */
 static void child_made(struct hosted_thread *child, u64 flags, long ret)
 {
 	if (ret >= 0 && !child->place_self) {
+		child->lt.tid = ret;
 		sched_child_pin(plat_current(), &child->lt, ret);
 		__atomic_store_n(&child->placed, 1, __ATOMIC_RELEASE);
 	}
@@ -549,7 +568,8 @@ static void fork_child(u64 flags, u64 ctid)
 	area_cache_fork();
 	hosted_fast_fork_child();
 	mm_fork_child();
-	arm_thread(ht, lwk_proc.pid);
+	arm_thread(ht, true);
+	thread_known(ht, lwk_proc.pid, 0);
 	futex_after_fork();
 	offload_after_fork(&ht->lt);
 	sched_after_fork(&ht->lt);
@@ -683,7 +703,8 @@ __noreturn void plat_enter_program(u64 entry, u64 sp)
 
 	hosted_fast_init();
 	irq = plat_irq_save();
-	arm_thread((struct hosted_thread *)plat_current(), 0);
+	arm_thread((struct hosted_thread *)plat_current(), true);
+	thread_known((struct hosted_thread *)plat_current(), 0, 0);
 	plat_irq_restore(irq);
 	hosted_jump(entry, sp);
 }
