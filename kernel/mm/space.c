@@ -119,6 +119,54 @@ static void account(const struct vma *v, bool add)
 	mm.rss_peak = MAX(mm.rss_peak, mm.rss_anon + mm.rss_shmem);
 }
 
+static bool is_data(u32 prot, u32 flags)
+{
+	return (prot & PROT_WRITE) && !(flags & (VF_SHARED | VF_STACK));
+}
+
+/* The program's data memory (Linux's data_vm), in bytes. */
+static u64 data_bytes(void)
+{
+	struct vma *v;
+	u64 n = 0;
+
+	for (v = vma_first(&mm.tree); v; v = vma_next(&mm.tree, v))
+		if (v->kind != K_LWK && is_data(v->prot, v->flags))
+			n += v->end - v->start;
+	return n;
+}
+
+u64 mapped_bytes(u64 start, u64 end)
+{
+	struct vma *v;
+	u64 n = 0;
+
+	for (v = vma_find(&mm.tree, start); v && v->start < end;
+	     v = vma_next(&mm.tree, v))
+		if (v->kind != K_LWK)
+			n += MIN(end, v->end) - MAX(start, v->start);
+	return n;
+}
+
+bool may_expand(u64 bytes, u64 replaced, u32 prot, u32 flags)
+{
+	const struct k_rlimit *as = &lwk_proc.rlim_as;
+	const struct k_rlimit *data = &lwk_proc.rlim_data;
+	u64 have;
+
+	if ((mm.size + bytes - MIN(replaced, mm.size + bytes)) >> PAGE_SHIFT >
+	    as->cur >> PAGE_SHIFT)
+		return false;
+	if (data->cur == RLIM_INFINITY || !is_data(prot, flags))
+		return true;
+	have = data_bytes() + bytes;
+	have = (have - MIN(replaced, have)) >> PAGE_SHIFT;
+	if (have <= data->cur >> PAGE_SHIFT)
+		return true;
+	/* Linux's allowance for Valgrind: a soft limit of 0 means the hard. */
+	return !data->cur && have <= data->max >> PAGE_SHIFT;
+}
+
 /*
  * node_add - record a region and try to fold it into its neighbours.
  * Returns the node now covering it, or NULL when the tree is full.

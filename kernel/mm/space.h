@@ -129,6 +129,16 @@ struct fill_req {
 int fill(u64 start, u64 end, const struct fill_req *r, u64 *done);
 struct fill_req anon_req(u32 prot, u32 flags);
 
+/*
+ * may_expand - would @bytes more mapped memory with @prot and VF_* @flags,
+ * replacing @replaced bytes mapped now, stay within the program's RLIMIT_AS
+ * and RLIMIT_DATA (lwk_proc.rlim_as, rlim_data)?  As Linux's may_expand_vm:
+ * whole pages; data is private writable memory that is not the stack.
+ */
+bool may_expand(u64 bytes, u64 replaced, u32 prot, u32 flags);
+/* Bytes of the program's mappings in [start, end). */
+u64 mapped_bytes(u64 start, u64 end);
+
 /* Largest page shift (12, 21, 30) anonymous memory may use here. */
 u32 mm_max_shift(void);
 /* Least brk growth in bytes (--heap-step, page-aligned). */
