@@ -319,6 +319,52 @@ static long map_file(u64 addr, u64 len, u32 prot, u64 mflags, long fd,
 	return (long)s;
 }
 
+/* Is the mapping type in @mflags one Linux takes for this mapping? */
+static bool type_ok(u64 mflags)
+{
+	u64 type = mflags & MAP_TYPE;
+
+	if (!(mflags & MAP_ANONYMOUS))
+		return type == MAP_SHARED || type == MAP_PRIVATE ||
+		       type == MAP_SHARED_VALIDATE;
+	return type == MAP_PRIVATE ||
+	       (type == MAP_SHARED && !(mflags & MAP_GROWSDOWN));
+}
+
+/*
+ * The argument checks Linux makes before it maps anything, in its order
+ * (ksys_mmap_pgoff, do_mmap, __get_unmapped_area), but for the file's:
+ * the length, the offset's overflow, a fixed address, the mapping type.
+ */
+static long mmap_args(u64 addr, u64 raw_len, u64 off, u64 mflags, u64 *len)
+{
+	bool fixed = mflags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+	irqflags_t irq;
+	bool busy;
+
+	if (!raw_len)
+		return -EINVAL;
+	if (!page_len(raw_len, len))
+		return -ENOMEM;
+	if ((off >> PAGE_SHIFT) + (*len >> PAGE_SHIFT) < (off >> PAGE_SHIFT))
+		return -EOVERFLOW;
+	if (type_ok(mflags))
+		return 0;
+	if (*len > TASK_TOP || (fixed && addr > TASK_TOP - *len))
+		return -ENOMEM;
+	if (fixed && (addr & ~PAGE_MASK))
+		return -EINVAL;
+	if ((mflags & MAP_FIXED_NOREPLACE) && !(mflags & MAP_FIXED) &&
+	    mm.ready) {
+		irq = mm_lock();
+		busy = !range_free(addr, addr + *len);
+		mm_unlock(irq);
+		if (busy)
+			return -EEXIST;
+	}
+	return -EINVAL;
+}
+
 SYSCALL(mmap)
 {
 	u64 addr = a[0], len, off = a[5], mflags = (u64)a[3];
@@ -326,21 +372,17 @@ SYSCALL(mmap)
 	irqflags_t irq;
 	long ret;
 
-	if (!a[1] || (off & ~PAGE_MASK))
+	if (off & ~PAGE_MASK)
 		return -EINVAL;
-	if (!page_len(a[1], &len))
-		return -ENOMEM;
-	switch (mflags & MAP_TYPE) {
-	case MAP_SHARED:
-	case MAP_PRIVATE:
-		break;
-	case MAP_SHARED_VALIDATE:
-		if (mflags & MAP_SYNC)
-			return -EOPNOTSUPP;
-		break;
-	default:
-		return -EINVAL;
-	}
+	ret = mmap_args(addr, a[1], off, mflags, &len);
+	/* Linux looks the descriptor up first. */
+	if (ret && !(mflags & MAP_ANONYMOUS) &&
+	    linux_call2(NR_fcntl, a[4], F_GETFD) < 0)
+		return -EBADF;
+	if (ret)
+		return ret;
+	if ((mflags & MAP_TYPE) == MAP_SHARED_VALIDATE && (mflags & MAP_SYNC))
+		return -EOPNOTSUPP;
 	if (!mm.ready)
 		return linux_call6(NR_mmap, addr, len, prot, mflags, a[4], off);
 

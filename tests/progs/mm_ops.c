@@ -24,6 +24,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -215,6 +216,46 @@ static void case_bad_args(void)
 	errno = 0;
 	CHECK(munmap((void *)page, 0) == -1 && errno == EINVAL,
 	      "munmap of 0 bytes: %s", strerror(errno));
+}
+
+/* mmap(len, flags, fd) fails with @err. */
+static void map_err(void *addr, size_t len, int flags, int fd, int err,
+		    const char *what)
+{
+	errno = 0;
+	CHECK(mmap(addr, len, PROT_READ, flags, fd, 0) == MAP_FAILED &&
+	      errno == err, "%s: %s, not %s", what, strerror(errno),
+	      strerror(err));
+}
+
+/*
+ * A bad mapping type, and what Linux checks before it: the descriptor
+ * (when not anonymous), the length, the address.
+ */
+static void case_bad_type(void)
+{
+	int fd = open("/proc/self/exe", O_RDONLY);
+	char *m = map(page, PROT_READ, MAP_PRIVATE);
+
+	CHECK(fd >= 0, "open: %s", strerror(errno));
+	map_err(NULL, page, 0, -1, EBADF, "no type, fd -1");
+	map_err(NULL, 0, 0, -1, EBADF, "no type, length 0, fd -1");
+	map_err(NULL, 0, MAP_PRIVATE, -1, EBADF, "length 0, fd -1");
+	map_err(NULL, page, 0, fd, EINVAL, "no type, a file");
+	map_err(NULL, page, MAP_ANONYMOUS, -1, EINVAL, "no type, anonymous");
+	map_err(NULL, page, 4 | MAP_ANONYMOUS, -1, EINVAL, "type 4");
+	map_err(NULL, page, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, EINVAL,
+		"MAP_SHARED_VALIDATE, anonymous");
+	map_err(NULL, page, MAP_SHARED | MAP_GROWSDOWN | MAP_ANONYMOUS, -1,
+		EINVAL, "MAP_SHARED | MAP_GROWSDOWN");
+	map_err(NULL, 1UL << 62, MAP_ANONYMOUS, -1, ENOMEM,
+		"no type, 4 EiB");
+	map_err(NULL, 0, MAP_ANONYMOUS, -1, EINVAL, "no type, length 0");
+	map_err(m, page, MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, EEXIST,
+		"no type, MAP_FIXED_NOREPLACE over a mapping");
+	map_err(m + 1, page, MAP_ANONYMOUS | MAP_FIXED, -1, EINVAL,
+		"no type, unaligned MAP_FIXED");
+	close(fd);
 }
 
 static void case_fixed_replace(void)
@@ -1086,6 +1127,7 @@ static const struct tcase cases[] = {
 	{ "mmap-anon-zero", case_anon_zero },
 	{ "mmap-reuse-zero", case_reuse_zero },
 	{ "mmap-bad-args", case_bad_args },
+	{ "mmap-bad-type", case_bad_type },
 	{ "mmap-fixed-replace", case_fixed_replace },
 	{ "mmap-fixed-noreplace", case_fixed_noreplace },
 	{ "mmap-hint", case_hint },
