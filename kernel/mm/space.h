@@ -46,7 +46,7 @@ struct mm_state {
 	u32 lock;
 	struct vma_tree tree;
 	u64 mmap_min, mmap_top;		/* where non-fixed mappings go */
-	u64 stack_start, stack_end;	/* the main stack's pool part */
+	u64 stack_start, stack_end;	/* the main stack */
 	u64 rss_anon, rss_shmem;	/* pool bytes mapped, private/shared */
 	u64 rss_peak, size, size_peak;
 	u64 shm_pages[TANDEM_POOL_OWNERS];	/* 4 KiB pages per shared owner */

@@ -16,6 +16,8 @@
  *                                    what the old image held must come back
  *   mm_ops as-limit BYTES            RLIMIT_AS is BYTES (inherited across
  *                                    execve) and holds: exit status 0 if so
+ *   mm_ops stack-touch MIB           write a byte MIB below the stack
+ *                                    pointer: the main stack grows there
  *
  * --no-faults adds what only an LWK promises: touching fresh anonymous
  * memory (mmap without MAP_POPULATE, brk, mremap growth) takes no page
@@ -900,6 +902,40 @@ static void case_rlimit_data(void)
 	      "sbrk past the limit: %s", strerror(errno));
 }
 
+/* The stack-touch mode: the main stack reaches @mib MiB down. */
+static int mode_stack_touch(size_t mib)
+{
+	volatile char *p = (char *)__builtin_frame_address(0) - mib * MB;
+
+	*p = 1;
+	return *p != 1;
+}
+
+/*
+ * RLIMIT_STACK of 1.5 GiB, set before an execve: the new image's main
+ * stack grows 1.4 GiB down (one page of it touched).
+ */
+static void case_stack_limit(void)
+{
+	struct rlimit rl = { 1536 * MB, RLIM_INFINITY };
+	int status;
+	pid_t pid;
+
+	CHECK(setrlimit(RLIMIT_STACK, &rl) == 0, "setrlimit: %s",
+	      strerror(errno));
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		execl("/proc/self/exe", "mm_ops", "stack-touch", "1400",
+		      (char *)0);
+		_exit(3);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0,
+	      "a stack 1.4 GiB deep under a 1.5 GiB limit: status %#x", status);
+}
+
 /* ---- fork ------------------------------------------------------------ */
 
 static void case_fork_private(void)
@@ -1157,6 +1193,7 @@ static const struct tcase cases[] = {
 	{ "msync", case_msync },
 	{ "rlimit-as", case_rlimit_as },
 	{ "rlimit-data", case_rlimit_data },
+	{ "stack-limit", case_stack_limit },
 	{ "fork-private", case_fork_private },
 	{ "fork-shared", case_fork_shared },
 	{ "fork-wipe", case_fork_wipe },
@@ -1275,6 +1312,8 @@ int main(int argc, char **argv)
 		return mode_hold(atol(argv[2]), argv + 3);
 	if (argc == 3 && !strcmp(argv[1], "as-limit"))
 		return mode_as_limit(strtoul(argv[2], NULL, 10));
+	if (argc == 3 && !strcmp(argv[1], "stack-touch"))
+		return mode_stack_touch(strtoul(argv[2], NULL, 10));
 	if (argc == 3 && !strcmp(argv[1], "enomem"))
 		return mode_enomem(atol(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "dirty"))
