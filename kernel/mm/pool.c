@@ -811,17 +811,16 @@ static u64 mem_available(void)
  * The default size of a private pool (no --mem): three quarters of what
  * Linux says is available.  Nothing is taken until used.  Under a limit
  * on the address space (ulimit -v, as batch systems set), a quarter of
- * it: the LWK's window over the pool and the program's mappings of its
- * frames both count against that limit.
+ * it: when Linux's hard limit is that low too, the LWK's window over the
+ * pool and the program's mappings of its frames both count against it.
  */
 static u64 default_pool_bytes(void)
 {
 	u64 avail = mem_available(), bytes = avail ? avail / 4 * 3 : 1ULL << 30;
-	struct k_rlimit rl;
+	u64 as = lwk_proc.rlim_as.cur;
 
-	if (!linux_call4(NR_prlimit64, 0, RLIMIT_AS, NULL, &rl) &&
-	    rl.cur != RLIM_INFINITY)
-		bytes = MIN(bytes, MAX(rl.cur / 4, 16ULL << 20));
+	if (as != RLIM_INFINITY)
+		bytes = MIN(bytes, MAX(as / 4, 16ULL << 20));
 	return ALIGN_DOWN(bytes, 2ULL << 20);
 }
 

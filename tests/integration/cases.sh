@@ -1018,6 +1018,22 @@ case_cli_mem_too_small()
 		-- run "${RUN_OPTS[@]}" --mem 4K -- true
 }
 
+# --mem 0 is a size, too small: the message gives the minimum.
+case_cli_mem_zero()
+{
+	expect_tandem 2 --stderr-has 'at least 16M' \
+		-- run "${RUN_OPTS[@]}" --mem 0 -- true
+}
+
+# A bad CPU list: one line that says what is wrong with it, and the hint,
+# not the whole usage text.
+case_cli_bad_cpus()
+{
+	expect_tandem 2 --stderr-is "tandem: --cpus '$1'$2
+(\`tandem --help\` shows the usage)" \
+		-- run "${RUN_OPTS[@]}" --cpus "$1" -- true
+}
+
 case_cli_bad_heap_step()
 {
 	expect_tandem 2 --stderr-has 'multiple of 4K' \
@@ -1211,6 +1227,13 @@ all_cases()
 	tcase cli/unknown-command case_cli_unknown_command
 	tcase cli/bad-mem-size case_cli_bad_mem
 	tcase cli/bad-mem-too-small case_cli_mem_too_small
+	tcase cli/bad-mem-zero case_cli_mem_zero
+	tcase cli/bad-cpus-backwards case_cli_bad_cpus 1-0 \
+		': the range 1-0 runs backwards; write 0-1'
+	tcase cli/bad-cpus-comma case_cli_bad_cpus , \
+		": a CPU number is missing at ','; use e.g. 0-3,6"
+	tcase cli/bad-cpus-trailing-comma case_cli_bad_cpus 0, \
+		' ends with a comma; remove it'
 	tcase cli/bad-heap-step-small case_cli_bad_heap_step 1
 	tcase cli/bad-heap-step-large case_cli_bad_heap_step 1T
 	tcase cli/no-program case_cli_no_program --

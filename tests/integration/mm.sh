@@ -216,6 +216,17 @@ case_mm_sort_200m()
 	compare -- sort "$f"
 }
 
+# A job script's `ulimit -v` (soft and hard) inside the run: the program's
+# own memory fits, so fork, exec and a large allocation work as natively,
+# and the limit reaches the exec'd images.
+case_mm_ulimit_v()
+{
+	compare --native-status 0 --native-has 'exec 1000000' -- sh -c \
+		'ulimit -v 1000000 && /bin/true && echo fork ok &&
+		 (ulimit -v 500000; exec sh -c "ulimit -v; ulimit -Hv") &&
+		 exec sh -c "echo exec \$(ulimit -v)"'
+}
+
 mm_cases()
 {
 	tcase mm/ops case_mm_ops
@@ -228,6 +239,7 @@ mm_cases()
 	tcase mm/zero-reuse case_mm_zero_reuse
 	tcase mm/zero-next-run case_mm_zero_next_run
 	tcase mm/exec-reclaim case_mm_exec_reclaim
+	tcase mm/ulimit-v case_mm_ulimit_v
 	tcase mm/bss-1g case_mm_bss
 	tcase mm/bss-1g-no-faults case_mm_bss_no_faults
 	tcase mm/python3-2g case_mm_python_2g

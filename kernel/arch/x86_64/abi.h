@@ -196,6 +196,7 @@ struct k_clone_args {
 #define FD_CLOEXEC		1
 
 /* Resource limits. */
+#define RLIMIT_DATA		2
 #define RLIMIT_STACK		3
 #define RLIMIT_NOFILE		7
 #define RLIMIT_AS		9
