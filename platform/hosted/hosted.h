@@ -40,6 +40,7 @@ struct hosted_thread {
 	 */
 	u32 exit_word;
 	bool kept;			/* exiting, and its area is in the cache */
+	u64 set_tid;			/* a new process: its CLONE_CHILD_SETTID word */
 	/*
 	 * Linux's signal mask for this thread as the fast entry last read
 	 * or set it (without SIGKILL and SIGSTOP), trusted while mask_known:

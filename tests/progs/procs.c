@@ -13,6 +13,8 @@
  *   vfork            vfork + exec, vfork + _exit, the shared memory
  *   fork-threads     fork from a threaded program (from main and from a
  *                    thread), the child runs threads of its own
+ *   fork-tid         after a fork, the parent's thread still has its own tid
+ *                    (its CPU clock works once the child is reaped)
  *
  * No pid is printed, only whether it is the expected one. Exits 1 when a
  * check fails.
@@ -26,6 +28,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 
 extern char **environ;
 
@@ -772,6 +775,26 @@ static void g_fork_threads(void)
 	printf("threads at the end: %d\n", count_tasks());
 }
 
+/*
+ * glibc's fork asks Linux to write the child's tid into the thread's tid
+ * word (CLONE_CHILD_SETTID): in the child's memory only.
+ */
+static void g_fork_tid(void)
+{
+	struct timespec ts;
+	clockid_t clock;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, &status, 0);
+	check(pthread_getcpuclockid(pthread_self(), &clock) == 0 &&
+	      clock_gettime(clock, &ts) == 0,
+	      "the parent's own CPU clock works after the child is reaped");
+}
+
 int main(int argc, char **argv)
 {
 	const char *g = argc >= 2 ? argv[1] : "";
@@ -797,6 +820,8 @@ int main(int argc, char **argv)
 		g_vfork();
 	else if (!strcmp(g, "fork-threads"))
 		g_fork_threads();
+	else if (!strcmp(g, "fork-tid"))
+		g_fork_tid();
 	else {
 		fprintf(stderr, "usage: procs GROUP (see tests/progs/procs.c)\n");
 		return 2;
