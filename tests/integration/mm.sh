@@ -31,7 +31,9 @@
 #
 # Leak check: every tandem-only case runs with --stats=json and requires
 # "held_by_others":0, the pool pages still held, when the run's first
-# process ends, by any process but it (its children are all reaped by then).
+# process ends, by any process but it (its children are all reaped by then),
+# and no report of a free the pool refused.  The comparing cases see such a
+# report as a stderr difference.
 
 # The pool's "held_by_others" from a --stats=json stderr file, or "none".
 mm_held_by_others()
@@ -71,6 +73,12 @@ mm_tandem()
 		echo "$name: tandem run ${opts[*]} -- $* ended with status $rc"
 		sed 's/^/  out: /' "$d/$name.out" | head -n 10
 		grep -v tandem_stats "$d/$name.err" | sed 's/^/  err: /' | head -n 10
+		return 1
+	fi
+	# The pool's check of each free: frames given back twice or never had.
+	if grep -q 'not allocated' "$d/$name.err"; then
+		echo "$name: the pool refused a free:"
+		grep 'not allocated' "$d/$name.err" | head -n 5 | sed 's/^/  /'
 		return 1
 	fi
 	held=$(mm_held_by_others "$d/$name.err")
