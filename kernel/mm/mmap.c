@@ -946,12 +946,16 @@ static int fresh_frames(struct vma *v)
 	node_del(v);
 	err = fill(s, e, &r, &done);
 	if (err) {
-		/* The part not replaced keeps its old frames, zeroed. */
+		/*
+		 * The part not replaced keeps its old frames, zeroed; the old
+		 * frames of the part replaced, if any, go back.
+		 */
 		memset((u8 *)plat_pool_frame(id, pfn) + (done - s), 0, e - done);
 		node_add(done, e, K_POOL, r.prot, flags,
 			 (pfn << (shift - PAGE_SHIFT)) +
 			 ((done - s) >> PAGE_SHIFT), shift);
-		pool_free(id, pfn, (done - s) >> shift);
+		if (done > s)
+			pool_free(id, pfn, (done - s) >> shift);
 		return 0;
 	}
 	pool_free(id, pfn, n);

@@ -715,6 +715,12 @@ __noreturn void plat_thread_exit(int code)
 		for (;;)
 			linux_call1(NR_exit, code);
 	}
+	/*
+	 * Not Linux's clear of the program's word too: futex_thread_exit
+	 * cleared it and woke the joiner, whose glibc may have given this
+	 * thread's stack to a new thread since, tid word and all.
+	 */
+	linux_call1(NR_set_tid_address, 0);
 	hosted_area_del(ht);
 	hosted_unmap_and_exit(ht, AREA_SIZE, code);
 }

@@ -260,6 +260,14 @@ case_threads()
 	compare_prog threads --native-status 0
 }
 
+# A thread's exit clears its tid word once: its stack may be another
+# thread's by the time the first thread is gone.
+case_join_reuse()
+{
+	compare_prog joinreuse --native-status 0 \
+		--native-has "every join returned after its thread's work: yes"
+}
+
 case_raise()
 {
 	compare_prog raise --native-status 0 --native-has 'on the sigaltstack 1'
@@ -1118,6 +1126,7 @@ all_cases()
 	tcase run/proc-auxv case_proc_auxv auxv
 	tcase run/proc-auxv-static case_proc_auxv auxv-static
 	tcase run/threads case_threads
+	tcase run/thread-join-stack-reuse case_join_reuse
 	tcase run/fork-exec-wait case_forkexec
 	tcase run/vfork-keeps-parent-signals case_vfork_signals
 	tcase run/raise-handler case_raise

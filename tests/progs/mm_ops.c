@@ -18,6 +18,10 @@
  *                                    execve) and holds: exit status 0 if so
  *   mm_ops stack-touch MIB           write a byte MIB below the stack
  *                                    pointer: the main stack grows there
+ *   mm_ops huge-full MAX             map 2 MiB MAP_HUGETLB pages until
+ *                                    ENOMEM (at most MAX), then DONTNEED
+ *                                    each with none left: for a run with
+ *                                    huge pages and a small --mem
  *
  * --no-faults adds what only an LWK promises: touching fresh anonymous
  * memory (mmap without MAP_POPULATE, brk, mremap growth) takes no page
@@ -1273,6 +1277,47 @@ static int mode_enomem(long max_mib)
 	return 0;
 }
 
+/*
+ * Map 2 MiB MAP_HUGETLB pages until ENOMEM (or @max), dirty them, then
+ * DONTNEED each one: with no huge page left for fresh ones, each must
+ * still read zero afterwards and keep working.  Without huge pages Linux
+ * maps none, which proves nothing but gives the same output.
+ */
+static int mode_huge_full(long max)
+{
+	char **blocks = calloc(max + 1, sizeof(*blocks));
+	long n = 0, i;
+	char *p;
+
+	cur = "huge-full";
+	CHECK(blocks, "calloc");
+	while (n < max) {
+		p = mmap(NULL, 2 * MB, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
+			 MAP_HUGE_2MB, -1, 0);
+		if (p == MAP_FAILED) {
+			CHECK(errno == ENOMEM, "MAP_HUGETLB: %s",
+			      strerror(errno));
+			break;
+		}
+		fill(p, 2 * MB, 0x3c);
+		blocks[n++] = p;
+	}
+	for (i = 0; i < n; i++) {
+		p = blocks[i];
+		CHECK(madvise(p, 2 * MB, MADV_DONTNEED) == 0,
+		      "DONTNEED of huge page %ld: %s", i, strerror(errno));
+		CHECK(nonzero(p, 2 * MB) < 0,
+		      "huge page %ld not zero after DONTNEED", i);
+		fill(p, 2 * MB, 0x4d);
+		CHECK(all(p, 2 * MB, 0x4d), "huge page %ld lost bytes", i);
+	}
+	for (i = 0; i < n; i++)
+		CHECK(munmap(blocks[i], 2 * MB) == 0, "munmap");
+	printf("ok huge-full\n");
+	return 0;
+}
+
 static int mode_fill(long mib, int check)
 {
 	size_t len = (size_t)mib * MB;
@@ -1316,6 +1361,8 @@ int main(int argc, char **argv)
 		return mode_stack_touch(strtoul(argv[2], NULL, 10));
 	if (argc == 3 && !strcmp(argv[1], "enomem"))
 		return mode_enomem(atol(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "huge-full"))
+		return mode_huge_full(atol(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "dirty"))
 		return mode_fill(atol(argv[2]), 0);
 	if (argc == 3 && !strcmp(argv[1], "zero"))
