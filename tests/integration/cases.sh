@@ -301,6 +301,14 @@ case_sigjmp_read()
 	compare_prog sigjmp --native-status 0 --native-has 'read afterwards: 3 (abc)'
 }
 
+# A timer's handler siglongjmps out of a loop of calls, 2000 times: under
+# --offload=proxy each jump abandons a proxied call wherever it is.
+case_sigjmp_timer()
+{
+	compare_prog sigjmptimer --native-status 0 \
+		--native-has 'left 2000 calls with siglongjmp: yes'
+}
+
 # A thread's own file table and credentials hold for its calls.
 case_own_context()
 {
@@ -1106,6 +1114,7 @@ all_cases()
 	tcase run/signal-interrupts-read case_signal_eintr
 	tcase run/sigpipe case_sigpipe
 	tcase run/siglongjmp-out-of-read case_sigjmp_read
+	tcase run/siglongjmp-out-of-calls case_sigjmp_timer
 	tcase run/thread-changes-own-context case_own_context
 
 	tcase run/exec-nested-shebang case_exec_nested_shebang
