@@ -309,6 +309,22 @@ case_sigjmp_read()
 	compare_prog sigjmp --native-status 0 --native-has 'read afterwards: 3 (abc)'
 }
 
+# A timer's handler siglongjmps out of a loop of calls, 2000 times: under
+# --offload=proxy each jump abandons a proxied call wherever it is.
+case_sigjmp_timer()
+{
+	compare_prog sigjmptimer --native-status 0 \
+		--native-has 'left 2000 calls with siglongjmp: yes'
+}
+
+# SIGUSR1 every 200 us to each of four threads passing a token with a
+# mutex and a condition variable, a thread blocked in read() and main.
+case_sigstorm()
+{
+	compare_prog sigstorm --native-status 0 \
+		--native-has 'token passes: 16000' --native-has 'bytes read: 200'
+}
+
 # A thread's own file table and credentials hold for its calls.
 case_own_context()
 {
@@ -1134,6 +1150,8 @@ all_cases()
 	tcase run/signal-interrupts-read case_signal_eintr
 	tcase run/sigpipe case_sigpipe
 	tcase run/siglongjmp-out-of-read case_sigjmp_read
+	tcase run/siglongjmp-out-of-calls case_sigjmp_timer
+	tcase run/sigstorm-futex-read case_sigstorm
 	tcase run/thread-changes-own-context case_own_context
 
 	tcase run/exec-nested-shebang case_exec_nested_shebang
