@@ -891,8 +891,10 @@ static int state_create(u64 *frames)
 		d->frames = frames[id];
 		d->buddy_off = off;
 		off += ALIGN_UP(buddy_meta_size(frames[id]), PAGE_SIZE);
+		/* 4 KiB pool: whole chunks, and whole folios of its file. */
 		d->chunk_frames = id == TANDEM_POOL_4K ?
-			1ULL << (TANDEM_POOL_CHUNK_SHIFT - 12) : 1;
+			1ULL << (MAX(TANDEM_POOL_CHUNK_SHIFT,
+				     plat_pool_folio_shift(id)) - 12) : 1;
 		/* A booted instance's daemon may know its file is zero. */
 		d->zero_on_grow = (used & (1U << id)) &&
 				  !(READ_ONCE(in->pool_clean) & (1U << id));
