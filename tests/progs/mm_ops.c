@@ -14,6 +14,10 @@
  *   mm_ops zero MIB                  check that MIB of fresh memory is zero
  *   mm_ops hold MIB PROG [ARGS...]   fill MIB of memory, then execvp PROG:
  *                                    what the old image held must come back
+ *   mm_ops mapfaults MIB             map MIB of memory, check it is zero,
+ *                                    write it: say whether its address is
+ *                                    2 MiB-aligned and how many page faults
+ *                                    mmap and the writes took together
  *
  * --no-faults adds what only an LWK promises: touching fresh anonymous
  * memory (mmap without MAP_POPULATE, brk, mremap growth) takes no page
@@ -1077,6 +1081,22 @@ static int mode_hold(long mib, char **argv)
 	fail("execvp %s: %s", argv[0], strerror(errno));
 }
 
+static int mode_mapfaults(long mib)
+{
+	size_t len = (size_t)mib * MB;
+	long before = minflt();
+	char *p = map_rw(len);
+
+	cur = "mapfaults";
+	CHECK(nonzero(p, len) < 0, "fresh memory not zero at %ld",
+	      nonzero(p, len));
+	fill(p, len, 0x3c);
+	printf("ok %ld MiB: 2 MiB-aligned %s, %ld faults\n", mib,
+	       ((unsigned long)p & (2 * MB - 1)) ? "no" : "yes",
+	       minflt() - before);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int failed = 0, passed = 0, i, any = 0;
@@ -1092,6 +1112,8 @@ int main(int argc, char **argv)
 		return mode_fill(atol(argv[2]), 0);
 	if (argc == 3 && !strcmp(argv[1], "zero"))
 		return mode_fill(atol(argv[2]), 1);
+	if (argc == 3 && !strcmp(argv[1], "mapfaults"))
+		return mode_mapfaults(atol(argv[2]));
 	if (argc == 2 && !strcmp(argv[1], "--list")) {
 		for (k = 0; k < NR_CASES; k++)
 			printf("%s\n", cases[k].name);
