@@ -255,9 +255,9 @@ int plat_pool_map(int id, u64 pfn, u64 n, u64 addr, u32 prot, bool populate);
 
 /*
  * plat_pool_prefault - make frames [@pfn, @pfn + @n) of pool @id exist and
- * read as zero, so mapping them later costs no allocation (from the
- * helper, no zeroing either) and cannot fail.  They must be frames no one
- * uses yet (callers take turns).  @background: from the
+ * read as zero, so mapping them later costs no allocation and cannot fail
+ * (their zeroing may be left to the populating map).  They must be frames
+ * no one uses yet (callers take turns).  @background: from the
  * helper thread, which must neither hold locks the program's own memory
  * calls need nor take page faults (getrusage counts them as the
  * program's).  Returns 0, or -ENOMEM when the machine cannot supply them.

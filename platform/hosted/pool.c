@@ -319,17 +319,17 @@ int plat_pool_prefault(int id, u64 pfn, u64 n, bool background)
 	 * per page, as MADV_POPULATE_WRITE takes), holds no mmap lock the
 	 * program's mmap would wait for, and the helper is not charged with
 	 * faults getrusage would count as the program's.  A file in 2 MiB
-	 * folios, on the program's path: fallocate makes them (about 3 ms a
-	 * GiB) without zeroing them, and the populating map that follows
-	 * zeroes each with one fault, faster than writing.
+	 * folios, on either path: fallocate makes them (about 3 ms a GiB)
+	 * without zeroing them, and the populating map that hands them out
+	 * zeroes each in its one fault, faster than writing; so the helper,
+	 * growing ahead, takes no memory bandwidth from a compute phase.
 	 *
 	 * Huge pages, which write(2) does not take: on the program's path,
 	 * write-faulted through the window (its page tables filled for later
 	 * zeroing); the helper has fallocate make them, which zeroes them
 	 * and, unlike a fault, fails cleanly when there are none.
 	 */
-	if (id == TANDEM_POOL_4K &&
-	    (background || hp.folio_shift[id] < THP_SHIFT))
+	if (id == TANDEM_POOL_4K && hp.folio_shift[id] < THP_SHIFT)
 		return write_zeroes(id, off, len);
 	if (!background && id != TANDEM_POOL_4K)
 		err = linux_call3(NR_madvise, hp.window[id] + off, len,
