@@ -233,6 +233,29 @@ static void case_fixed_replace(void)
 	      "pages around the replaced ones changed");
 }
 
+/*
+ * MAP_FIXED and MAP_FIXED_NOREPLACE of 4 MiB at an address 4 KiB past a
+ * 2 MiB boundary: only MAP_HUGETLB asks for an aligned address.
+ */
+static void case_fixed_large_unaligned(void)
+{
+	char *r = map(8 * MB, PROT_NONE, MAP_PRIVATE), *s, *q;
+
+	s = (char *)(((unsigned long)r + 2 * MB - 1) & ~(2 * MB - 1)) + page;
+	q = mmap(s, 4 * MB, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	CHECK(q == s, "MAP_FIXED: %p for %p (%s)", (void *)q, (void *)s,
+	      q == MAP_FAILED ? strerror(errno) : "moved");
+	CHECK(nonzero(q, 4 * MB) < 0, "not zero");
+	fill(q, 4 * MB, 0x5a);
+	CHECK(munmap(q, 4 * MB) == 0, "munmap");
+	q = mmap(s, 4 * MB, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	CHECK(q == s, "MAP_FIXED_NOREPLACE: %p for %p (%s)", (void *)q,
+	      (void *)s, q == MAP_FAILED ? strerror(errno) : "moved");
+	CHECK(nonzero(q, 4 * MB) < 0, "not zero after reuse");
+}
+
 static void case_fixed_noreplace(void)
 {
 	char *p = map_rw(4 * page), *q;
@@ -949,6 +972,7 @@ static const struct tcase cases[] = {
 	{ "mmap-bad-args", case_bad_args },
 	{ "mmap-fixed-replace", case_fixed_replace },
 	{ "mmap-fixed-noreplace", case_fixed_noreplace },
+	{ "mmap-fixed-large-unaligned", case_fixed_large_unaligned },
 	{ "mmap-hint", case_hint },
 	{ "mmap-flags", case_map_flags },
 	{ "mmap-hugetlb", case_hugetlb },
