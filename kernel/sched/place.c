@@ -59,8 +59,8 @@ static int pick_core(int here)
  * instance's reserved cores?  Only then are threads pinned.  On cores the
  * run shares with the rest of the machine, a pinned thread cannot leave a
  * core other programs keep busy, and its program waits for it (STREAM's
- * triad at 0.8x of Linux, mmap + touch of 1 GiB at 8x the time of an
- * unpinned run on a loaded machine: docs/usage.md).
+ * triad pinned at 0.84x of Linux, unpinned at 1.27x, on a loaded
+ * machine: docs/usage.md).
  */
 static bool cores_owned(void)
 {
