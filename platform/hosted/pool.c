@@ -6,12 +6,12 @@
  * a file for 4 KiB frames (on a tmpfs of its own mounted huge=always, so
  * Linux backs it with 2 MiB folios, or else a memfd) and, where the
  * machine has free huge pages, a hugetlb memfd per huge page size; a
- * booted instance hands its pool file
- * in (--lwk-pool-fd, --lwk-pool2m-fd, --lwk-pool1g-fd: a memfd, or a
- * hugetlbfs file of that page size; then it makes none of its own, since
- * a program started separately could not share it).  A process inherits them by
- * descriptor number across fork and execve (lwk_proc.cfg.pool_fd).  The LWK reads and
- * writes frames through its own mapping of each file, its window.
+ * booted instance hands its pool files in (--lwk-pool-fd, --lwk-pool2m-fd,
+ * --lwk-pool1g-fd: a memfd or tmpfs file, or a hugetlbfs file of that page
+ * size; then it makes none of its own, since a program started separately
+ * could not share it).  A process inherits them by descriptor number
+ * across fork and execve (lwk_proc.cfg.pool_fd).  The LWK reads and writes
+ * frames through its own mapping of each file, its window.
  *
  * Also here: the helper thread, which runs LWK code only (kernel/mm/pool.c
  * zeroes freed frames and pre-faults the pool in it).
@@ -334,7 +334,8 @@ int plat_pool_prefault(int id, u64 pfn, u64 n, bool background)
 	if (!background && id != TANDEM_POOL_4K)
 		err = linux_call3(NR_madvise, hp.window[id] + off, len,
 				  MADV_POPULATE_WRITE);
-	if (err == -EINVAL)	/* background, or Linux < 5.14 */
+	/* Background, 2 MiB folios, or Linux < 5.14. */
+	if (err == -EINVAL)
 		err = linux_call4(NR_fallocate, lwk_proc.cfg.pool_fd[id], 0,
 				  off, len);
 	return err ? -ENOMEM : 0;
