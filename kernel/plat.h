@@ -235,6 +235,15 @@ void plat_regs_set_sigmask(struct plat_regs *r, u64 mask);
 int plat_pool_setup(bool create, u64 bytes, unsigned int max_shift,
 		    u64 frames[TANDEM_NR_POOLS], u32 *used);
 
+/*
+ * plat_pool_folio_shift - the size (log2) of the pages Linux backs pool
+ * @id's file with: 12, or 21 for a 4 KiB pool in 2 MiB folios (naturally
+ * aligned in the file; a run of them mapped at an address aligned alike
+ * costs one page-table entry and one fault per folio), or the huge pool's
+ * page size.  Valid once plat_pool_setup has returned.
+ */
+unsigned int plat_pool_folio_shift(int id);
+
 /* The LWK's pointer to frame @pfn of pool @id (through its window). */
 void *plat_pool_frame(int id, u64 pfn);
 
@@ -248,8 +257,9 @@ int plat_pool_map(int id, u64 pfn, u64 n, u64 addr, u32 prot, bool populate);
 
 /*
  * plat_pool_prefault - make frames [@pfn, @pfn + @n) of pool @id exist and
- * zero, so mapping them later costs no allocation or zeroing.  They must
- * be frames no one uses yet (callers take turns).  @background: from the
+ * read as zero, so mapping them later costs no allocation and cannot fail
+ * (their zeroing may be left to the populating map).  They must be frames
+ * no one uses yet (callers take turns).  @background: from the
  * helper thread, which must neither hold locks the program's own memory
  * calls need nor take page faults (getrusage counts them as the
  * program's).  Returns 0, or -ENOMEM when the machine cannot supply them.

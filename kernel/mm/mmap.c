@@ -208,6 +208,10 @@ static long map_anon(u64 addr, u64 len, u32 prot, u64 mflags)
 		else if (huge_fits(21, len))
 			align = 1ULL << 21;
 	}
+	/* 4 KiB frames in 2 MiB folios: Linux maps a folio with one entry. */
+	if (kind == K_POOL && align < (1ULL << 21) && len >= (1ULL << 21) &&
+	    plat_pool_folio_shift(TANDEM_POOL_4K) >= 21)
+		align = 1ULL << 21;
 	if (shared)
 		vf |= VF_SHARED;
 	if (mflags & MAP_GROWSDOWN)
@@ -217,7 +221,9 @@ static long map_anon(u64 addr, u64 len, u32 prot, u64 mflags)
 
 	if (mflags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		s = addr;
-		if (!IS_ALIGNED(s, align) || s + len < s)
+		/* Only MAP_HUGETLB asks the program for an aligned address. */
+		if (!IS_ALIGNED(s, shift == PAGE_SHIFT ? PAGE_SIZE : align) ||
+		    s + len < s)
 			return -EINVAL;
 		if (lwk_hit(s, s + len))
 			return fixed ? -EPERM : -EEXIST;

@@ -886,8 +886,10 @@ static int state_create(u64 *frames)
 		d->frames = frames[id];
 		d->buddy_off = off;
 		off += ALIGN_UP(buddy_meta_size(frames[id]), PAGE_SIZE);
+		/* 4 KiB pool: whole chunks, and whole folios of its file. */
 		d->chunk_frames = id == TANDEM_POOL_4K ?
-			1ULL << (TANDEM_POOL_CHUNK_SHIFT - 12) : 1;
+			1ULL << (MAX(TANDEM_POOL_CHUNK_SHIFT,
+				     plat_pool_folio_shift(id)) - 12) : 1;
 		/* A booted instance's daemon may know its file is zero. */
 		d->zero_on_grow = (used & (1U << id)) &&
 				  !(READ_ONCE(in->pool_clean) & (1U << id));
@@ -1110,10 +1112,13 @@ int pool_stats_format(char *buf, size_t size, bool json)
 	const struct tandem_instance *in = inst();
 	u64 frames[TANDEM_NR_POOLS] = { 0 }, freep[TANDEM_NR_POOLS] = { 0 };
 	u64 total = 0, largest = 0, frag = 0;
+	unsigned long long folio_4k;
 	int len = 0, id;
 
 	if (!pool.st)
 		return 0;
+	/* The page size Linux backs 4 KiB frames with: 4 KiB, or 2 MiB. */
+	folio_4k = 1ULL << plat_pool_folio_shift(TANDEM_POOL_4K);
 	for (id = 0; id < TANDEM_NR_POOLS; id++) {
 		struct buddy *b = pool.b[id];
 
@@ -1137,7 +1142,7 @@ int pool_stats_format(char *buf, size_t size, bool json)
 		emitf(buf, size, &len,
 		      "\"pool\":{\"bytes\":%llu,\"limit\":%llu,\"used\":%llu,"
 		      "\"peak\":%llu,\"largest_page\":%llu,"
-		      "\"frames_4k\":%llu,\"free_4k\":%llu,"
+		      "\"frames_4k\":%llu,\"free_4k\":%llu,\"folio_4k\":%llu,"
 		      "\"frames_2m\":%llu,\"free_2m\":%llu,"
 		      "\"frames_1g\":%llu,\"free_1g\":%llu,"
 		      "\"frag_permille\":%llu,\"zeroed_sync\":%llu,"
@@ -1150,6 +1155,7 @@ int pool_stats_format(char *buf, size_t size, bool json)
 		      (unsigned long long)in->mem_peak,
 		      (unsigned long long)largest,
 		      (unsigned long long)frames[0], (unsigned long long)freep[0],
+		      folio_4k,
 		      (unsigned long long)frames[1], (unsigned long long)freep[1],
 		      (unsigned long long)frames[2], (unsigned long long)freep[2],
 		      (unsigned long long)frag,
@@ -1163,13 +1169,14 @@ int pool_stats_format(char *buf, size_t size, bool json)
 	}
 	emitf(buf, size, &len,
 	      "  pool          %llu MiB in use now, %llu MiB peak, limit %llu MiB; largest page %llu KiB\n"
-	      "  pool pages    4K %llu/%llu free, 2M %llu/%llu free, 1G %llu/%llu free; fragmentation %llu/1000\n"
+	      "  pool pages    4K %llu/%llu free (Linux pages of %llu KiB), 2M %llu/%llu free, 1G %llu/%llu free; fragmentation %llu/1000\n"
 	      "  pool work     zeroed %llu MiB by the helper, %llu MiB on program paths; pre-faulted %llu MiB ahead, %llu MiB on program paths; fork copied %llu MiB\n",
 	      (unsigned long long)(in->mem_used >> 20),
 	      (unsigned long long)(in->mem_peak >> 20),
 	      (unsigned long long)(in->mem_limit >> 20),
 	      (unsigned long long)(largest >> 10),
 	      (unsigned long long)freep[0], (unsigned long long)frames[0],
+	      folio_4k >> 10,
 	      (unsigned long long)freep[1], (unsigned long long)frames[1],
 	      (unsigned long long)freep[2], (unsigned long long)frames[2],
 	      (unsigned long long)frag,

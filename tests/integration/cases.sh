@@ -596,6 +596,26 @@ case_omp()
 		--native-has "team of $1"
 }
 
+# Threads are pinned only on cores that are the run's own (--cpus, an
+# instance): without --cpus a thread may run on every core it was allowed,
+# as natively; with --cpus naming two cores or more it is pinned to one.
+case_placement()
+{
+	local cpus out
+
+	compare --native-status 0 -- grep Cpus_allowed_list /proc/self/status ||
+		return
+	need_tandem || return
+	cpus=$(grep Cpus_allowed_list /proc/self/status | cut -f2)
+	[[ $cpus == *[,-]* ]] || skip "one core allowed: pinning cannot show"
+	out=$("$TANDEM" run --cpus "$cpus" -- \
+		grep Cpus_allowed_list /proc/self/status) || return
+	if [[ ${out#*:} == *[,-]* ]]; then
+		echo "with --cpus $cpus the thread is not pinned: $out"
+		return 1
+	fi
+}
+
 case_futex()
 {
 	compare_prog futex --native-status 0 -- "$@"
@@ -1183,6 +1203,7 @@ all_cases()
 	for n in 1 2 4 8; do
 		tcase "run/omp-threads-$n" case_omp "$n"
 	done
+	tcase run/placement-pin-own-cores case_placement
 	for g in timeout bitset errors wake-count requeue cmp-requeue \
 		wake-op eintr; do
 		tcase "run/futex-$g-private" case_futex "$g" private

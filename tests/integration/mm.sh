@@ -46,7 +46,8 @@ mm_held_by_others()
 
 # mm_tandem NAME [TANDEM-OPTIONS...] -- CMD...: run CMD under tandem only,
 # with --stats=json; NAME.out, NAME.err; fails on a non-zero status or a
-# leak.  Its own time limit is the suite's TIMEOUT (times MM_SLOW).
+# leak.  Its own time limit is the suite's TIMEOUT (times MM_SLOW); tandem
+# runs under the command MM_WRAP (words), if set.
 mm_tandem()
 {
 	local name=$1 opts=() d=$CASE_DIR rc held limit
@@ -62,7 +63,8 @@ mm_tandem()
 	fi
 	need_tandem
 	limit=$((TIMEOUT * ${MM_SLOW:-1}))
-	timeout -k 5 "$limit" "$TANDEM" run "${RUN_OPTS[@]}" --stats=json \
+	# shellcheck disable=SC2086 # MM_WRAP is words
+	timeout -k 5 "$limit" ${MM_WRAP:-} "$TANDEM" run "${RUN_OPTS[@]}" --stats=json \
 		"${opts[@]}" -- "$@" </dev/null >"$d/$name.out" 2>"$d/$name.err"
 	rc=$?
 	if ((rc == 124)); then
@@ -187,6 +189,66 @@ case_mm_exec_reclaim()
 	mm_expect exec.out 'ok 40 MiB zero'
 }
 
+# mm_pool_file NAME: the 4 KiB pool's Linux page size from NAME.err
+# (--stats=json "folio_4k"), or "none".
+mm_pool_file()
+{
+	local v
+
+	v=$(grep -o '"folio_4k":[0-9]*' "$CASE_DIR/$1.err" | tail -n 1 |
+		cut -d: -f2)
+	echo "${v:-none}"
+}
+
+# case_mm_pool_thp: a private run's 4 KiB pool is a file on a huge=always
+# tmpfs of its own (2 MiB folios) where Linux lets tandem mount one (root:
+# CAP_SYS_ADMIN): 24 MiB mapped 2 MiB-aligned, zero, and populated with a
+# fault per 2 MiB (a memfd takes one per 64 KiB: 384).
+case_mm_pool_thp()
+{
+	local p folio faults
+
+	p=$(prog mm_ops) || return
+	[[ $(id -u) == 0 ]] || skip "mounting a private tmpfs needs root"
+	grep -q '\[deny\]' /sys/kernel/mm/transparent_hugepage/shmem_enabled \
+		2>/dev/null && skip "shmem huge pages are denied here (shmem_enabled)"
+	mm_tandem thp -- "$p" mapfaults 24 || return
+	folio=$(mm_pool_file thp)
+	if [[ $folio != 2097152 ]]; then
+		echo "the 4 KiB pool is in Linux pages of $folio bytes, not 2 MiB folios"
+		return 1
+	fi
+	mm_expect thp.out 'ok 24 MiB: 2 MiB-aligned yes' || return
+	faults=$(sed -n 's/.*aligned yes, \([0-9]*\) faults.*/\1/p' \
+		"$CASE_DIR/thp.out")
+	if ((faults > 48)); then
+		echo "24 MiB took $faults page faults: not one per 2 MiB folio"
+		return 1
+	fi
+}
+
+# case_mm_pool_memfd OPTS | --no-admin: the fallback, a memfd in 4 KiB
+# pages: with --page-size 4k, or without CAP_SYS_ADMIN (setpriv drops it
+# from the bounding set, so tandem cannot mount); the memory still works.
+case_mm_pool_memfd()
+{
+	local p folio
+
+	p=$(prog mm_ops) || return
+	if [[ $1 == --no-admin ]]; then
+		command -v setpriv >/dev/null || skip "no setpriv (util-linux)"
+		local MM_WRAP="setpriv --bounding-set -sys_admin"
+		shift
+	fi
+	mm_tandem memfd "$@" -- "$p" mapfaults 24 || return
+	folio=$(mm_pool_file memfd)
+	if [[ $folio != 4096 ]]; then
+		echo "the 4 KiB pool is in Linux pages of $folio bytes, not 4 KiB"
+		return 1
+	fi
+	mm_expect memfd.out 'ok 24 MiB: 2 MiB-aligned'
+}
+
 case_mm_bss()
 {
 	local p
@@ -263,6 +325,9 @@ mm_cases()
 	tcase mm/zero-next-run case_mm_zero_next_run
 	tcase mm/exec-reclaim case_mm_exec_reclaim
 	tcase mm/ulimit-v case_mm_ulimit_v
+	tcase mm/pool-thp case_mm_pool_thp
+	tcase mm/pool-memfd-page-4k case_mm_pool_memfd --page-size 4k
+	tcase mm/pool-memfd-no-admin case_mm_pool_memfd --no-admin
 	tcase mm/bss-1g case_mm_bss
 	tcase mm/bss-1g-no-faults case_mm_bss_no_faults
 	tcase mm/python3-2g case_mm_python_2g

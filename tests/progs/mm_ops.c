@@ -22,6 +22,10 @@
  *                                    ENOMEM (at most MAX), then DONTNEED
  *                                    each with none left: for a run with
  *                                    huge pages and a small --mem
+ *   mm_ops mapfaults MIB             map MIB of memory, check it is zero,
+ *                                    write it: say whether its address is
+ *                                    2 MiB-aligned and how many page faults
+ *                                    mmap and the writes took together
  *
  * --no-faults adds what only an LWK promises: touching fresh anonymous
  * memory (mmap without MAP_POPULATE, brk, mremap growth) takes no page
@@ -276,6 +280,29 @@ static void case_fixed_replace(void)
 	CHECK(nonzero(q, 2 * page) < 0, "replaced pages not zero");
 	CHECK(all(p, page, 0x11) && all(p + 3 * page, page, 0x11),
 	      "pages around the replaced ones changed");
+}
+
+/*
+ * MAP_FIXED and MAP_FIXED_NOREPLACE of 4 MiB at an address 4 KiB past a
+ * 2 MiB boundary: only MAP_HUGETLB asks for an aligned address.
+ */
+static void case_fixed_large_unaligned(void)
+{
+	char *r = map(8 * MB, PROT_NONE, MAP_PRIVATE), *s, *q;
+
+	s = (char *)(((unsigned long)r + 2 * MB - 1) & ~(2 * MB - 1)) + page;
+	q = mmap(s, 4 * MB, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	CHECK(q == s, "MAP_FIXED: %p for %p (%s)", (void *)q, (void *)s,
+	      q == MAP_FAILED ? strerror(errno) : "moved");
+	CHECK(nonzero(q, 4 * MB) < 0, "not zero");
+	fill(q, 4 * MB, 0x5a);
+	CHECK(munmap(q, 4 * MB) == 0, "munmap");
+	q = mmap(s, 4 * MB, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	CHECK(q == s, "MAP_FIXED_NOREPLACE: %p for %p (%s)", (void *)q,
+	      (void *)s, q == MAP_FAILED ? strerror(errno) : "moved");
+	CHECK(nonzero(q, 4 * MB) < 0, "not zero after reuse");
 }
 
 static void case_fixed_noreplace(void)
@@ -1170,6 +1197,7 @@ static const struct tcase cases[] = {
 	{ "mmap-bad-type", case_bad_type },
 	{ "mmap-fixed-replace", case_fixed_replace },
 	{ "mmap-fixed-noreplace", case_fixed_noreplace },
+	{ "mmap-fixed-large-unaligned", case_fixed_large_unaligned },
 	{ "mmap-hint", case_hint },
 	{ "mmap-flags", case_map_flags },
 	{ "mmap-hugetlb", case_hugetlb },
@@ -1346,6 +1374,22 @@ static int mode_hold(long mib, char **argv)
 	fail("execvp %s: %s", argv[0], strerror(errno));
 }
 
+static int mode_mapfaults(long mib)
+{
+	size_t len = (size_t)mib * MB;
+	long before = minflt();
+	char *p = map_rw(len);
+
+	cur = "mapfaults";
+	CHECK(nonzero(p, len) < 0, "fresh memory not zero at %ld",
+	      nonzero(p, len));
+	fill(p, len, 0x3c);
+	printf("ok %ld MiB: 2 MiB-aligned %s, %ld faults\n", mib,
+	       ((unsigned long)p & (2 * MB - 1)) ? "no" : "yes",
+	       minflt() - before);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int failed = 0, passed = 0, i, any = 0;
@@ -1367,6 +1411,8 @@ int main(int argc, char **argv)
 		return mode_fill(atol(argv[2]), 0);
 	if (argc == 3 && !strcmp(argv[1], "zero"))
 		return mode_fill(atol(argv[2]), 1);
+	if (argc == 3 && !strcmp(argv[1], "mapfaults"))
+		return mode_mapfaults(atol(argv[2]));
 	if (argc == 2 && !strcmp(argv[1], "--list")) {
 		for (k = 0; k < NR_CASES; k++)
 			printf("%s\n", cases[k].name);
