@@ -59,15 +59,6 @@ static struct {
 	unsigned int folio_shift[TANDEM_NR_POOLS];	/* Linux's page size */
 } hp;
 
-struct k_stat {
-	u64 dev, ino, nlink;
-	u32 mode, uid, gid, pad0;
-	u64 rdev;
-	s64 size, blksize, blocks;
-	u64 times[6];
-	s64 unused[3];
-};
-
 /* A small decimal file such as free_hugepages; 0 if unreadable. */
 static u64 read_u64_file(const char *path)
 {

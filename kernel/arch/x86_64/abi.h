@@ -181,6 +181,15 @@ struct k_clone_args {
 };
 
 /* Files. */
+struct k_stat {				/* fstat's, x86-64 layout */
+	u64 dev, ino, nlink;
+	u32 mode, uid, gid, pad0;
+	u64 rdev;
+	s64 size, blksize, blocks;
+	u64 times[6];
+	s64 unused[3];
+};
+
 #define AT_FDCWD		-100
 #define AT_EMPTY_PATH		0x1000
 #define AT_SYMLINK_NOFOLLOW	0x100
