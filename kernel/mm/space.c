@@ -868,6 +868,7 @@ static u64 stack_linux(u64 s, u64 e)
 static u64 make_stack(u64 args_bytes)
 {
 	u64 limit = lwk_proc.stack_limit, total, args, pool_part, top, lo, done;
+	const struct k_rlimit *as = &lwk_proc.rlim_as;
 	struct fill_req r = anon_req(PROT_READ | PROT_WRITE,
 				     VF_STACK | VF_NOHUGE);
 	u64 ps, pe, low;
@@ -876,6 +877,12 @@ static u64 make_stack(u64 args_bytes)
 	if (limit == RLIM_INFINITY)
 		limit = STACK_UNLIMITED;
 	total = MIN(MAX(limit, 128 * 1024ULL), STACK_TOTAL_MAX);
+	/*
+	 * Linux counts only the stack's used part against RLIMIT_AS, the LWK
+	 * its whole reservation: leave the program half the room at least.
+	 */
+	if (as->cur != RLIM_INFINITY && as->cur > mm.size)
+		total = MIN(total, (as->cur - mm.size) / 2);
 	total = MAX(ALIGN_DOWN(total, PAGE_SIZE), args + PAGE_SIZE);
 	pool_part = MIN(total - args, STACK_POOL_MAX);
 	if (vma_find_gap(&mm.tree, total, PAGE_SIZE, MMAP_MIN,

@@ -311,6 +311,15 @@ case_mm_ulimit_v()
 		 exec sh -c "echo exec \$(ulimit -v)"'
 }
 
+# An unlimited stack under an address-space limit: the stack reservation
+# must leave the program room, as Linux's stack counts only what it uses.
+case_mm_ulimit_v_stack()
+{
+	compare --native-status 0 --native-has 'ran' -- sh -c \
+		'ulimit -s unlimited && ulimit -v 900000 && /bin/true &&
+		 sh -c "echo ran"'
+}
+
 mm_cases()
 {
 	tcase mm/ops case_mm_ops
@@ -325,6 +334,7 @@ mm_cases()
 	tcase mm/zero-next-run case_mm_zero_next_run
 	tcase mm/exec-reclaim case_mm_exec_reclaim
 	tcase mm/ulimit-v case_mm_ulimit_v
+	tcase mm/ulimit-v-stack-unlimited case_mm_ulimit_v_stack
 	tcase mm/pool-thp case_mm_pool_thp
 	tcase mm/pool-memfd-page-4k case_mm_pool_memfd --page-size 4k
 	tcase mm/pool-memfd-no-admin case_mm_pool_memfd --no-admin
