@@ -65,6 +65,7 @@ static struct {
 	struct buddy *b[TANDEM_NR_POOLS];	/* NULL: absent here */
 	int slot;				/* this process's owner slot */
 	int pid;				/* the process that owns it */
+	u32 fork_gen;		/* gen of the fork child's slot (mm lock) */
 	u32 in_pool;		/* threads inside an allocator call */
 	u32 dying;		/* exit or execve coming: park newcomers */
 } pool = { .slot = -1 };
@@ -465,6 +466,7 @@ static void __reclaim(int slot)
 static int __slot_get(unsigned int kind)
 {
 	struct tandem_pool_owner *o;
+	unsigned int gen;
 	int i;
 
 	/* Slot 0 stays unused: it is the buddy's anonymous owner. */
@@ -472,8 +474,10 @@ static int __slot_get(unsigned int kind)
 		o = &pool.st->owner[i];
 		if (o->kind != TANDEM_OWNER_FREE)
 			continue;
+		gen = o->gen + 1;
 		memset(o, 0, sizeof(*o));
 		o->kind = kind;
+		o->gen = gen;
 		return i;
 	}
 	return -ENOMEM;
@@ -548,6 +552,7 @@ int pool_fork_slot(void)
 	slot = __slot_get(TANDEM_OWNER_PROCESS);
 	if (slot > 0) {
 		child = &pool.st->owner[slot];
+		pool.fork_gen = child->gen;
 		memcpy(child->shared, pool.st->owner[pool.slot].shared,
 		       sizeof(child->shared));
 		for (w = 0; w < TANDEM_POOL_OWNERS / 64; w++) {
@@ -561,28 +566,47 @@ int pool_fork_slot(void)
 	return slot;
 }
 
+/*
+ * The fork child @pid's slot gets its pid, from the parent after the clone
+ * or from the child first thing, whichever comes first; locked.  The child
+ * may have run ahead and execve'd: its new image then freed this slot
+ * (which another process may have taken since, as its gen tells) and took
+ * one of its own, which must be left alone.
+ */
+static void __fork_claim(int slot, int pid)
+{
+	struct tandem_pool_owner *o = &pool.st->owner[slot];
+
+	if (o->kind != TANDEM_OWNER_PROCESS || o->gen != pool.fork_gen)
+		return;
+	/* A stale slot of a process that died unreaped had this pid. */
+	__reclaim_pid(pid, slot);
+	o->pid = pid;
+}
+
 void pool_fork_done(int slot, long pid)
 {
 	irqflags_t irq;
 
 	owners_lock(&irq);
-	if (pid < 0) {
+	if (pid < 0)
 		__reclaim(slot);
-	} else {
-		/* A stale slot of a process that died unreaped had this pid. */
-		__reclaim_pid((int)pid, slot);
-		pool.st->owner[slot].pid = (int)pid;
-	}
+	else
+		__fork_claim(slot, (int)pid);
 	owners_unlock(irq);
 	pool_kick();
 }
 
 void pool_fork_child(int slot)
 {
+	irqflags_t irq;
+
 	pool.slot = slot;
 	pool.pid = lwk_proc.pid;
 	pool.in_pool = 0;
-	WRITE_ONCE(pool.st->owner[slot].pid, lwk_proc.pid);
+	owners_lock(&irq);
+	__fork_claim(slot, lwk_proc.pid);
+	owners_unlock(irq);
 }
 
 void pool_reap(int pid)
