@@ -11,7 +11,6 @@
  * to be harmless even on a file that is open.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -39,6 +38,8 @@
 #include <linux/perf_event.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "report.h"
 
 #define NCALLS	64
 
@@ -220,9 +221,7 @@ int main(void)
 	long got[NCALLS];
 	struct rlimit rl;
 	int ref, fd, top, n, i, bad = 0, probed = 0;
-	struct dirent *e;
 	char tname[] = "/tmp/fdcalls.XXXXXX";
-	DIR *d;
 
 	getrlimit(RLIMIT_NOFILE, &rl);
 	top = rl.rlim_cur + 64 < sizeof(listed) ? rl.rlim_cur + 64 :
@@ -247,13 +246,8 @@ int main(void)
 	if (dup2(0, select_below - 1) < 0)
 		return 1;
 
-	d = opendir("/proc/self/fd");
-	while (d && (e = readdir(d)))
-		if (atoi(e->d_name) < top)
-			listed[atoi(e->d_name)] = 1;
-	if (!d)
+	if (listed_fds(listed, top))
 		return 1;
-	closedir(d);
 
 	n = calls(ref, want);
 	for (fd = 3; fd < top; fd++) {
