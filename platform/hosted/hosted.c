@@ -255,9 +255,13 @@ static struct hosted_thread *area_reuse(void)
 		if (__atomic_compare_exchange_n(&area_cache[i], &ht, NULL,
 						false, __ATOMIC_ACQUIRE,
 						__ATOMIC_RELAXED)) {
-			/* As fresh: a proxy may have used it (proxy.c). */
-			memset(ht, 0, AREA_HDR);
+			/*
+			 * As fresh: every field, since a proxy may have used
+			 * the area (proxy.c; a proxy clears its own header).
+			 */
+			memset(ht, 0, sizeof(*ht));
 			ht->tid_slot = TID_SLOTS;
+			*(u64 *)((u8 *)ht + AREA_FAST_TOP) = 0;
 			return ht;
 		}
 	}
@@ -312,8 +316,8 @@ static void area_cache_fork(void)
 /*
  * hosted_area_alloc - a naturally aligned thread area with its guard
  * page, recorded as LWK memory: a cached one, or freshly mapped.  NULL
- * when Linux has no memory.  The header page is zeroed but for tid_slot
- * (TID_SLOTS: no fast-entry slot yet).
+ * when Linux has no memory.  Its struct hosted_thread and fast-entry word
+ * are zeroed but for tid_slot (TID_SLOTS: no fast-entry slot yet).
  */
 struct hosted_thread *hosted_area_alloc(void)
 {
