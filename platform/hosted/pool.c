@@ -460,7 +460,7 @@ long plat_helper_start(void (*fn)(void *), void *arg)
 	helper_start.arg = arg;
 
 	/* The thread inherits this mask: it must never take a signal. */
-	irq = plat_irq_save();
+	irq = hosted_signals_off();
 	tid = hosted_helper_clone(flags, stack + HELPER_STACK, helper_entry,
 				  &helper_start);
 	plat_irq_restore(irq);

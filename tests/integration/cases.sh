@@ -691,6 +691,16 @@ case_fault()
 	return $rc
 }
 
+# SIGSEGV and SIGBUS ignored by a shell stay ignored in what it execs.
+case_sig_dispositions_exec()
+{
+	local p
+
+	p=$(prog sigs) || return
+	compare --native-has 'SIGSEGV: ignored' -- \
+		sh -c 'trap "" SEGV BUS; exec "$1" dispositions' sh "$p"
+}
+
 case_fault_child()
 {
 	local p
@@ -1216,10 +1226,14 @@ all_cases()
 		restart handler-syscalls resethand nodefer altstack-raise \
 		altstack-kill altstack-blocked-read altstack-blocked-longjmp \
 		altstack-overflow \
-		altstack-overflow-thread sigqueue sigtimedwait signalfd; do
+		altstack-overflow-thread sigqueue sigtimedwait signalfd \
+		efault sent-while-blocked; do
 		tcase "run/sig-$g" case_sigs "$g"
 	done
 	tcase run/fault-segv-core case_fault segv core 139
+	tcase run/fault-segv-ignored-core case_fault segv-ignored core 139
+	tcase run/fault-segv-blocked-core case_fault segv-blocked core 139
+	tcase run/sig-dispositions-after-exec case_sig_dispositions_exec
 	tcase run/fault-bus-core case_fault bus core 135
 	tcase run/fault-fpe-core case_fault fpe core 136
 	tcase run/fault-ill-core case_fault ill core 132
