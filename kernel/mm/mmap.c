@@ -1032,6 +1032,10 @@ static long advise_pool(struct vma *v, u64 s, u64 e, long adv)
 	case ADV_HWPOISON:
 	case ADV_SOFT_OFFLINE:
 		return -EPERM;
+	case ADV_DONTDUMP:
+	case ADV_DODUMP:
+		/* Whether a core holds it is Linux's to know. */
+		return linux_call3(NR_madvise, s, e - s, adv);
 	default:
 		/* Pool memory is resident, populated and never paged. */
 		return 0;

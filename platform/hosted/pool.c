@@ -196,6 +196,8 @@ static int map_window(int id, int fd)
 	if (IS_ERR_VALUE(w))
 		return (int)w;
 	hp.window[id] = (u8 *)w;
+	/* A core dump holds the program's memory, not the whole pool. */
+	linux_call3(NR_madvise, w, len, MADV_DONTDUMP);
 	return lwk_region_add(w, w + len);
 }
 
