@@ -164,9 +164,15 @@ static void collapse_cases(void)
 	fd = memfd_create("mm_args", 0);
 	if (fd < 0 || ftruncate(fd, 4 * MB))
 		die("memfd");
-	p = mmap(NULL, 4 * MB, RW, MAP_SHARED, fd, 0);
+	/* Where Linux would place it depends on its settings: both ways. */
+	p = amap(4 * MB, 0, MAP_PRIVATE, 0);
+	p = mmap(p, 4 * MB, RW, MAP_SHARED | MAP_FIXED, fd, 0);
 	memset(p, 1, 4 * MB);
-	MADV("collapse memfd", p, 4 * MB, MADV_COLLAPSE);
+	MADV("collapse memfd aligned", p, 4 * MB, MADV_COLLAPSE);
+	munmap(p, 4 * MB);
+	p = amap(4 * MB, 4096, MAP_PRIVATE, 0);
+	p = mmap(p, 4 * MB, RW, MAP_SHARED | MAP_FIXED, fd, 0);
+	MADV("collapse memfd misaligned", p, 4 * MB, MADV_COLLAPSE);
 	munmap(p, 4 * MB);
 	close(fd);
 }
