@@ -119,7 +119,6 @@ static void madvise_cases(void)
 	MADV("madvise POPULATE_READ reservation", p, 4096, MADV_POPULATE_READ);
 	MADV("madvise FREE reservation", p, 4096, MADV_FREE);
 	munmap(p, HP);
-
 }
 
 static void collapse_cases(void)
