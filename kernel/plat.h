@@ -80,6 +80,14 @@ irqflags_t plat_irq_save(void);
 void plat_irq_restore(irqflags_t flags);
 
 /*
+ * plat_signals_off - every signal blocked, even the ones plat_irq_save
+ * lets through for the faults of copies of program memory: where no such
+ * copy follows and no signal may be taken at all.  plat_irq_restore
+ * undoes it.
+ */
+irqflags_t plat_signals_off(void);
+
+/*
  * plat_lwk_region_next - the platform's own memory in the program's
  * address space (the hosted LWK image, its per-thread areas): the region
  * with the lowest start among those ending above `addr`, stored in

@@ -257,7 +257,8 @@ static long send_to_self(struct plat_regs *regs, long nr, long a0, long a1,
 {
 	u64 mask = plat_regs_sigmask(regs);
 
-	plat_irq_save();
+	/* Not even SIGSEGV: it would find this thread, which takes none. */
+	plat_signals_off();
 	/*
 	 * Whatever the entry, its way out must give Linux the program's mask
 	 * back: an entry without a signal frame restores none by itself, and

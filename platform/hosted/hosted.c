@@ -117,12 +117,8 @@ irqflags_t plat_irq_save(void)
 	return old;
 }
 
-/*
- * hosted_signals_off - every signal blocked, faults too: before a thread's
- * area goes away, and around a clone whose child must take no signal.
- * plat_irq_restore undoes it.
- */
-irqflags_t hosted_signals_off(void)
+/* Also before a thread's area goes away, and around a helper's clone. */
+irqflags_t plat_signals_off(void)
 {
 	u64 all = ~0ULL, old = 0;
 
@@ -795,7 +791,7 @@ __noreturn void plat_thread_exit(int code)
 {
 	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
 
-	hosted_signals_off();
+	plat_signals_off();
 	ht->lt.magic = 0;
 	__hosted_fast_thread_del(ht);
 	if (ht->kept) {

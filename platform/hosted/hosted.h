@@ -113,7 +113,6 @@ long hosted_clone_fn(u64 flags, u64 stack, int *tidp, void (*fn)(void *),
 
 /* hosted.c */
 __noreturn void hosted_thread_start(struct hosted_thread *ht);
-irqflags_t hosted_signals_off(void);
 struct hosted_thread *hosted_area_alloc(void);
 void hosted_area_free(struct hosted_thread *ht);
 u64 hosted_area_stack_top(struct hosted_thread *ht);

@@ -462,7 +462,7 @@ long plat_helper_start(void (*fn)(void *), void *arg)
 	helper_start.arg = arg;
 
 	/* The thread inherits this mask: it must never take a signal. */
-	irq = hosted_signals_off();
+	irq = plat_signals_off();
 	tid = hosted_helper_clone(flags, stack + HELPER_STACK, helper_entry,
 				  &helper_start);
 	plat_irq_restore(irq);

@@ -243,12 +243,33 @@ static bool setup_frame(struct hosted_thread *ht, int sig,
 }
 
 /*
+ * Send again a signal this thread must not take yet: to the thread if it
+ * was sent to the thread (tkill, tgkill), else to the process, whose
+ * other threads may take it, as on Linux.  Linux lets only the main
+ * thread queue a kill()'s siginfo for the process, since it is not the
+ * original sender; another thread sends a kill() of its own process's
+ * again with kill(), and one from elsewhere to itself.
+ */
+static void send_again(int sig, struct k_siginfo *si)
+{
+	s32 pid = linux_call0(NR_getpid), tid = linux_call0(NR_gettid), from;
+
+	memcpy(&from, &si->raw[0], sizeof(from));	/* si_pid */
+	if (si->si_code != SI_TKILL &&
+	    (!linux_call3(NR_rt_sigqueueinfo, pid, sig, si) ||
+	     (si->si_code == SI_USER && from == pid &&
+	      !linux_call2(NR_kill, pid, sig))))
+		return;
+	linux_call4(NR_rt_tgsigqueueinfo, pid, tid, sig, si);
+}
+
+/*
  * A SIGSEGV or SIGBUS somebody sent while Linux let it through only for
  * the LWK's copies: with the LWK's interrupts off (plat_irq_save; the
  * program's own masks never block SIGSYS, that section's does), or with
- * the program blocking it (opened).  Queue it again, for this thread,
- * and return with it blocked: it waits, as on Linux, until the section
- * ends or the program unblocks it.
+ * the program blocking it (opened).  Send it again and return with it
+ * blocked: it waits, as on Linux, until the section ends or the program
+ * unblocks it.
  */
 static bool defer_sent(int sig, struct k_siginfo *si, struct k_ucontext *uc,
 		       u64 opened)
@@ -256,8 +277,7 @@ static bool defer_sent(int sig, struct k_siginfo *si, struct k_ucontext *uc,
 	if (!(sigbit(sig) & FAULT_SIGS) || is_fault(sig, si) ||
 	    !((uc->uc_sigmask & sigbit(SIGSYS)) || (opened & sigbit(sig))))
 		return false;
-	linux_call4(NR_rt_tgsigqueueinfo, linux_call0(NR_getpid),
-		    linux_call0(NR_gettid), sig, si);
+	send_again(sig, si);
 	uc->uc_sigmask |= sigbit(sig);
 	return true;
 }

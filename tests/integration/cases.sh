@@ -1252,7 +1252,7 @@ all_cases()
 		altstack-kill altstack-blocked-read altstack-blocked-longjmp \
 		altstack-overflow \
 		altstack-overflow-thread sigqueue sigtimedwait signalfd \
-		efault sent-while-blocked; do
+		efault sent-while-blocked sent-to-process; do
 		tcase "run/sig-$g" case_sigs "$g"
 	done
 	tcase run/fault-segv-core case_fault segv core 139

@@ -1461,11 +1461,15 @@ static void on_sent(int sig, siginfo_t *si, void *ucv)
 
 static void *send_faults(void *arg)
 {
+	struct timespec gap = { 0, 10000 };
 	pid_t tid = *(pid_t *)arg;
 	int i;
 
-	for (i = 0; !sent_stop; i++)
+	/* A pause between sends: a flood would only measure handler cost. */
+	for (i = 0; !sent_stop; i++) {
 		syscall(SYS_tgkill, getpid(), tid, i & 1 ? SIGSEGV : SIGBUS);
+		nanosleep(&gap, NULL);
+	}
 	return NULL;
 }
 
@@ -1499,7 +1503,7 @@ static void g_sent_while_blocked(void)
 	/* Sent by another thread while this one blocks and unblocks them. */
 	if (pthread_create(&t, NULL, send_faults, &me))
 		die("pthread_create");
-	for (i = 0; i < 3000; i++) {
+	for (i = 0; i < 2000; i++) {
 		sigprocmask(SIG_BLOCK, &faults, NULL);
 		runs = sent_runs;
 		sigprocmask(SIG_BLOCK, NULL, &got);
@@ -1512,6 +1516,59 @@ static void g_sent_while_blocked(void)
 	pthread_join(t, NULL);
 	check(!sent_while_blocked, "no handler ran while the thread blocked it");
 	check(sent_runs > 1, "the sent signals ran once unblocked");
+}
+
+/*
+ * SIGSEGV sent to the process while the sending thread blocks it: a
+ * thread that does not block it takes it; sent once to the process and
+ * once to the thread, both are pending and both run.
+ */
+static volatile pid_t took_tid;
+
+static void on_took(int sig)
+{
+	(void)sig;
+	took_tid = gettid();
+	sent_runs++;
+}
+
+static void *take_it(void *arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < 400 && !took_tid; i++)
+		usleep(5000);
+	return NULL;
+}
+
+static void g_sent_to_process(void)
+{
+	sigset_t segv, pend;
+	pthread_t t;
+	int i;
+
+	signal(SIGSEGV, on_took);
+	sigemptyset(&segv);
+	sigaddset(&segv, SIGSEGV);
+	/* The new thread takes the mask of this one, which blocks it after. */
+	if (pthread_create(&t, NULL, take_it, NULL))
+		die("pthread_create");
+	pthread_sigmask(SIG_BLOCK, &segv, NULL);
+	kill(getpid(), SIGSEGV);
+	pthread_join(t, NULL);
+	check(took_tid && took_tid != gettid(),
+	      "the thread that does not block it took it");
+
+	sent_runs = 0;
+	kill(getpid(), SIGSEGV);
+	syscall(SYS_tgkill, getpid(), gettid(), SIGSEGV);
+	for (i = 0; i < 100; i++)
+		sigprocmask(SIG_BLOCK, NULL, &pend);
+	sigpending(&pend);
+	check(sigismember(&pend, SIGSEGV), "both pending while blocked");
+	pthread_sigmask(SIG_UNBLOCK, &segv, NULL);
+	check(sent_runs == 2, "both ran once unblocked");
 }
 
 /* The dispositions of SIGSEGV and SIGBUS the program finds (after exec). */
@@ -1580,6 +1637,8 @@ int main(int argc, char **argv)
 		g_efault();
 	else if (!strcmp(g, "sent-while-blocked"))
 		g_sent_while_blocked();
+	else if (!strcmp(g, "sent-to-process"))
+		g_sent_to_process();
 	else if (!strcmp(g, "dispositions"))
 		g_dispositions();
 	else {
