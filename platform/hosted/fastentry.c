@@ -314,6 +314,7 @@ long hosted_fast_dispatch(struct fast_frame *f)
 		return 0;
 	}
 	__atomic_fetch_add(hosted_fast_entry_ctr, 1, __ATOMIC_RELAXED);
+	hosted_fs_lwk_in((struct hosted_thread *)t);
 	hosted_lwk_stack_check((struct hosted_thread *)t,
 			       f->uc.uc_mcontext.rsp);
 	saved = t->regs;
@@ -322,6 +323,7 @@ long hosted_fast_dispatch(struct fast_frame *f)
 	ret = syscall_dispatch(t, regs);
 	rewrite_call_end(&rc);
 	t->regs = saved;
+	hosted_fs_lwk_out((struct hosted_thread *)t);
 	if (f->mask_state == FAST_MASK_SET)
 		linux_call4(NR_rt_sigprocmask, SIG_SETMASK, &f->uc.uc_sigmask,
 			    NULL, 8);

@@ -409,9 +409,20 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 
 	/* kill -SYS from outside, or a seccomp filter: the program's. */
 	if (si->si_code != SYS_USER_DISPATCH) {
+		/* A fork stops us: park here if we were in program code. */
+		if (hosted_fs_is_park(si)) {
+			if (READ_ONCE(((struct hosted_thread *)t)->in_prog)) {
+				hosted_fs_lwk_in((struct hosted_thread *)t);
+				hosted_fs_lwk_out((struct hosted_thread *)t);
+			}
+			return;
+		}
+		hosted_fs_lwk_in((struct hosted_thread *)t);
 		hosted_deliver(SIGSYS, si, uc);
+		hosted_fs_resume((struct hosted_thread *)t, uc);
 		return;
 	}
+	hosted_fs_lwk_in((struct hosted_thread *)t);
 	hosted_fast_count_trap();
 	hosted_lwk_stack_check((struct hosted_thread *)t, uc->uc_mcontext.rsp);
 	rewrite_trap(uc);
@@ -420,6 +431,7 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 	uc->uc_mcontext.rax = syscall_dispatch(t, regs);
 	rewrite_call_end(&rc);
 	t->regs = saved;
+	hosted_fs_resume((struct hosted_thread *)t, uc);
 }
 
 /*
@@ -440,6 +452,9 @@ __noreturn void hosted_thread_start(struct hosted_thread *ht)
 		lwk_proc.pid = linux_call0(NR_getpid);
 		hosted_fast_fork_child();
 		mm_fork_child();
+		hosted_fs_fork_child(ht);
+	} else if (ht->lt.pid > 0) {
+		hosted_fs_add(ht);	/* a thread of this process */
 	}
 	arm_thread(ht, new_process ? 0 : ht->lt.pid);
 	if (new_process) {
@@ -461,6 +476,7 @@ __noreturn void hosted_thread_start(struct hosted_thread *ht)
 	uc->uc_stack.ss_sp = (char *)ht + AREA_STACK;
 	uc->uc_stack.ss_flags = 0;
 	uc->uc_stack.ss_size = AREA_SIZE - AREA_STACK;
+	hosted_fs_lwk_out(ht);
 	hosted_sigreturn_to((u64)uc);
 }
 
@@ -476,6 +492,7 @@ static void prepare_child(struct hosted_thread *child, struct plat_regs *regs,
 	struct lwk_thread *parent = plat_current();
 
 	offload_thread_init(&child->lt, parent, flags);
+	child->fs_on = false;	/* hosted_thread_start adds a thread */
 	child->lt.clear_tid = flags & CLONE_CHILD_CLEARTID ? ctid : 0;
 	/* 0: a process sharing our memory (vfork), which asks Linux. */
 	child->lt.pid = flags & CLONE_THREAD ? parent->pid : 0;
@@ -550,6 +567,7 @@ static void fork_child(u64 flags, u64 ctid)
 	area_cache_fork();
 	hosted_fast_fork_child();
 	mm_fork_child();
+	hosted_fs_fork_child(ht);
 	arm_thread(ht, lwk_proc.pid);
 	futex_after_fork();
 	offload_after_fork(&ht->lt);
@@ -565,9 +583,12 @@ long plat_clone(struct plat_regs *regs, u64 flags, u64 newsp, u64 ptid,
 
 	/* A new address space: the pool memory is copied for the child. */
 	if (!(flags & CLONE_VM)) {
+		hosted_fs_stop();
 		ret = mm_fork_prepare(regs_sp(regs));
-		if (ret)
+		if (ret) {
+			hosted_fs_release();
 			return ret;
+		}
 		fk = hosted_fast_fork_begin();
 	}
 	if (!(flags & CLONE_VM) && !newsp) {
@@ -592,6 +613,8 @@ out:
 	if (!(flags & CLONE_VM)) {
 		hosted_fast_fork_end(fk, ret == 0);
 		mm_fork_parent(ret);
+		if (ret)	/* the parent: the child (0) starts afresh */
+			hosted_fs_release();
 	}
 	return ret;
 }
@@ -606,9 +629,12 @@ long plat_clone3(struct plat_regs *regs, struct k_clone_args *args,
 	long ret;
 
 	if (copy) {
+		hosted_fs_stop();
 		ret = mm_fork_prepare(regs_sp(regs));
-		if (ret)
+		if (ret) {
+			hosted_fs_release();
 			return ret;
+		}
 	}
 	fk = copy ? hosted_fast_fork_begin() : 0;
 
@@ -635,6 +661,8 @@ out:
 	if (copy) {
 		hosted_fast_fork_end(fk, ret == 0);
 		mm_fork_parent(ret);
+		if (ret)	/* the parent: the child (0) starts afresh */
+			hosted_fs_release();
 	}
 	return ret;
 }
@@ -661,6 +689,7 @@ __noreturn void plat_thread_exit(int code)
 
 	plat_irq_save();
 	ht->lt.magic = 0;
+	hosted_fs_del(ht);
 	__hosted_fast_thread_del(ht);
 	if (ht->kept) {
 		linux_call1(NR_set_tid_address, &ht->exit_word);
@@ -684,8 +713,10 @@ __noreturn void plat_enter_program(u64 entry, u64 sp)
 
 	hosted_fast_init();
 	irq = plat_irq_save();
+	hosted_fs_add((struct hosted_thread *)plat_current());
 	arm_thread((struct hosted_thread *)plat_current(), 0);
 	plat_irq_restore(irq);
+	hosted_fs_lwk_out((struct hosted_thread *)plat_current());
 	hosted_jump(entry, sp);
 }
 

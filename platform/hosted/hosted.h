@@ -40,6 +40,10 @@ struct hosted_thread {
 	 */
 	u32 exit_word;
 	bool kept;			/* exiting, and its area is in the cache */
+	/* forkstop.c: a thread of the process, on its list */
+	bool fs_on;
+	u32 in_prog;			/* may run program code */
+	struct hosted_thread *fs_next, *fs_prev;
 };
 
 /* entry.S */
@@ -64,6 +68,17 @@ __noreturn void hosted_unmap_and_exit(void *area, size_t size, int code);
  */
 long hosted_clone_fn(u64 flags, u64 stack, int *tidp, void (*fn)(void *),
 			 void *arg);
+
+/* forkstop.c */
+void hosted_fs_add(struct hosted_thread *ht);
+void hosted_fs_del(struct hosted_thread *ht);
+void hosted_fs_lwk_in(struct hosted_thread *ht);
+void hosted_fs_lwk_out(struct hosted_thread *ht);
+void hosted_fs_resume(struct hosted_thread *ht, const struct k_ucontext *uc);
+bool hosted_fs_is_park(const struct k_siginfo *si);
+void hosted_fs_stop(void);
+void hosted_fs_release(void);
+void hosted_fs_fork_child(struct hosted_thread *ht);
 
 /* hosted.c */
 __noreturn void hosted_thread_start(struct hosted_thread *ht);

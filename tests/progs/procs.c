@@ -13,6 +13,8 @@
  *   vfork            vfork + exec, vfork + _exit, the shared memory
  *   fork-threads     fork from a threaded program (from main and from a
  *                    thread), the child runs threads of its own
+ *   fork-race        threads fork while others are being created, rounds
+ *                    of it; every child must exit with its own status
  *
  * No pid is printed, only whether it is the expected one. Exits 1 when a
  * check fails.
@@ -772,6 +774,64 @@ static void g_fork_threads(void)
 	printf("threads at the end: %d\n", count_tasks());
 }
 
+/* Wait up to 3 s for @pid (a child stuck in libc is killed): its status. */
+static int wait_bounded(pid_t pid)
+{
+	int status, ms;
+
+	for (ms = 0; ms < 3000; ms++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		usleep(1000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return status;
+}
+
+static void *race_forker(void *arg)
+{
+	long id = (long)arg, bad = 0;
+	char *m;
+	int i, status;
+	pid_t pid;
+
+	for (i = 0; i < 3; i++) {
+		pid = fork();
+		if (pid < 0)
+			return (void *)1L;
+		if (pid == 0) {
+			m = malloc(100000);
+			memset(m, (int)id, 100000);
+			_exit(m[99] + i);
+		}
+		status = wait_bounded(pid);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != id + i)
+			bad++;
+	}
+	return (void *)bad;
+}
+
+/* Forks from threads while the next threads are still being created. */
+static void g_fork_race(void)
+{
+	pthread_t t[4];
+	void *st;
+	long bad = 0;
+	int r, i, rounds = 60;
+
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < 4; i++)
+			pthread_create(&t[i], NULL, race_forker, (void *)(long)i);
+		for (i = 0; i < 4; i++) {
+			pthread_join(t[i], &st);
+			bad += (long)st;
+		}
+	}
+	printf("%d rounds of 4 threads forking 3 children each\n", rounds);
+	check(bad == 0, "every child exited with its own status");
+}
+
 int main(int argc, char **argv)
 {
 	const char *g = argc >= 2 ? argv[1] : "";
@@ -797,6 +857,8 @@ int main(int argc, char **argv)
 		g_vfork();
 	else if (!strcmp(g, "fork-threads"))
 		g_fork_threads();
+	else if (!strcmp(g, "fork-race"))
+		g_fork_race();
 	else {
 		fprintf(stderr, "usage: procs GROUP (see tests/progs/procs.c)\n");
 		return 2;
