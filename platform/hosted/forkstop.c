@@ -146,9 +146,13 @@ static bool nudge(struct hosted_thread *self)
 /*
  * hosted_fs_stop - before a fork: return once no other thread of the
  * process runs program code, and none will until hosted_fs_release.
- * Context: the forking thread, in the LWK, no LWK lock held.
+ * Program signals stay blocked in the caller until then: a handler run
+ * inside the fork would write memory after the copy, and its program
+ * code would wait on the very stop this thread holds.  Returns the mask
+ * to give back to hosted_fs_release.  Context: the forking thread, in
+ * the LWK, no LWK lock held.
  */
-void hosted_fs_stop(void)
+irqflags_t hosted_fs_stop(void)
 {
 	struct hosted_thread *self = (struct hosted_thread *)plat_current();
 	irqflags_t irq;
@@ -171,14 +175,19 @@ void hosted_fs_stop(void)
 			break;
 		linux_call0(NR_sched_yield);
 	}
-	plat_irq_restore(irq);
+	return irq;
 }
 
-/* hosted_fs_release - after the clone in the parent: let them all go. */
-void hosted_fs_release(void)
+/*
+ * hosted_fs_release - after the clone in the parent, or a fork that
+ * failed: let the others go and give this thread back the mask @irq
+ * hosted_fs_stop returned.
+ */
+void hosted_fs_release(irqflags_t irq)
 {
 	__atomic_store_n(&stop_word, 0, __ATOMIC_SEQ_CST);
 	linux_call3(NR_futex, &stop_word, FUTEX_WAKE_PRIVATE, 0x7fffffff);
+	plat_irq_restore(irq);
 }
 
 /* hosted_fs_fork_child - in a fork child, @ht is the one thread. */

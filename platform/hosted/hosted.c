@@ -578,15 +578,16 @@ long plat_clone(struct plat_regs *regs, u64 flags, u64 newsp, u64 ptid,
 		u64 ctid, u64 tls)
 {
 	struct hosted_thread *child;
+	irqflags_t irq = 0;
 	u64 fk = 0;
 	long ret;
 
 	/* A new address space: the pool memory is copied for the child. */
 	if (!(flags & CLONE_VM)) {
-		hosted_fs_stop();
+		irq = hosted_fs_stop();
 		ret = mm_fork_prepare(regs_sp(regs));
 		if (ret) {
-			hosted_fs_release();
+			hosted_fs_release(irq);
 			return ret;
 		}
 		fk = hosted_fast_fork_begin();
@@ -614,7 +615,7 @@ out:
 		hosted_fast_fork_end(fk, ret == 0);
 		mm_fork_parent(ret);
 		if (ret)	/* the parent: the child (0) starts afresh */
-			hosted_fs_release();
+			hosted_fs_release(irq);
 	}
 	return ret;
 }
@@ -625,14 +626,15 @@ long plat_clone3(struct plat_regs *regs, struct k_clone_args *args,
 	struct hosted_thread *child;
 	u64 newsp = args->stack ? args->stack + args->stack_size : 0;
 	bool copy = !(args->flags & CLONE_VM);
+	irqflags_t irq = 0;
 	u64 fk;
 	long ret;
 
 	if (copy) {
-		hosted_fs_stop();
+		irq = hosted_fs_stop();
 		ret = mm_fork_prepare(regs_sp(regs));
 		if (ret) {
-			hosted_fs_release();
+			hosted_fs_release(irq);
 			return ret;
 		}
 	}
@@ -662,7 +664,7 @@ out:
 		hosted_fast_fork_end(fk, ret == 0);
 		mm_fork_parent(ret);
 		if (ret)	/* the parent: the child (0) starts afresh */
-			hosted_fs_release();
+			hosted_fs_release(irq);
 	}
 	return ret;
 }

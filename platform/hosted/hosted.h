@@ -76,8 +76,8 @@ void hosted_fs_lwk_in(struct hosted_thread *ht);
 void hosted_fs_lwk_out(struct hosted_thread *ht);
 void hosted_fs_resume(struct hosted_thread *ht, const struct k_ucontext *uc);
 bool hosted_fs_is_park(const struct k_siginfo *si);
-void hosted_fs_stop(void);
-void hosted_fs_release(void);
+irqflags_t hosted_fs_stop(void);
+void hosted_fs_release(irqflags_t irq);
 void hosted_fs_fork_child(struct hosted_thread *ht);
 
 /* hosted.c */
