@@ -812,17 +812,24 @@ static void *race_forker(void *arg)
 	return (void *)bad;
 }
 
-/* Forks from threads while the next threads are still being created. */
+/*
+ * Forks from threads while the next threads are still being created.
+ * Small stacks: a fork copies every thread's stack, and 8 MiB ones made
+ * each fork copy 32 MiB, which is not what is tested here.
+ */
 static void g_fork_race(void)
 {
+	pthread_attr_t attr;
 	pthread_t t[4];
 	void *st;
 	long bad = 0;
 	int r, i, rounds = 60;
 
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
 	for (r = 0; r < rounds; r++) {
 		for (i = 0; i < 4; i++)
-			pthread_create(&t[i], NULL, race_forker, (void *)(long)i);
+			pthread_create(&t[i], &attr, race_forker, (void *)(long)i);
 		for (i = 0; i < 4; i++) {
 			pthread_join(t[i], &st);
 			bad += (long)st;
