@@ -8,16 +8,25 @@
  * every other thread that may run program code.  Each thread says, in
  * in_prog, whether it may: it clears the word as it enters the LWK and
  * sets it as it leaves, and `running` counts the set words.  The forker
- * raises `stop_word`, sends each thread that may run program code an
- * LWK-owned SIGSYS (SI_QUEUE with a cookie), and waits until `running` is
- * zero.  A thread leaving the LWK sets in_prog, then looks at stop_word:
- * raised, it waits on it (a futex, no lock held) before any program
- * code; the signal catches those already in program code and parks them
- * in its handler, which is such a leaving.  Threads in the LWK (a
- * blocking call, a lock) are not waited for: they park on their way out.
- * stop_word also makes forks from several threads take turns.
+ * raises `stop_word`, sends each thread that may run program code the
+ * park signal (HOSTED_PARK_SIG, SI_QUEUE with a cookie), and waits until
+ * `running` is zero.  A thread leaving the LWK sets in_prog, then looks
+ * at stop_word: raised, it waits on it (a futex, no lock held) before
+ * any program code; the signal catches those already in program code and
+ * parks them in its handler, which is such a leaving.  Threads in the
+ * LWK (a blocking call, a lock) are not waited for: they park on their
+ * way out.  stop_word also makes forks from several threads take turns.
+ *
+ * The forker keeps program signals blocked from the stop to the release,
+ * so it runs no program code meanwhile (a handler would wait for its own
+ * release).  The park signal is a real-time one: SIGSYS, the entry's
+ * signal, would be merged with a Syscall User Dispatch SIGSYS pending at
+ * the same time, and that call would be lost.  A thread that cannot take
+ * the signal for STOP_WAIT_NS (stopped by a tracer, the signal blocked in
+ * a long loop) is given up on: the fork goes on without it.
  */
 #include "hosted.h"
+#include "../../kernel/kmsg.h"
 #include "../../kernel/lib/lib.h"
 #include "../../kernel/lib/lock.h"
 #include "../../kernel/arch/x86_64/unistd.h"
@@ -25,13 +34,14 @@
 #define FUTEX_WAIT_PRIVATE	128
 #define FUTEX_WAKE_PRIVATE	129
 #define SI_QUEUE		(-1)
-#define RESEND_EVERY		64	/* yields between two rounds of signals */
-#define WAIT_MAX		(1 << 20) /* yields before going on regardless */
+#define STOP_SLICE_NS	1000000LL	/* a wait for `running`, at most */
+#define STOP_WAIT_NS	2000000000ULL	/* then the fork goes on regardless */
 
 static spinlock_t list_lock;
 static struct hosted_thread *threads;	/* under list_lock */
 static u32 stop_word;			/* 1 while a fork stops the others */
 static s32 running;			/* threads whose in_prog is set */
+static u32 stop_gen;			/* stops so far: under stop_word */
 
 /* Cookie in the park signal's sigval: no program sends this one. */
 static const u64 park_cookie = 0x74616e64666b7370ULL;
@@ -71,8 +81,12 @@ void hosted_fs_del(struct hosted_thread *ht)
 /* hosted_fs_lwk_in - @ht runs LWK code, not program code, from here on. */
 void hosted_fs_lwk_in(struct hosted_thread *ht)
 {
-	if (ht->fs_on && __atomic_exchange_n(&ht->in_prog, 0, __ATOMIC_SEQ_CST))
-		__atomic_sub_fetch(&running, 1, __ATOMIC_SEQ_CST);
+	if (!ht->fs_on || !__atomic_exchange_n(&ht->in_prog, 0, __ATOMIC_SEQ_CST))
+		return;
+	/* The last one a fork waits for wakes it. */
+	if (!__atomic_sub_fetch(&running, 1, __ATOMIC_SEQ_CST) &&
+	    __atomic_load_n(&stop_word, __ATOMIC_SEQ_CST))
+		linux_call3(NR_futex, &running, FUTEX_WAKE_PRIVATE, 1);
 }
 
 /*
@@ -107,8 +121,8 @@ void hosted_fs_resume(struct hosted_thread *ht, const struct k_ucontext *uc)
 		hosted_fs_lwk_out(ht);
 }
 
-/* hosted_fs_is_park - is @si the signal hosted_fs_stop sends? */
-bool hosted_fs_is_park(const struct k_siginfo *si)
+/* Is @si the park signal hosted_fs_stop sends? */
+static bool is_park(const struct k_siginfo *si)
 {
 	u64 v;
 
@@ -119,15 +133,62 @@ bool hosted_fs_is_park(const struct k_siginfo *si)
 	       *(const s32 *)(const void *)si->raw == lwk_proc.pid;
 }
 
-/* Signal each other thread that may run program code; any left? */
-static bool nudge(struct hosted_thread *self)
+/*
+ * The park signal's handler: a thread in program code waits here while a
+ * fork stops the process (one already back in the LWK goes on: it parks
+ * on its way out).  The program's own signal of that number goes by the
+ * program's view of it (kernel/signal.c keeps it).
+ */
+static void park_signal(int sig, struct k_siginfo *si, struct k_ucontext *uc)
+{
+	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
+
+	if (is_park(si)) {
+		if (READ_ONCE(ht->in_prog)) {
+			hosted_fs_lwk_in(ht);
+			hosted_fs_lwk_out(ht);
+		}
+		return;
+	}
+	hosted_fs_lwk_in(ht);
+	hosted_deliver(sig, si, uc);
+	hosted_fs_resume(ht, uc);
+}
+
+/*
+ * hosted_fs_init - take the park signal for this image; the program's
+ * view of it is what it inherited (SIG_DFL or SIG_IGN).  SA_RESTART: a
+ * late park signal that meets a thread in a Linux call restarts the call
+ * where Linux can.  Context: boot, before the program runs.
+ */
+void hosted_fs_init(void)
+{
+	struct k_sigaction old, sa = {
+		.handler = (void *)park_signal,
+		.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER | SA_RESTART,
+		.restorer = (void *)hosted_restorer,
+		.mask = ~sigbit(SIGSYS),
+	};
+
+	if (linux_call4(NR_rt_sigaction, HOSTED_PARK_SIG, &sa, &old, 8))
+		return;
+	if (old.handler != SIG_IGN)
+		old.handler = SIG_DFL;
+	lwk_proc.sigact[HOSTED_PARK_SIG] = old;
+}
+
+/*
+ * Signal, once per stop, each other thread that may run program code:
+ * the signal queues, so one is enough.  Any such thread left?
+ */
+static bool nudge(struct hosted_thread *self, u32 gen)
 {
 	struct k_siginfo si;
 	struct hosted_thread *t;
 	bool any = false;
 
 	memset(&si, 0, sizeof(si));
-	si.si_signo = SIGSYS;
+	si.si_signo = HOSTED_PARK_SIG;
 	si.si_code = SI_QUEUE;
 	memcpy(&si.raw[0], &lwk_proc.pid, sizeof(s32));
 	memcpy(&si.raw[8], &park_cookie, sizeof(park_cookie));
@@ -136,8 +197,10 @@ static bool nudge(struct hosted_thread *self)
 		if (t == self || !__atomic_load_n(&t->in_prog, __ATOMIC_SEQ_CST))
 			continue;
 		any = true;
-		linux_call4(NR_rt_tgsigqueueinfo, lwk_proc.pid, t->lt.tid,
-			    SIGSYS, &si);
+		if (t->fs_sent != gen &&
+		    !linux_call4(NR_rt_tgsigqueueinfo, lwk_proc.pid, t->lt.tid,
+				 HOSTED_PARK_SIG, &si))
+			t->fs_sent = gen;
 	}
 	spin_unlock(&list_lock);
 	return any;
@@ -155,8 +218,11 @@ static bool nudge(struct hosted_thread *self)
 irqflags_t hosted_fs_stop(void)
 {
 	struct hosted_thread *self = (struct hosted_thread *)plat_current();
+	static u32 warned;
 	irqflags_t irq;
-	int i;
+	u64 start;
+	u32 gen;
+	s32 n;
 
 	irq = plat_irq_save();
 	/* One fork at a time: another forker's release must not free ours. */
@@ -169,11 +235,19 @@ irqflags_t hosted_fs_stop(void)
 			break;
 		linux_call4(NR_futex, &stop_word, FUTEX_WAIT_PRIVATE, 1, NULL);
 	}
-	for (i = 0; i < WAIT_MAX &&
-	     __atomic_load_n(&running, __ATOMIC_SEQ_CST); i++) {
-		if (!(i % RESEND_EVERY) && !nudge(self))
+	gen = ++stop_gen;
+	start = plat_now_ns();
+	while ((n = __atomic_load_n(&running, __ATOMIC_SEQ_CST)) > 0 &&
+	       nudge(self, gen)) {
+		struct k_timespec slice = { 0, STOP_SLICE_NS };
+
+		if (plat_now_ns() - start >= STOP_WAIT_NS) {
+			if (!warned++)
+				pr_warn("hosted", "fork: a thread did not stop within 2 s (traced, or the signal %d blocked); the child may see its memory as it was a moment later",
+					HOSTED_PARK_SIG);
 			break;
-		linux_call0(NR_sched_yield);
+		}
+		linux_call4(NR_futex, &running, FUTEX_WAIT_PRIVATE, n, &slice);
 	}
 	return irq;
 }

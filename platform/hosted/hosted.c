@@ -409,14 +409,6 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 
 	/* kill -SYS from outside, or a seccomp filter: the program's. */
 	if (si->si_code != SYS_USER_DISPATCH) {
-		/* A fork stops us: park here if we were in program code. */
-		if (hosted_fs_is_park(si)) {
-			if (READ_ONCE(((struct hosted_thread *)t)->in_prog)) {
-				hosted_fs_lwk_in((struct hosted_thread *)t);
-				hosted_fs_lwk_out((struct hosted_thread *)t);
-			}
-			return;
-		}
 		hosted_fs_lwk_in((struct hosted_thread *)t);
 		hosted_deliver(SIGSYS, si, uc);
 		hosted_fs_resume((struct hosted_thread *)t, uc);
@@ -714,6 +706,7 @@ __noreturn void plat_enter_program(u64 entry, u64 sp)
 	irqflags_t irq;
 
 	hosted_fast_init();
+	hosted_fs_init();
 	irq = plat_irq_save();
 	hosted_fs_add((struct hosted_thread *)plat_current());
 	arm_thread((struct hosted_thread *)plat_current(), 0);

@@ -43,6 +43,7 @@ struct hosted_thread {
 	/* forkstop.c: a thread of the process, on its list */
 	bool fs_on;
 	u32 in_prog;			/* may run program code */
+	u32 fs_sent;			/* the stop it was last signalled for */
 	struct hosted_thread *fs_next, *fs_prev;
 };
 
@@ -70,12 +71,13 @@ long hosted_clone_fn(u64 flags, u64 stack, int *tidp, void (*fn)(void *),
 			 void *arg);
 
 /* forkstop.c */
+#define HOSTED_PARK_SIG		62	/* SIGRTMAX-2: the LWK's, to stop threads */
+void hosted_fs_init(void);
 void hosted_fs_add(struct hosted_thread *ht);
 void hosted_fs_del(struct hosted_thread *ht);
 void hosted_fs_lwk_in(struct hosted_thread *ht);
 void hosted_fs_lwk_out(struct hosted_thread *ht);
 void hosted_fs_resume(struct hosted_thread *ht, const struct k_ucontext *uc);
-bool hosted_fs_is_park(const struct k_siginfo *si);
 irqflags_t hosted_fs_stop(void);
 void hosted_fs_release(irqflags_t irq);
 void hosted_fs_fork_child(struct hosted_thread *ht);
