@@ -15,6 +15,8 @@
  *                    thread), the child runs threads of its own
  *   fork-race        threads fork while others are being created, rounds
  *                    of it; every child must exit with its own status
+ *   fork-calls       threads make system calls while another forks; every
+ *                    call must give its own result
  *
  * No pid is printed, only whether it is the expected one. Exits 1 when a
  * check fails.
@@ -27,6 +29,7 @@
 #include <spawn.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 extern char **environ;
@@ -839,6 +842,45 @@ static void g_fork_race(void)
 	check(bad == 0, "every child exited with its own status");
 }
 
+static volatile int calls_stop;
+static long calls_wrong;
+
+static void *fork_caller(void *arg)
+{
+	pid_t pp = getppid();
+	long wrong = 0;
+
+	(void)arg;
+	while (!calls_stop)
+		if (syscall(SYS_getppid) != pp)
+			wrong++;
+	__atomic_add_fetch(&calls_wrong, wrong, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/* A fork stopping the other threads must not lose one of their calls. */
+static void g_fork_calls(void)
+{
+	pthread_t t[3];
+	int i, status;
+	pid_t pid;
+
+	for (i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, fork_caller, NULL);
+	for (i = 0; i < 300; i++) {
+		pid = fork();
+		if (pid == 0)
+			_exit(0);
+		if (pid > 0)
+			waitpid(pid, &status, 0);
+	}
+	calls_stop = 1;
+	for (i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	printf("300 forks while 3 threads call getppid\n");
+	check(calls_wrong == 0, "every call gave the parent's pid");
+}
+
 int main(int argc, char **argv)
 {
 	const char *g = argc >= 2 ? argv[1] : "";
@@ -866,6 +908,8 @@ int main(int argc, char **argv)
 		g_fork_threads();
 	else if (!strcmp(g, "fork-race"))
 		g_fork_race();
+	else if (!strcmp(g, "fork-calls"))
+		g_fork_calls();
 	else {
 		fprintf(stderr, "usage: procs GROUP (see tests/progs/procs.c)\n");
 		return 2;
