@@ -90,8 +90,10 @@ u64 plat_regs_sigmask(struct plat_regs *r)
 	return r->uc.uc_sigmask;
 }
 
+/* The park signal stays deliverable, as glibc keeps its own 32 and 33. */
 void plat_regs_set_sigmask(struct plat_regs *r, u64 mask)
 {
+	mask &= ~sigbit(HOSTED_PARK_SIG);
 	if (hosted_regs_fast(r))
 		hosted_fast_set_sigmask(r, mask);
 	else

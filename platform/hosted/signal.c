@@ -244,7 +244,8 @@ static bool setup_frame(struct hosted_thread *ht, int sig,
 	uc->uc_sigmask |= act->mask;
 	if (!(act->flags & SA_NODEFER))
 		uc->uc_sigmask |= sigbit(sig);
-	uc->uc_sigmask &= ~(sigbit(SIGSYS) | sigbit(SIGKILL) | sigbit(SIGSTOP));
+	uc->uc_sigmask &= ~(sigbit(SIGSYS) | sigbit(HOSTED_PARK_SIG) |
+			    sigbit(SIGKILL) | sigbit(SIGSTOP));
 	return true;
 }
 

@@ -15,8 +15,9 @@
  *                    thread), the child runs threads of its own
  *   fork-race        threads fork while others are being created, rounds
  *                    of it; every child must exit with its own status
- *   fork-calls       threads make system calls while another forks; every
- *                    call must give its own result
+ *   fork-calls       threads make system calls while another forks (and
+ *                    one spins with every signal blocked); every call must
+ *                    give its own result
  *
  * No pid is printed, only whether it is the expected one. Exits 1 when a
  * check fails.
@@ -858,15 +859,35 @@ static void *fork_caller(void *arg)
 	return NULL;
 }
 
-/* A fork stopping the other threads must not lose one of their calls. */
+/* Spins in program code with every signal blocked, making no call. */
+static void *fork_spinner(void *arg)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	while (!calls_stop)
+		;
+	return arg;
+}
+
+/*
+ * A fork stopping the other threads must not lose one of their calls,
+ * nor wait long for a thread that blocks every signal.
+ */
 static void g_fork_calls(void)
 {
-	pthread_t t[3];
+	pthread_attr_t attr;
+	pthread_t t[3], spinner;
 	int i, status;
 	pid_t pid;
 
+	/* Small stacks: a fork copies them all (see g_fork_race). */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	pthread_create(&spinner, &attr, fork_spinner, NULL);
 	for (i = 0; i < 3; i++)
-		pthread_create(&t[i], NULL, fork_caller, NULL);
+		pthread_create(&t[i], &attr, fork_caller, NULL);
 	for (i = 0; i < 300; i++) {
 		pid = fork();
 		if (pid == 0)
@@ -877,7 +898,8 @@ static void g_fork_calls(void)
 	calls_stop = 1;
 	for (i = 0; i < 3; i++)
 		pthread_join(t[i], NULL);
-	printf("300 forks while 3 threads call getppid\n");
+	pthread_join(spinner, NULL);
+	printf("300 forks while 3 threads call getppid, 1 spins\n");
 	check(calls_wrong == 0, "every call gave the parent's pid");
 }
 
