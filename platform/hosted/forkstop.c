@@ -21,9 +21,10 @@
  * so it runs no program code meanwhile (a handler would wait for its own
  * release).  The park signal is a real-time one: SIGSYS, the entry's
  * signal, would be merged with a Syscall User Dispatch SIGSYS pending at
- * the same time, and that call would be lost.  A thread that cannot take
- * the signal for STOP_WAIT_NS (stopped by a tracer, the signal blocked in
- * a long loop) is given up on: the fork goes on without it.
+ * the same time, and that call would be lost.  The program cannot block
+ * it (hosted.c, signal.c).  A thread that cannot take the signal for
+ * STOP_WAIT_NS (stopped by a tracer) is given up on: the fork goes on
+ * without it.
  */
 #include "hosted.h"
 #include "../../kernel/kmsg.h"
@@ -243,8 +244,7 @@ irqflags_t hosted_fs_stop(void)
 
 		if (plat_now_ns() - start >= STOP_WAIT_NS) {
 			if (!warned++)
-				pr_warn("hosted", "fork: a thread did not stop within 2 s (traced, or the signal %d blocked); the child may see its memory as it was a moment later",
-					HOSTED_PARK_SIG);
+				pr_warn("hosted", "fork: a thread did not stop within 2 s (stopped by a tracer?); the child may see its memory as it was a moment later");
 			break;
 		}
 		linux_call4(NR_futex, &running, FUTEX_WAIT_PRIVATE, n, &slice);
