@@ -429,6 +429,21 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 }
 
 /*
+ * CLONE_CHILD_SETTID of a new process: Linux would write the child's tid
+ * in the pool frames the parent still shares at the clone (the child
+ * maps its copies after), so the parent's word got the child's tid (a
+ * pthread_join on it never ended) and the child's kept the parent's.
+ * The child writes it into its own copy instead.
+ */
+static void set_child_tid(u64 ctid)
+{
+	s32 tid = linux_call0(NR_gettid);
+
+	if (ctid)
+		plat_copy_to_user((void *)ctid, &tid, sizeof(tid));
+}
+
+/*
  * A new thread or process begins here, on its area's stack, and enters
  * the program in the context its parent's clone described.  Its
  * signals stay blocked until then: start_uc gives the program's mask.
@@ -446,6 +461,7 @@ __noreturn void hosted_thread_start(struct hosted_thread *ht)
 		lwk_proc.pid = linux_call0(NR_getpid);
 		hosted_fast_fork_child();
 		mm_fork_child();
+		set_child_tid(ht->set_tid);
 		hosted_fs_fork_child(ht);
 	} else if (ht->lt.pid > 0) {
 		hosted_fs_add(ht);	/* a thread of this process */
@@ -561,6 +577,8 @@ static void fork_child(u64 flags, u64 ctid)
 	area_cache_fork();
 	hosted_fast_fork_child();
 	mm_fork_child();
+	if (flags & CLONE_CHILD_SETTID)
+		set_child_tid(ctid);
 	hosted_fs_fork_child(ht);
 	arm_thread(ht, lwk_proc.pid);
 	futex_after_fork();
@@ -587,7 +605,8 @@ long plat_clone(struct plat_regs *regs, u64 flags, u64 newsp, u64 ptid,
 		fk = hosted_fast_fork_begin();
 	}
 	if (!(flags & CLONE_VM) && !newsp) {
-		ret = linux_call6(NR_clone, flags, 0, ptid, ctid, tls, 0);
+		ret = linux_call6(NR_clone, flags & ~CLONE_CHILD_SETTID, 0,
+				  ptid, ctid, tls, 0);
 		if (ret == 0)
 			fork_child(flags, ctid);
 		goto out;
@@ -599,8 +618,11 @@ long plat_clone(struct plat_regs *regs, u64 flags, u64 newsp, u64 ptid,
 		goto out;
 	}
 	prepare_child(child, regs, newsp, flags, ctid);
-	if (!(flags & CLONE_VM))
+	if (!(flags & CLONE_VM)) {
 		child->lt.pid = -1;
+		child->set_tid = flags & CLONE_CHILD_SETTID ? ctid : 0;
+		flags &= ~CLONE_CHILD_SETTID;
+	}
 	ret = hosted_clone_vm(flags, hosted_area_stack_top(child) - 16, ptid, ctid,
 			      tls, child);
 	child_made(child, flags, ret);
@@ -635,9 +657,12 @@ long plat_clone3(struct plat_regs *regs, struct k_clone_args *args,
 	fk = copy ? hosted_fast_fork_begin() : 0;
 
 	if (copy && !newsp) {
+		u64 flags = args->flags;
+
+		args->flags &= ~CLONE_CHILD_SETTID;
 		ret = linux_call2(NR_clone3, args, size);
 		if (ret == 0)
-			fork_child(args->flags, args->child_tid);
+			fork_child(flags, args->child_tid);
 		goto out;
 	}
 
@@ -647,8 +672,12 @@ long plat_clone3(struct plat_regs *regs, struct k_clone_args *args,
 		goto out;
 	}
 	prepare_child(child, regs, newsp, args->flags, args->child_tid);
-	if (copy)
+	if (copy) {
 		child->lt.pid = -1;
+		child->set_tid = args->flags & CLONE_CHILD_SETTID ?
+				 args->child_tid : 0;
+		args->flags &= ~CLONE_CHILD_SETTID;
+	}
 	args->stack = (u64)child + AREA_STACK;
 	args->stack_size = AREA_SIZE - AREA_STACK - 16;
 	ret = hosted_clone3_vm(args, size, child);

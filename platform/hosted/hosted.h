@@ -44,6 +44,7 @@ struct hosted_thread {
 	bool fs_on;
 	u32 in_prog;			/* may run program code */
 	u32 fs_sent;			/* the stop it was last signalled for */
+	u64 set_tid;			/* a new process: its CLONE_CHILD_SETTID word */
 	struct hosted_thread *fs_next, *fs_prev;
 };
 

@@ -15,6 +15,8 @@
  *                    thread), the child runs threads of its own
  *   fork-race        threads fork while others are being created, rounds
  *                    of it; every child must exit with its own status
+ *   fork-tid         after a fork, the parent's thread still has its own tid
+ *                    (its CPU clock works once the child is reaped)
  *   fork-calls       threads make system calls while another forks (and
  *                    one spins with every signal blocked); every call must
  *                    give its own result
@@ -32,6 +34,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 
 extern char **environ;
 
@@ -843,6 +846,26 @@ static void g_fork_race(void)
 	check(bad == 0, "every child exited with its own status");
 }
 
+/*
+ * glibc's fork asks Linux to write the child's tid into the thread's tid
+ * word (CLONE_CHILD_SETTID): in the child's memory only.
+ */
+static void g_fork_tid(void)
+{
+	struct timespec ts;
+	clockid_t clock;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, &status, 0);
+	check(pthread_getcpuclockid(pthread_self(), &clock) == 0 &&
+	      clock_gettime(clock, &ts) == 0,
+	      "the parent's own CPU clock works after the child is reaped");
+}
+
 static volatile int calls_stop;
 static long calls_wrong;
 
@@ -930,6 +953,8 @@ int main(int argc, char **argv)
 		g_fork_threads();
 	else if (!strcmp(g, "fork-race"))
 		g_fork_race();
+	else if (!strcmp(g, "fork-tid"))
+		g_fork_tid();
 	else if (!strcmp(g, "fork-calls"))
 		g_fork_calls();
 	else {
