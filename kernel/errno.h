@@ -41,6 +41,7 @@
 #define ENODATA		61
 #define ETIME		62
 #define EOVERFLOW	75
+#define EBADFD		77
 #define ELIBBAD		80
 #define EOPNOTSUPP	95
 #define ETIMEDOUT	110

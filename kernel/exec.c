@@ -129,14 +129,7 @@ static bool busy_writing(long fd)
 
 static int open_exec(const char *path, u64 *size, const char **why)
 {
-	struct {
-		u64 dev, ino, nlink;
-		u32 mode, uid, gid, pad0;
-		u64 rdev;
-		s64 size, blksize, blocks;
-		u64 times[6];
-		s64 unused[3];
-	} st;
+	struct k_stat st;
 	long fd = linux_call4(NR_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
 
 	if (fd < 0) {

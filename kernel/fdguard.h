@@ -15,6 +15,7 @@
 #define FDG_A1		(1 << 1)
 #define FDG_A2		(1 << 2)
 #define FDG_A3		(1 << 3)
+#define FDG_POLL	(1 << 5)	/* poll, ppoll: fdguard_polled() */
 #define FDG_SPECIAL	(1 << 6)	/* more to check: fdguard_refuse() */
 #define FDG_OPEN	(1 << 7)	/* opens a file: fdguard_opened() */
 
@@ -48,6 +49,14 @@ long fdguard_refuse(long nr, u8 g, const long *a);
  * as for a descriptor that is not open; else return fd.
  */
 long fdguard_opened(long fd);
+
+/*
+ * fdguard_polled - poll or ppoll (args a) returned ret: if ret >= 0 and
+ * its pollfd array holds LWK descriptors, give each POLLNVAL, as Linux
+ * does for one that is not open, and return the count that makes; else
+ * return ret.  Linux has just read and written the array.
+ */
+long fdguard_polled(const long *a, long ret);
 
 /* syscall_fd_arg0 - does call nr take a descriptor in its first argument only? */
 bool syscall_fd_arg0(long nr);

@@ -84,6 +84,12 @@ struct lwk_process {
 	u64 brk_mapped;			/* end of memory mapped for the heap */
 	u64 stack_limit;		/* RLIMIT_STACK as the program sees it */
 	u64 stack_limit_max;
+	/*
+	 * RLIMIT_AS and RLIMIT_DATA as the program set them: the LWK enforces
+	 * them on the program's mappings (kernel/mm); Linux's stay as high as
+	 * they may, for the LWK's own mappings (docs/memory.md).
+	 */
+	struct k_rlimit rlim_as, rlim_data;
 	u16 core_threads[TANDEM_MAX_CPUS];	/* this process's threads per core */
 	/*
 	 * The program's view of the signal dispositions it installed with a

@@ -299,6 +299,7 @@ __noreturn void lwk_boot(u64 *sp)
 		lwk_proc.cfg.log_fd = plat_hide_fd(linux_call1(NR_dup, 2));
 	if (inst_fd < 0)
 		stats_watch();
+	mm_boot_limits();
 	err = mm_boot_pool();
 	if (err == -EMFILE)
 		boot_fail("pool", "no file descriptor left for the LWK's memory: RLIMIT_NOFILE is too low (raise it with ulimit -n)",

@@ -36,9 +36,6 @@
 #define IKC_SLOTS		1024
 #define CPU_WORDS		(TANDEM_MAX_CPUS / 64)
 
-#define FUTEX_WAIT		0
-#define FUTEX_WAIT_PRIVATE	128
-#define FUTEX_WAKE_PRIVATE	129
 #define WAKE_ALL		0x7fffffff
 
 #define PROXY_NEEDS		(CLONE_VM | CLONE_THREAD)
@@ -560,14 +557,19 @@ static void request_interrupt(struct ikc_slot *s, u64 seq, bool restart)
 /*
  * A handler left an earlier wait with longjmp: that call is of no use
  * any more.  Interrupt it (no restart) and wait until the slot is free.
+ * A handler that came before the post (the slot still idle) left no call
+ * to wait for.
  */
 static void abandon(struct lwk_thread *t, struct ikc_slot *s)
 {
 	u64 seq = t->ikc_wait_seq;
+	u32 st = slot_state(s);
 
-	if (slot_state(s) != IKC_DONE)
-		request_interrupt(s, seq, false);
-	wait_done(t, s);
+	if (st != IKC_IDLE) {
+		if (st != IKC_DONE)
+			request_interrupt(s, seq, false);
+		wait_done(t, s);
+	}
 	WRITE_ONCE(t->ikc_wait_seq, 0);
 	__atomic_store_n(&s->state, IKC_IDLE, __ATOMIC_RELEASE);
 }

@@ -39,8 +39,10 @@ long plat_linux_call(long nr, long a0, long a1, long a2, long a3, long a4,
 #define linux_call0(n)			plat_linux_call(n, 0, 0, 0, 0, 0, 0)
 #define linux_call1(n, a)		plat_linux_call(n, (long)(a), 0, 0, 0, 0, 0)
 #define linux_call2(n, a, b)		plat_linux_call(n, (long)(a), (long)(b), 0, 0, 0, 0)
-#define linux_call3(n, a, b, c)		plat_linux_call(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
-#define linux_call4(n, a, b, c, d)	plat_linux_call(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+#define linux_call3(n, a, b, c) \
+	plat_linux_call(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define linux_call4(n, a, b, c, d) \
+	plat_linux_call(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
 #define linux_call6(n, a, b, c, d, e, f) \
 	plat_linux_call(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
 
@@ -233,6 +235,15 @@ void plat_regs_set_sigmask(struct plat_regs *r, u64 mask);
 int plat_pool_setup(bool create, u64 bytes, unsigned int max_shift,
 		    u64 frames[TANDEM_NR_POOLS], u32 *used);
 
+/*
+ * plat_pool_folio_shift - the size (log2) of the pages Linux backs pool
+ * @id's file with: 12, or 21 for a 4 KiB pool in 2 MiB folios (naturally
+ * aligned in the file; a run of them mapped at an address aligned alike
+ * costs one page-table entry and one fault per folio), or the huge pool's
+ * page size.  Valid once plat_pool_setup has returned.
+ */
+unsigned int plat_pool_folio_shift(int id);
+
 /* The LWK's pointer to frame @pfn of pool @id (through its window). */
 void *plat_pool_frame(int id, u64 pfn);
 
@@ -246,8 +257,9 @@ int plat_pool_map(int id, u64 pfn, u64 n, u64 addr, u32 prot, bool populate);
 
 /*
  * plat_pool_prefault - make frames [@pfn, @pfn + @n) of pool @id exist and
- * zero, so mapping them later costs no allocation or zeroing.  They must
- * be frames no one uses yet (callers take turns).  @background: from the
+ * read as zero, so mapping them later costs no allocation and cannot fail
+ * (their zeroing may be left to the populating map).  They must be frames
+ * no one uses yet (callers take turns).  @background: from the
  * helper thread, which must neither hold locks the program's own memory
  * calls need nor take page faults (getrusage counts them as the
  * program's).  Returns 0, or -ENOMEM when the machine cannot supply them.

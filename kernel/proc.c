@@ -137,30 +137,77 @@ static bool is_self(long pid)
 	return pid == 0 || pid == lwk_proc.pid;
 }
 
+/* CAP_SYS_RESOURCE in the effective set: a hard limit may be raised. */
+static bool capable_sys_resource(void)
+{
+	struct { u32 version; s32 pid; } hdr = { 0x20080522, 0 };
+	struct { u32 effective, permitted, inheritable; } data[2];
+
+	return !linux_call2(NR_capget, &hdr, data) &&
+	       (data[0].effective & (1U << 24));
+}
+
 /*
- * The stack limit is the LWK's to report: the program's stack was laid out
- * by the LWK.  It is also given to Linux, whose stack growth follows it.
+ * Set the program's RLIMIT_AS or RLIMIT_DATA (@res, now @lim) to @new with
+ * Linux's checks.  The LWK enforces it (kernel/mm); Linux's own limit is
+ * only ever raised, and only when the program's hard limit passes it.
+ */
+static long set_mm_limit(long res, const struct k_rlimit *lim,
+			 const struct k_rlimit *new)
+{
+	struct k_rlimit linux_rl;
+	long err;
+
+	if (new->cur > new->max)
+		return -EINVAL;
+	if (new->max > lim->max && !capable_sys_resource())
+		return -EPERM;
+	err = linux_call4(NR_prlimit64, 0, res, NULL, &linux_rl);
+	if (err || new->max <= linux_rl.max)
+		return err;
+	linux_rl = (struct k_rlimit){ new->max, new->max };
+	return linux_call4(NR_prlimit64, 0, res, &linux_rl, NULL);
+}
+
+/*
+ * The limits the LWK keeps for the program: the stack limit (the LWK laid
+ * the stack out; Linux's stack growth follows it, so Linux gets it too),
+ * RLIMIT_AS and RLIMIT_DATA (the LWK enforces them on the program's own
+ * mappings; Linux's stay high enough for the LWK's: docs/memory.md).  As
+ * Linux, the old value is copied out after the new one is set.
  */
 SYSCALL(prlimit64)
 {
-	struct k_rlimit old = { lwk_proc.stack_limit, lwk_proc.stack_limit_max };
-	struct k_rlimit new;
+	struct k_rlimit stack = { lwk_proc.stack_limit,
+				  lwk_proc.stack_limit_max };
+	struct k_rlimit *lim, old, new;
 	long err;
 
-	if (!is_self(a[0]) || a[1] != RLIMIT_STACK)
+	if (!is_self(a[0]))
+		return offload_linux4(t, NR_prlimit64, a[0], a[1], a[2], a[3]);
+	if (a[1] == RLIMIT_STACK)
+		lim = &stack;
+	else if (a[1] == RLIMIT_AS)
+		lim = &lwk_proc.rlim_as;
+	else if (a[1] == RLIMIT_DATA)
+		lim = &lwk_proc.rlim_data;
+	else
 		return offload_linux4(t, NR_prlimit64, a[0], a[1], a[2], a[3]);
 	if (a[2] && plat_copy_from_user(&new, (void *)a[2], sizeof(new)))
 		return -EFAULT;
-	err = linux_call4(NR_prlimit64, 0, RLIMIT_STACK, a[2] ? &new : NULL,
-			  NULL);
-	if (err)
-		return err;
+	old = *lim;
+	if (a[2]) {
+		err = a[1] == RLIMIT_STACK ?
+		      linux_call4(NR_prlimit64, 0, RLIMIT_STACK, &new, NULL) :
+		      set_mm_limit(a[1], lim, &new);
+		if (err)
+			return err;
+		*lim = new;
+		lwk_proc.stack_limit = stack.cur;
+		lwk_proc.stack_limit_max = stack.max;
+	}
 	if (a[3] && plat_copy_to_user((void *)a[3], &old, sizeof(old)))
 		return -EFAULT;
-	if (a[2]) {
-		lwk_proc.stack_limit = new.cur;
-		lwk_proc.stack_limit_max = new.max;
-	}
 	return 0;
 }
 

@@ -150,12 +150,14 @@ static void account(struct lwk_thread *t, long nr, int route, u64 t0)
  * syscall_passthrough - does call nr go to Linux exactly as the program
  * made it (the direct route, nothing for the LWK to do)?  A platform may
  * then make it without entering the dispatcher, as long as it keeps the
- * per-call counters; with --stats or --trace it must not.
+ * per-call counters, tests an FDG_A0 descriptor against fdguard_map and
+ * applies fdguard_polled() to poll's answer; with --stats or --trace it
+ * must not.
  */
 bool syscall_passthrough(long nr)
 {
 	return (ulong)nr < TANDEM_NR_SYSCALLS && !systab[nr] &&
-	       !(fdguard_args[nr] & ~FDG_A0) &&
+	       !(fdguard_args[nr] & ~(FDG_A0 | FDG_POLL)) &&
 	       offload_route(nr) == ROUTE_DIRECT && !offload_watched(nr);
 }
 
@@ -200,6 +202,8 @@ long syscall_dispatch(struct lwk_thread *t, struct plat_regs *regs)
 	}
 	if ((fdg & FDG_OPEN) && ret >= 0)
 		ret = fdguard_opened(ret);
+	else if ((fdg & FDG_POLL) && ret >= 0)
+		ret = fdguard_polled(a, ret);
 	offload_after_call(t, nr, a, ret);
 
 	account(t, nr, route, t0);

@@ -12,6 +12,7 @@
  * linux/.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -64,7 +65,8 @@ void usage(FILE *f)
 		"  --mem SIZE       memory of the run's private LWK partition (e.g. 512M, 4G);\n"
 		"                   default: 3/4 of what Linux has available, taken as used\n"
 		"  --page-size SIZE largest page for anonymous memory: 4k, 2m or 1g (default:\n"
-		"                   the largest the partition has; 2m/1g need huge pages)\n"
+		"                   the largest the partition has; 2m/1g need huge pages;\n"
+		"                   4k also keeps 4 KiB frames out of 2 MiB folios)\n"
 		"  --heap-step SIZE least growth of the brk heap at a time (default 256K)\n"
 		"  --cpus LIST      cores of the partition (e.g. 0-3,6); default: all allowed\n"
 		"  --oversubscribe  more threads than cores is meant: no warning in kmsg\n"
@@ -144,7 +146,23 @@ static unsigned long long mem_total(void)
 	return kib << 10;
 }
 
-/* Validate a CPU list (option `opt`) against the CPUs we may use. */
+/* Is @s a size of zero ("0", "0M"), which size_parse takes for no size? */
+static bool zero_size(const char *s)
+{
+	size_t n = strspn(s, "0");
+	char one[64];
+	u64 v;
+
+	if (!n || isdigit((unsigned char)s[n]))
+		return false;
+	snprintf(one, sizeof(one), "1%s", s + n);
+	return !size_parse(one, &v);
+}
+
+/*
+ * Validate a CPU list (option `opt`) against the CPUs we may use; a bad
+ * one ends the command with a message that says what is wrong in it.
+ */
 static void check_cpus(const char *opt, const char *list)
 {
 	cpu_set_t allowed;
@@ -156,13 +174,18 @@ static void check_cpus(const char *opt, const char *list)
 		char *end;
 		long a = strtol(p, &end, 10), b = a;
 
-		if (end == p || a < 0)
-			goto bad;
+		if (end == p || a < 0 || !isdigit((unsigned char)*p))
+			die_usage("%s '%s': a CPU number is missing at '%s'; use e.g. 0-3,6",
+				  opt, list, p);
 		p = end;
 		if (*p == '-') {
 			b = strtol(p + 1, &end, 10);
-			if (end == p + 1 || b < a)
-				goto bad;
+			if (end == p + 1 || !isdigit((unsigned char)p[1]))
+				die_usage("%s '%s': the range from %ld has no end; use e.g. %ld-%ld",
+					  opt, list, a, a, a + 1);
+			if (b < a)
+				die_usage("%s '%s': the range %ld-%ld runs backwards; write %ld-%ld",
+					  opt, list, a, b, b, a);
 			p = end;
 		}
 		for (; a <= b; a++)
@@ -171,15 +194,13 @@ static void check_cpus(const char *opt, const char *list)
 				    opt, list, a);
 		if (*p == ',' && p[1])
 			p++;
+		else if (*p == ',')
+			die_usage("%s '%s' ends with a comma; remove it", opt,
+				  list);
 		else if (*p)
-			goto bad;
+			die_usage("%s '%s': '%s' is not a CPU number or range; use e.g. 0-3,6",
+				  opt, list, p);
 	}
-	return;
-bad:
-	fprintf(stderr, "tandem: %s '%s' is not a CPU list; use e.g. 0-3,6\n",
-		opt, list);
-	usage(stderr);
-	exit(EXIT_USAGE);
 }
 
 /*
@@ -405,7 +426,9 @@ int cmd_run(int argc, char **argv)
 			val = a[5] == '=' ? a + 6 : argv[++i];
 			if (!val)
 				die_usage("%s needs a size, e.g. --mem 4G", a);
-			if (size_parse(val, &o.mem))
+			if (zero_size(val))
+				o.mem = 0;
+			else if (size_parse(val, &o.mem))
 				die_usage("--mem '%s' is not a size; use e.g. 512M or 4G", val);
 			if (o.mem < MEM_MIN)
 				die(EXIT_USAGE, "--mem %s is too small for a program's stack and libraries; give at least %lluM",

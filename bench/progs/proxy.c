@@ -25,29 +25,11 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "calls.h"
 #include "../../include/uapi/ikc.h"
 
-#define BATCHES		5
 #define COLD_ROUNDS	200
 #define COLD_GAP_NS	1000000
-
-static double ns_per_call(long nr, long calls)
-{
-	double t[BATCHES];
-	long per = calls / BATCHES, i;
-	int b;
-
-	for (i = 0; i < 1000; i++)		/* warm the path */
-		syscall(nr);
-	for (b = 0; b < BATCHES; b++) {
-		double t0 = now_ns();
-
-		for (i = 0; i < per; i++)
-			syscall(nr);
-		t[b] = (now_ns() - t0) / per;
-	}
-	return median_of(t, BATCHES);
-}
 
 /* The median of `calls` calls of nr, each timed on its own. */
 static double median_per_call(long nr, long calls)

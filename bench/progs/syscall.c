@@ -14,26 +14,7 @@
 #include <unistd.h>
 
 #include "bench.h"
-
-#define BATCHES	5
-
-static double ns_per_call(long nr, long calls)
-{
-	double t[BATCHES];
-	long per = calls / BATCHES, i;
-	int b;
-
-	for (i = 0; i < 1000; i++)		/* warm the path */
-		syscall(nr);
-	for (b = 0; b < BATCHES; b++) {
-		double t0 = now_ns();
-
-		for (i = 0; i < per; i++)
-			syscall(nr);
-		t[b] = (now_ns() - t0) / per;
-	}
-	return median_of(t, BATCHES);
-}
+#include "calls.h"
 
 int main(int argc, char **argv)
 {

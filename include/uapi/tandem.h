@@ -80,7 +80,7 @@ struct tandem_pool_owner {
 	unsigned int kind;		/* enum tandem_owner_kind */
 	int pid;			/* PROCESS: its pid (0 before fork returns) */
 	unsigned int users;		/* SHARED: processes mapping it */
-	unsigned int pad;
+	unsigned int gen;		/* times the slot was taken */
 	/*
 	 * PROCESS: pool bytes it holds (not counting SHARED owners), as of
 	 * its last allocator call; for `tandem ps`.

@@ -84,14 +84,26 @@ void mm_usage(struct mm_usage *u);
  * mm_options_init, mm_parse_option - the LWK options of the memory
  * manager: --lwk-pool-fd=N, --lwk-pool2m-fd=N, --lwk-pool1g-fd=N (the pool
  * files), --lwk-page-size=SHIFT (12, 21, 30: largest page), and
- * --lwk-heap-step=BYTES.  mm_parse_option returns true if it took @arg.
+ * --lwk-heap-step=BYTES, and the program's RLIMIT_AS and RLIMIT_DATA
+ * (--lwk-rlimit-as=CUR:MAX, --lwk-rlimit-data=CUR:MAX, given when not
+ * unlimited).  mm_parse_option returns true if it took @arg.
  * mm_exec_options appends the options that carry them across execve to
  * @out (at most MM_EXEC_OPTIONS strings it owns) and returns how many.
  */
-#define MM_EXEC_OPTIONS	5
+#define MM_EXEC_OPTIONS	7
 void mm_options_init(void);
 bool mm_parse_option(const char *arg);
 int mm_exec_options(const char **out);
+
+/*
+ * mm_boot_limits - the program's RLIMIT_AS and RLIMIT_DATA
+ * (lwk_proc.rlim_as, rlim_data): from the options of an execve, else
+ * Linux's; then Linux's soft limits go up to their hard ones, so that the
+ * LWK's own mappings do not count against the program's limits, which the
+ * LWK enforces itself (may_expand in space.h).  Called once, after the
+ * options are parsed and before mm_boot_pool.
+ */
+void mm_boot_limits(void);
 
 /*
  * Boot, in this order: mm_boot_pool after the instance page is mapped

@@ -208,6 +208,10 @@ static long map_anon(u64 addr, u64 len, u32 prot, u64 mflags)
 		else if (huge_fits(21, len))
 			align = 1ULL << 21;
 	}
+	/* 4 KiB frames in 2 MiB folios: Linux maps a folio with one entry. */
+	if (kind == K_POOL && align < (1ULL << 21) && len >= (1ULL << 21) &&
+	    plat_pool_folio_shift(TANDEM_POOL_4K) >= 21)
+		align = 1ULL << 21;
 	if (shared)
 		vf |= VF_SHARED;
 	if (mflags & MAP_GROWSDOWN)
@@ -217,18 +221,22 @@ static long map_anon(u64 addr, u64 len, u32 prot, u64 mflags)
 
 	if (mflags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		s = addr;
-		if (!IS_ALIGNED(s, align) || s + len < s)
+		/* Only MAP_HUGETLB asks the program for an aligned address. */
+		if (!IS_ALIGNED(s, shift == PAGE_SHIFT ? PAGE_SIZE : align) ||
+		    s + len < s)
 			return -EINVAL;
 		if (lwk_hit(s, s + len))
 			return fixed ? -EPERM : -EEXIST;
 		if (!fixed && !range_free(s, s + len))
 			return -EEXIST;
-		if (fixed && (err = clear_for_fixed(s, s + len)))
-			return err;
 	} else if (find_free(len, align, ALIGN_DOWN(addr, PAGE_SIZE), &s) &&
 		   find_free(len, PAGE_SIZE, 0, &s)) {
 		return -ENOMEM;
 	}
+	if (!may_expand(len, fixed ? mapped_bytes(s, s + len) : 0, prot, vf))
+		return -ENOMEM;
+	if (fixed && (err = clear_for_fixed(s, s + len)))
+		return err;
 
 	if (kind != K_POOL) {
 		m = linux_call6(NR_mmap, s, len, prot,
@@ -279,6 +287,8 @@ static long map_file(u64 addr, u64 len, u32 prot, u64 mflags, long fd,
 			return -EINVAL;
 		if (lwk_hit(s, s + len))
 			return -EPERM;
+		if (!may_expand(len, mapped_bytes(s, s + len), prot, vf))
+			return -ENOMEM;
 		err = cut_range(s, s + len);
 		if (err)
 			return err;
@@ -296,6 +306,8 @@ static long map_file(u64 addr, u64 len, u32 prot, u64 mflags, long fd,
 				     &s)) {
 			return -ENOMEM;
 		}
+		if (!may_expand(len, 0, prot, vf))
+			return -ENOMEM;
 		m = linux_call6(NR_mmap, s, len, prot,
 				mflags | MAP_FIXED_NOREPLACE, fd, off);
 		if (m == -EEXIST && !(mflags & MAP_FIXED_NOREPLACE)) {
@@ -313,6 +325,52 @@ static long map_file(u64 addr, u64 len, u32 prot, u64 mflags, long fd,
 	return (long)s;
 }
 
+/* Is the mapping type in @mflags one Linux takes for this mapping? */
+static bool type_ok(u64 mflags)
+{
+	u64 type = mflags & MAP_TYPE;
+
+	if (!(mflags & MAP_ANONYMOUS))
+		return type == MAP_SHARED || type == MAP_PRIVATE ||
+		       type == MAP_SHARED_VALIDATE;
+	return type == MAP_PRIVATE ||
+	       (type == MAP_SHARED && !(mflags & MAP_GROWSDOWN));
+}
+
+/*
+ * The argument checks Linux makes before it maps anything, in its order
+ * (ksys_mmap_pgoff, do_mmap, __get_unmapped_area), but for the file's:
+ * the length, the offset's overflow, a fixed address, the mapping type.
+ */
+static long mmap_args(u64 addr, u64 raw_len, u64 off, u64 mflags, u64 *len)
+{
+	bool fixed = mflags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+	irqflags_t irq;
+	bool busy;
+
+	if (!raw_len)
+		return -EINVAL;
+	if (!page_len(raw_len, len))
+		return -ENOMEM;
+	if ((off >> PAGE_SHIFT) + (*len >> PAGE_SHIFT) < (off >> PAGE_SHIFT))
+		return -EOVERFLOW;
+	if (type_ok(mflags))
+		return 0;
+	if (*len > TASK_TOP || (fixed && addr > TASK_TOP - *len))
+		return -ENOMEM;
+	if (fixed && (addr & ~PAGE_MASK))
+		return -EINVAL;
+	if ((mflags & MAP_FIXED_NOREPLACE) && !(mflags & MAP_FIXED) &&
+	    mm.ready) {
+		irq = mm_lock();
+		busy = !range_free(addr, addr + *len);
+		mm_unlock(irq);
+		if (busy)
+			return -EEXIST;
+	}
+	return -EINVAL;
+}
+
 SYSCALL(mmap)
 {
 	u64 addr = a[0], len, off = a[5], mflags = (u64)a[3];
@@ -320,21 +378,17 @@ SYSCALL(mmap)
 	irqflags_t irq;
 	long ret;
 
-	if (!a[1] || (off & ~PAGE_MASK))
+	if (off & ~PAGE_MASK)
 		return -EINVAL;
-	if (!page_len(a[1], &len))
-		return -ENOMEM;
-	switch (mflags & MAP_TYPE) {
-	case MAP_SHARED:
-	case MAP_PRIVATE:
-		break;
-	case MAP_SHARED_VALIDATE:
-		if (mflags & MAP_SYNC)
-			return -EOPNOTSUPP;
-		break;
-	default:
-		return -EINVAL;
-	}
+	ret = mmap_args(addr, a[1], off, mflags, &len);
+	/* Linux looks the descriptor up first. */
+	if (ret && !(mflags & MAP_ANONYMOUS) &&
+	    linux_call2(NR_fcntl, a[4], F_GETFD) < 0)
+		return -EBADF;
+	if (ret)
+		return ret;
+	if ((mflags & MAP_TYPE) == MAP_SHARED_VALIDATE && (mflags & MAP_SYNC))
+		return -EOPNOTSUPP;
 	if (!mm.ready)
 		return linux_call6(NR_mmap, addr, len, prot, mflags, a[4], off);
 
@@ -396,6 +450,12 @@ static long do_mprotect(u64 s, u64 len, u32 prot, long pkey)
 	for (a = s; a < e; a = ce) {
 		v = vma_lookup(&mm.tree, a);
 		ce = v->end;
+		/* As Linux: ENOMEM if this makes data past RLIMIT_DATA. */
+		if (!may_expand(ce - a, 0, prot, v->flags) &&
+		    may_expand(ce - a, 0, v->prot, v->flags)) {
+			err = -ENOMEM;
+			break;
+		}
 		if (v->kind == K_NONE && prot != PROT_NONE) {
 			err = populate_none(v, prot);
 		} else {
@@ -711,7 +771,7 @@ static long mremap_alias(u64 old, u64 nl, u64 fl, u64 dest)
 
 SYSCALL(mremap)
 {
-	u64 old = a[0], ol, nl, fl = a[3], dest = a[4];
+	u64 old = a[0], ol, nl, fl = a[3], dest = a[4], grow;
 	irqflags_t irq;
 	struct vma *tv;
 	long ret;
@@ -741,6 +801,13 @@ SYSCALL(mremap)
 	tv = one_mapping(old, old + (ol ? ol : PAGE_SIZE));
 	if (!tv) {
 		ret = -EFAULT;
+		goto out;
+	}
+	grow = !ol ? nl : nl > ol ? nl - ol : 0;
+	if (fl & MREMAP_DONTUNMAP)
+		grow += ol;
+	if (!may_expand(grow, 0, tv->prot, tv->flags)) {
+		ret = -ENOMEM;
 		goto out;
 	}
 	if (!ol) {
@@ -776,6 +843,22 @@ static void zero_range(u64 s, u64 e)
 }
 
 /*
+ * Linux's limits on a heap that grows from @top to @end: RLIMIT_DATA on
+ * the heap's size, then RLIMIT_AS and RLIMIT_DATA on the memory mapped.
+ * What the LWK mapped ahead of the break, up to @mapped, is not yet the
+ * program's.
+ */
+static bool brk_fits(u64 end, u64 top, u64 mapped)
+{
+	u64 data = lwk_proc.rlim_data.cur;
+
+	if (data != RLIM_INFINITY && end - lwk_proc.brk_start > data)
+		return false;
+	return may_expand(end - top, mapped > top ? mapped - top : 0,
+			  PROT_READ | PROT_WRITE, VF_HEAP);
+}
+
+/*
  * The heap is [brk_start, brk_mapped) of pool memory, grown by at least
  * the heap step at a time.  Everything above the break's page is zero, so
  * growing inside it costs nothing: shrinking zeroes what the program gave
@@ -798,6 +881,8 @@ SYSCALL(brk)
 	if (end < want)
 		goto out;
 
+	if (end > top && !brk_fits(end, top, mapped))
+		goto out;
 	if (end > mapped) {
 		target = ALIGN_UP(MAX(end, mapped + step), PAGE_SIZE);
 		/* A large heap grows to 2 MiB boundaries: its pages can be. */
@@ -867,12 +952,16 @@ static int fresh_frames(struct vma *v)
 	node_del(v);
 	err = fill(s, e, &r, &done);
 	if (err) {
-		/* The part not replaced keeps its old frames, zeroed. */
+		/*
+		 * The part not replaced keeps its old frames, zeroed; the old
+		 * frames of the part replaced, if any, go back.
+		 */
 		memset((u8 *)plat_pool_frame(id, pfn) + (done - s), 0, e - done);
 		node_add(done, e, K_POOL, r.prot, flags,
 			 (pfn << (shift - PAGE_SHIFT)) +
 			 ((done - s) >> PAGE_SHIFT), shift);
-		pool_free(id, pfn, (done - s) >> shift);
+		if (done > s)
+			pool_free(id, pfn, (done - s) >> shift);
 		return 0;
 	}
 	pool_free(id, pfn, n);
@@ -1129,6 +1218,13 @@ SYSCALL(shmat)
 	if (a[1] && lwk_hit(ALIGN_DOWN(a[1], PAGE_SIZE),
 			    ALIGN_DOWN(a[1], PAGE_SIZE) + len)) {
 		addr = -EINVAL;
+		goto out;
+	}
+	if (!may_expand(len, a[1] && (a[2] & SHM_REMAP) ?
+			mapped_bytes(ALIGN_DOWN(a[1], PAGE_SIZE),
+				     ALIGN_DOWN(a[1], PAGE_SIZE) + len) : 0,
+			PROT_READ, VF_SHARED)) {
+		addr = -ENOMEM;
 		goto out;
 	}
 	addr = linux_call3(NR_shmat, a[0], a[1], a[2]);

@@ -40,10 +40,6 @@
 _Static_assert(BUDDY_MAX_OWNERS == TANDEM_POOL_OWNERS,
 	       "the buddy's owners are the pool's owner slots");
 
-#define FUTEX_WAIT		0
-#define FUTEX_WAKE		1
-#define FUTEX_WAIT_PRIVATE	128
-#define FUTEX_WAKE_PRIVATE	129
 #define MIB			(1ULL << 20)
 #define HELPER_START_USED	(32 * MIB)	/* start the helper above this */
 #define HELPER_START_DIRTY	(8 * MIB)	/* ... or with this much to zero */
@@ -69,6 +65,7 @@ static struct {
 	struct buddy *b[TANDEM_NR_POOLS];	/* NULL: absent here */
 	int slot;				/* this process's owner slot */
 	int pid;				/* the process that owns it */
+	u32 fork_gen;		/* gen of the fork child's slot (mm lock) */
 	u32 in_pool;		/* threads inside an allocator call */
 	u32 dying;		/* exit or execve coming: park newcomers */
 } pool = { .slot = -1 };
@@ -469,6 +466,7 @@ static void __reclaim(int slot)
 static int __slot_get(unsigned int kind)
 {
 	struct tandem_pool_owner *o;
+	unsigned int gen;
 	int i;
 
 	/* Slot 0 stays unused: it is the buddy's anonymous owner. */
@@ -476,8 +474,10 @@ static int __slot_get(unsigned int kind)
 		o = &pool.st->owner[i];
 		if (o->kind != TANDEM_OWNER_FREE)
 			continue;
+		gen = o->gen + 1;
 		memset(o, 0, sizeof(*o));
 		o->kind = kind;
+		o->gen = gen;
 		return i;
 	}
 	return -ENOMEM;
@@ -552,6 +552,7 @@ int pool_fork_slot(void)
 	slot = __slot_get(TANDEM_OWNER_PROCESS);
 	if (slot > 0) {
 		child = &pool.st->owner[slot];
+		pool.fork_gen = child->gen;
 		memcpy(child->shared, pool.st->owner[pool.slot].shared,
 		       sizeof(child->shared));
 		for (w = 0; w < TANDEM_POOL_OWNERS / 64; w++) {
@@ -565,28 +566,47 @@ int pool_fork_slot(void)
 	return slot;
 }
 
+/*
+ * The fork child @pid's slot gets its pid, from the parent after the clone
+ * or from the child first thing, whichever comes first; locked.  The child
+ * may have run ahead and execve'd: its new image then freed this slot
+ * (which another process may have taken since, as its gen tells) and took
+ * one of its own, which must be left alone.
+ */
+static void __fork_claim(int slot, int pid)
+{
+	struct tandem_pool_owner *o = &pool.st->owner[slot];
+
+	if (o->kind != TANDEM_OWNER_PROCESS || o->gen != pool.fork_gen)
+		return;
+	/* A stale slot of a process that died unreaped had this pid. */
+	__reclaim_pid(pid, slot);
+	o->pid = pid;
+}
+
 void pool_fork_done(int slot, long pid)
 {
 	irqflags_t irq;
 
 	owners_lock(&irq);
-	if (pid < 0) {
+	if (pid < 0)
 		__reclaim(slot);
-	} else {
-		/* A stale slot of a process that died unreaped had this pid. */
-		__reclaim_pid((int)pid, slot);
-		pool.st->owner[slot].pid = (int)pid;
-	}
+	else
+		__fork_claim(slot, (int)pid);
 	owners_unlock(irq);
 	pool_kick();
 }
 
 void pool_fork_child(int slot)
 {
+	irqflags_t irq;
+
 	pool.slot = slot;
 	pool.pid = lwk_proc.pid;
 	pool.in_pool = 0;
-	WRITE_ONCE(pool.st->owner[slot].pid, lwk_proc.pid);
+	owners_lock(&irq);
+	__fork_claim(slot, lwk_proc.pid);
+	owners_unlock(irq);
 }
 
 void pool_reap(int pid)
@@ -815,17 +835,16 @@ static u64 mem_available(void)
  * The default size of a private pool (no --mem): three quarters of what
  * Linux says is available.  Nothing is taken until used.  Under a limit
  * on the address space (ulimit -v, as batch systems set), a quarter of
- * it: the LWK's window over the pool and the program's mappings of its
- * frames both count against that limit.
+ * it: when Linux's hard limit is that low too, the LWK's window over the
+ * pool and the program's mappings of its frames both count against it.
  */
 static u64 default_pool_bytes(void)
 {
 	u64 avail = mem_available(), bytes = avail ? avail / 4 * 3 : 1ULL << 30;
-	struct k_rlimit rl;
+	u64 as = lwk_proc.rlim_as.cur;
 
-	if (!linux_call4(NR_prlimit64, 0, RLIMIT_AS, NULL, &rl) &&
-	    rl.cur != RLIM_INFINITY)
-		bytes = MIN(bytes, MAX(rl.cur / 4, 16ULL << 20));
+	if (as != RLIM_INFINITY)
+		bytes = MIN(bytes, MAX(as / 4, 16ULL << 20));
 	return ALIGN_DOWN(bytes, 2ULL << 20);
 }
 
@@ -891,8 +910,10 @@ static int state_create(u64 *frames)
 		d->frames = frames[id];
 		d->buddy_off = off;
 		off += ALIGN_UP(buddy_meta_size(frames[id]), PAGE_SIZE);
+		/* 4 KiB pool: whole chunks, and whole folios of its file. */
 		d->chunk_frames = id == TANDEM_POOL_4K ?
-			1ULL << (TANDEM_POOL_CHUNK_SHIFT - 12) : 1;
+			1ULL << (MAX(TANDEM_POOL_CHUNK_SHIFT,
+				     plat_pool_folio_shift(id)) - 12) : 1;
 		/* A booted instance's daemon may know its file is zero. */
 		d->zero_on_grow = (used & (1U << id)) &&
 				  !(READ_ONCE(in->pool_clean) & (1U << id));
@@ -1115,10 +1136,13 @@ int pool_stats_format(char *buf, size_t size, bool json)
 	const struct tandem_instance *in = inst();
 	u64 frames[TANDEM_NR_POOLS] = { 0 }, freep[TANDEM_NR_POOLS] = { 0 };
 	u64 total = 0, largest = 0, frag = 0;
+	unsigned long long folio_4k;
 	int len = 0, id;
 
 	if (!pool.st)
 		return 0;
+	/* The page size Linux backs 4 KiB frames with: 4 KiB, or 2 MiB. */
+	folio_4k = 1ULL << plat_pool_folio_shift(TANDEM_POOL_4K);
 	for (id = 0; id < TANDEM_NR_POOLS; id++) {
 		struct buddy *b = pool.b[id];
 
@@ -1142,7 +1166,7 @@ int pool_stats_format(char *buf, size_t size, bool json)
 		emitf(buf, size, &len,
 		      "\"pool\":{\"bytes\":%llu,\"limit\":%llu,\"used\":%llu,"
 		      "\"peak\":%llu,\"largest_page\":%llu,"
-		      "\"frames_4k\":%llu,\"free_4k\":%llu,"
+		      "\"frames_4k\":%llu,\"free_4k\":%llu,\"folio_4k\":%llu,"
 		      "\"frames_2m\":%llu,\"free_2m\":%llu,"
 		      "\"frames_1g\":%llu,\"free_1g\":%llu,"
 		      "\"frag_permille\":%llu,\"zeroed_sync\":%llu,"
@@ -1155,6 +1179,7 @@ int pool_stats_format(char *buf, size_t size, bool json)
 		      (unsigned long long)in->mem_peak,
 		      (unsigned long long)largest,
 		      (unsigned long long)frames[0], (unsigned long long)freep[0],
+		      folio_4k,
 		      (unsigned long long)frames[1], (unsigned long long)freep[1],
 		      (unsigned long long)frames[2], (unsigned long long)freep[2],
 		      (unsigned long long)frag,
@@ -1168,13 +1193,14 @@ int pool_stats_format(char *buf, size_t size, bool json)
 	}
 	emitf(buf, size, &len,
 	      "  pool          %llu MiB in use now, %llu MiB peak, limit %llu MiB; largest page %llu KiB\n"
-	      "  pool pages    4K %llu/%llu free, 2M %llu/%llu free, 1G %llu/%llu free; fragmentation %llu/1000\n"
+	      "  pool pages    4K %llu/%llu free (Linux pages of %llu KiB), 2M %llu/%llu free, 1G %llu/%llu free; fragmentation %llu/1000\n"
 	      "  pool work     zeroed %llu MiB by the helper, %llu MiB on program paths; pre-faulted %llu MiB ahead, %llu MiB on program paths; fork copied %llu MiB\n",
 	      (unsigned long long)(in->mem_used >> 20),
 	      (unsigned long long)(in->mem_peak >> 20),
 	      (unsigned long long)(in->mem_limit >> 20),
 	      (unsigned long long)(largest >> 10),
 	      (unsigned long long)freep[0], (unsigned long long)frames[0],
+	      folio_4k >> 10,
 	      (unsigned long long)freep[1], (unsigned long long)frames[1],
 	      (unsigned long long)freep[2], (unsigned long long)frames[2],
 	      (unsigned long long)frag,

@@ -15,9 +15,6 @@
 #include "../arch/x86_64/abi.h"
 #include "../arch/x86_64/unistd.h"
 
-#define FUTEX_WAIT	0
-#define FUTEX_WAKE	1
-
 /*
  * Is thread @tid gone: no such thread, or a zombie (a process that ended
  * and is not reaped yet)?  Anything this cannot tell counts as alive.

@@ -24,11 +24,10 @@
 #include "../arch/x86_64/abi.h"
 #include "../arch/x86_64/unistd.h"
 
-#define FUTEX_WAIT_PRIVATE	128
-#define FUTEX_WAKE_PRIVATE	129
 #define MIB			(1ULL << 20)
 #define STACK_POOL_MAX		(128 * 1024)	/* main stack top on pool frames */
-#define STACK_TOTAL_MAX		(1024 * MIB)	/* with Linux memory below */
+#define STACK_TOTAL_MAX		(64ULL << 30)	/* with Linux memory below */
+#define STACK_UNLIMITED		(1024 * MIB)	/* for RLIMIT_STACK unlimited */
 #define STACK_GUARD		MIB		/* kept free below stacks */
 #define MMAP_MIN		0x10000ULL	/* vm.mmap_min_addr's default */
 #define DEFAULT_HEAP_STEP	(256 * 1024)
@@ -119,6 +118,53 @@ static void account(const struct vma *v, bool add)
 		mm.rss_anon -= len;
 	}
 	mm.rss_peak = MAX(mm.rss_peak, mm.rss_anon + mm.rss_shmem);
+}
+
+static bool is_data(u32 prot, u32 flags)
+{
+	return (prot & PROT_WRITE) && !(flags & (VF_SHARED | VF_STACK));
+}
+
+/* The program's data memory (Linux's data_vm), in bytes. */
+static u64 data_bytes(void)
+{
+	struct vma *v;
+	u64 n = 0;
+
+	for (v = vma_first(&mm.tree); v; v = vma_next(&mm.tree, v))
+		if (v->kind != K_LWK && is_data(v->prot, v->flags))
+			n += v->end - v->start;
+	return n;
+}
+
+u64 mapped_bytes(u64 start, u64 end)
+{
+	struct vma *v;
+	u64 n = 0;
+
+	for (v = vma_find(&mm.tree, start); v && v->start < end;
+	     v = vma_next(&mm.tree, v))
+		if (v->kind != K_LWK)
+			n += MIN(end, v->end) - MAX(start, v->start);
+	return n;
+}
+
+bool may_expand(u64 bytes, u64 replaced, u32 prot, u32 flags)
+{
+	const struct k_rlimit *as = &lwk_proc.rlim_as;
+	const struct k_rlimit *data = &lwk_proc.rlim_data;
+	u64 have, size = mm.size + bytes;
+
+	if ((size - MIN(replaced, size)) >> PAGE_SHIFT > as->cur >> PAGE_SHIFT)
+		return false;
+	if (data->cur == RLIM_INFINITY || !is_data(prot, flags))
+		return true;
+	have = data_bytes() + bytes;
+	have = (have - MIN(replaced, have)) >> PAGE_SHIFT;
+	if (have <= data->cur >> PAGE_SHIFT)
+		return true;
+	/* Linux's allowance for Valgrind: a soft limit of 0 means the hard. */
+	return !data->cur && have <= data->max >> PAGE_SHIFT;
 }
 
 /*
@@ -786,19 +832,26 @@ static int seed_from_maps(void)
 	return 0;
 }
 
-/* Linux anonymous memory for the main stack at [s, e). */
-static void stack_linux(u64 s, u64 e)
+/*
+ * Linux anonymous memory for the main stack at [s, e), or as much of its
+ * top as Linux allows (a hard RLIMIT_AS set before the run counts it);
+ * returns where it starts, @e if nothing could be mapped.
+ */
+static u64 stack_linux(u64 s, u64 e)
 {
-	u64 m;
+	u64 m, len = e - s;
 
-	if (s >= e)
-		return;
-	m = linux_call6(NR_mmap, s, e - s, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
-			-1, 0);
-	if (!IS_ERR_VALUE(m))
-		node_add(s, e, K_LINUX, PROT_READ | PROT_WRITE,
+	for (; len >= PAGE_SIZE; len = ALIGN_DOWN(len / 2, PAGE_SIZE)) {
+		m = linux_call6(NR_mmap, e - len, len, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED |
+				MAP_NORESERVE, -1, 0);
+		if (IS_ERR_VALUE(m))
+			continue;
+		node_add(e - len, e, K_LINUX, PROT_READ | PROT_WRITE,
 			 VF_ANON | VF_STACK, 0, PAGE_SHIFT);
+		return e - len;
+	}
+	return e;
 }
 
 /*
@@ -808,17 +861,28 @@ static void stack_linux(u64 s, u64 e)
  *   there, in Linux anonymous memory: Linux shows /proc/self/cmdline and
  *   environ only from anonymous memory, and writes there are few;
  * - up to STACK_POOL_MAX of pool frames, populated, where calls nest;
- * - when RLIMIT_STACK allows more, Linux memory that faults in as used.
+ * - when RLIMIT_STACK allows more, Linux memory that faults in as used:
+ *   as much as the limit (up to STACK_TOTAL_MAX; STACK_UNLIMITED when it
+ *   is unlimited).
  */
 static u64 make_stack(u64 args_bytes)
 {
 	u64 limit = lwk_proc.stack_limit, total, args, pool_part, top, lo, done;
+	const struct k_rlimit *as = &lwk_proc.rlim_as;
 	struct fill_req r = anon_req(PROT_READ | PROT_WRITE,
 				     VF_STACK | VF_NOHUGE);
-	u64 ps, pe;
+	u64 ps, pe, low;
 
 	args = ALIGN_UP(args_bytes, PAGE_SIZE);
+	if (limit == RLIM_INFINITY)
+		limit = STACK_UNLIMITED;
 	total = MIN(MAX(limit, 128 * 1024ULL), STACK_TOTAL_MAX);
+	/*
+	 * Linux counts only the stack's used part against RLIMIT_AS, the LWK
+	 * its whole reservation: leave the program half the room at least.
+	 */
+	if (as->cur != RLIM_INFINITY && as->cur > mm.size)
+		total = MIN(total, (as->cur - mm.size) / 2);
 	total = MAX(ALIGN_DOWN(total, PAGE_SIZE), args + PAGE_SIZE);
 	pool_part = MIN(total - args, STACK_POOL_MAX);
 	if (vma_find_gap(&mm.tree, total, PAGE_SIZE, MMAP_MIN,
@@ -833,8 +897,8 @@ static u64 make_stack(u64 args_bytes)
 		return 0;
 	}
 	stack_linux(pe, top);
-	stack_linux(lo, ps);
-	mm.stack_start = lo;
+	low = stack_linux(lo, ps);
+	mm.stack_start = low;
 	mm.stack_end = top;
 	mm.mmap_top = lo > STACK_GUARD ? lo - STACK_GUARD : lo;
 	return top;

@@ -46,7 +46,7 @@ struct mm_state {
 	u32 lock;
 	struct vma_tree tree;
 	u64 mmap_min, mmap_top;		/* where non-fixed mappings go */
-	u64 stack_start, stack_end;	/* the main stack's pool part */
+	u64 stack_start, stack_end;	/* the main stack */
 	u64 rss_anon, rss_shmem;	/* pool bytes mapped, private/shared */
 	u64 rss_peak, size, size_peak;
 	u64 shm_pages[TANDEM_POOL_OWNERS];	/* 4 KiB pages per shared owner */
@@ -128,6 +128,16 @@ struct fill_req {
  */
 int fill(u64 start, u64 end, const struct fill_req *r, u64 *done);
 struct fill_req anon_req(u32 prot, u32 flags);
+
+/*
+ * may_expand - would @bytes more mapped memory with @prot and VF_* @flags,
+ * replacing @replaced bytes mapped now, stay within the program's RLIMIT_AS
+ * and RLIMIT_DATA (lwk_proc.rlim_as, rlim_data)?  As Linux's may_expand_vm:
+ * whole pages; data is private writable memory that is not the stack.
+ */
+bool may_expand(u64 bytes, u64 replaced, u32 prot, u32 flags);
+/* Bytes of the program's mappings in [start, end). */
+u64 mapped_bytes(u64 start, u64 end);
 
 /* Largest page shift (12, 21, 30) anonymous memory may use here. */
 u32 mm_max_shift(void);

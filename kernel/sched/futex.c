@@ -19,15 +19,6 @@
 #include "../lib/lock.h"
 #include "../arch/x86_64/unistd.h"
 
-#define FUTEX_WAIT		0
-#define FUTEX_WAKE		1
-#define FUTEX_REQUEUE		3
-#define FUTEX_CMP_REQUEUE	4
-#define FUTEX_WAKE_OP		5
-#define FUTEX_WAIT_BITSET	9
-#define FUTEX_WAKE_BITSET	10
-#define FUTEX_PRIVATE_FLAG	128
-#define FUTEX_CLOCK_REALTIME	256
 #define FUTEX_CMD_MASK		(~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
 #define FUTEX_BITSET_ANY	0xffffffffU
 
@@ -41,15 +32,20 @@
 #define LOCK_SPINS		1000	/* pause rounds before a bucket lock yields */
 #define ROBUST_LIST_LIMIT	2048
 
-enum { W_WAITING, W_WOKEN };
+/*
+ * A waiter's state: WAITING (queued, spinning), SLEEPING (blocked or about
+ * to block in Linux on this word), WOKEN (dequeued by a waker).  One word,
+ * changed atomically, so a waker that makes it WOKEN learns in the same
+ * step whether the waiter sleeps and needs a Linux wake.
+ */
+enum { W_WAITING, W_SLEEPING, W_WOKEN };
 
 /* A thread waiting on a futex; lives on the waiter's LWK stack. */
 struct futex_waiter {
 	struct futex_waiter *next;
 	u64 key;			/* the futex address */
 	u32 bitset;
-	u32 state;			/* W_WAITING until a waker dequeues it */
-	bool sleeping;			/* blocked in Linux: wake needs a call */
+	u32 state;			/* W_*: WOKEN once a waker dequeues it */
 	struct futex_bucket *bucket;	/* where it is queued (requeue moves it) */
 };
 
@@ -117,13 +113,16 @@ static void unlink_waiter(struct futex_bucket *b, struct futex_waiter *w)
 	}
 }
 
-/* Mark a dequeued waiter woken; wake it in Linux if it went to sleep. */
+/*
+ * Mark a dequeued waiter woken; wake it in Linux if it went to sleep.  The
+ * waiter may return as soon as it sees WOKEN, so its state is read in the
+ * same atomic step: reading it before would miss a waiter that goes to
+ * sleep in between, and after, read a stack frame that may be gone.
+ */
 static void wake_waiter(struct futex_waiter *w)
 {
-	bool sleeping = READ_ONCE(w->sleeping);
-
-	__atomic_store_n(&w->state, W_WOKEN, __ATOMIC_RELEASE);
-	if (sleeping)
+	if (__atomic_exchange_n(&w->state, W_WOKEN, __ATOMIC_ACQ_REL) ==
+	    W_SLEEPING)
 		linux_call3(NR_futex, &w->state,
 			    FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1);
 }
@@ -297,8 +296,10 @@ static long futex_wait(struct lwk_thread *t, u64 uaddr, u32 val,
 	if (spin_wait(t, &w, timed ? &deadline : NULL, clock))
 		return 0;
 
-	WRITE_ONCE(w.sleeping, true);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	cur = W_WAITING;
+	if (!__atomic_compare_exchange_n(&w.state, &cur, W_SLEEPING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return 0;
 	for (;;) {
 		if (__atomic_load_n(&w.state, __ATOMIC_ACQUIRE) == W_WOKEN)
 			return 0;
@@ -306,7 +307,7 @@ static long futex_wait(struct lwk_thread *t, u64 uaddr, u32 val,
 				    FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG |
 				    (clock == CLOCK_REALTIME ?
 				     FUTEX_CLOCK_REALTIME : 0),
-				    W_WAITING, timed ? &deadline : NULL);
+				    W_SLEEPING, timed ? &deadline : NULL);
 		if (ret == -ETIMEDOUT)
 			break;
 		if (ret != -EINTR)

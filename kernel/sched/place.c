@@ -2,10 +2,12 @@
 /*
  * Thread placement.  The run's partition is a set of cores (--cpus, or
  * every core tandem run was allowed); each new thread of any process of
- * the run is pinned to the partition core with the fewest LWK threads,
+ * the run is given the partition core with the fewest LWK threads,
  * lowest number first, so threads spread one per core in order, as an HPC
- * user expects.  With more threads than cores they double up round-robin:
- * allowed, with a kmsg warning, unless --oversubscribe says it is meant.
+ * user expects, and pinned there when the cores are the run's own (--cpus,
+ * a booted instance); elsewhere Linux places them within the partition.
+ * With more threads than cores they double up round-robin: allowed, with
+ * a kmsg warning, unless --oversubscribe says it is meant.
  *
  * The per-core counts live in the instance page, shared by the run's
  * processes.  The program sees the whole partition as its affinity.
@@ -52,11 +54,26 @@ static int pick_core(int here)
 	return best;
 }
 
-/* Pin thread tid (0: the caller) to one core. */
+/*
+ * Are the partition's cores the run's own: named with --cpus, or a booted
+ * instance's reserved cores?  Only then are threads pinned.  On cores the
+ * run shares with the rest of the machine, a pinned thread cannot leave a
+ * core other programs keep busy, and its program waits for it (STREAM's
+ * triad pinned at 0.84x of Linux, unpinned at 1.27x, on a loaded
+ * machine: docs/usage.md).
+ */
+static bool cores_owned(void)
+{
+	return lwk_proc.cfg.cpus[0] != '\0';
+}
+
+/* Pin thread tid (0: the caller) to one core, if the cores are ours. */
 static void pin(long tid, int cpu)
 {
 	u64 mask[MASK_WORDS] = { 0 };
 
+	if (!cores_owned())
+		return;
 	mask[cpu / 64] = 1ULL << (cpu % 64);
 	linux_call3(NR_sched_setaffinity, tid, sizeof(mask), mask);
 }

@@ -24,7 +24,9 @@
  */
 #include "fastentry.h"
 
+#define NR_poll		7
 #define NR_gettid	186
+#define POLLNVAL	0x20
 #define AREA_SIZE	(256 * 1024)
 #define AREA_STACK	(3 * 4096)
 #define NR_SYSCALLS	512
@@ -58,6 +60,12 @@ hosted_fast_entry:
 	bt	%r11, fdguard_map(%rip)
 	jc	.Lfull
 0:
+	/* poll's fix-up below reads fdguard_map only. */
+	cmp	$NR_poll, %eax
+	jne	0f
+	cmpl	$FAST_FDG_MAP_BITS, fdguard_ceil(%rip)
+	ja	.Lfull
+0:
 
 	/* The direct route: count as syscall_dispatch() would, then call. */
 	mov	hosted_fast_route_ctr(%rip), %r11
@@ -68,6 +76,36 @@ hosted_fast_entry:
 	lock incq (%r11)
 	syscall
 
+	/*
+	 * poll: an entry that names an LWK descriptor answers POLLNVAL, as
+	 * fdguard_polled() makes it.  Linux just read and wrote the array.
+	 */
+	cmpq	$NR_poll, FS_NR(%rsp)
+	jne	.Lback
+	test	%rax, %rax
+	js	.Lback
+	mov	%rdx, FS_SPARE(%rsp)
+	mov	%rdi, %r11
+	mov	%esi, %ecx
+5:	test	%ecx, %ecx
+	jz	7f
+	mov	(%r11), %edx
+	cmp	fdguard_ceil(%rip), %edx
+	jae	6f
+	cmp	$FAST_FDG_MAP_BITS, %edx
+	jae	6f
+	bt	%rdx, fdguard_map(%rip)
+	jnc	6f
+	cmpw	$0, 6(%r11)
+	jne	8f
+	inc	%rax
+8:	movw	$POLLNVAL, 6(%r11)
+6:	add	$8, %r11
+	dec	%ecx
+	jmp	5b
+7:	mov	FS_SPARE(%rsp), %rdx
+
+.Lback:
 	mov	FS_SLOW(%rsp), %rcx
 	movslq	STUB_JMP_REL(%rcx), %r11
 	lea	STUB_JMP_END(%rcx,%r11), %rcx	/* the program's return address */

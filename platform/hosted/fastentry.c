@@ -251,19 +251,48 @@ bool hosted_regs_fast(const struct plat_regs *r)
 }
 
 /*
+ * Remember mask as Linux's for this thread, unless a signal came (gen
+ * moved) since it was read or set: its handler may have left another.
+ */
+static void mask_note(struct hosted_thread *ht, u64 mask, u32 gen)
+{
+	WRITE_ONCE(ht->linux_mask,
+		   mask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP)));
+	WRITE_ONCE(ht->mask_known, true);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (READ_ONCE(ht->sig_gen) != gen)
+		WRITE_ONCE(ht->mask_known, false);
+}
+
+/*
  * Through a rewritten site the mask is Linux's live one (no signal frame
- * will restore one): read it when first asked, hand a new one to Linux on
- * the way out.
+ * will restore one): take it from the thread's note of it, or read it,
+ * when first asked; hand a new one to Linux on the way out.
  */
 u64 hosted_fast_sigmask(struct plat_regs *r)
 {
 	struct fast_frame *f = (struct fast_frame *)r;
+	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
+	u32 gen;
+	u64 mask;
 
-	if (f->mask_state == FAST_MASK_UNREAD) {
-		linux_call4(NR_rt_sigprocmask, SIG_BLOCK, NULL, &f->uc.uc_sigmask,
-			    8);
-		f->mask_state = FAST_MASK_READ;
+	if (f->mask_state != FAST_MASK_UNREAD)
+		return f->uc.uc_sigmask;
+	gen = READ_ONCE(ht->sig_gen);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	mask = READ_ONCE(ht->linux_mask);
+	if (READ_ONCE(ht->mask_known)) {
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		if (READ_ONCE(ht->sig_gen) == gen) {
+			f->uc.uc_sigmask = mask;
+			f->mask_state = FAST_MASK_READ;
+			return mask;
+		}
+		gen = READ_ONCE(ht->sig_gen);
 	}
+	linux_call4(NR_rt_sigprocmask, SIG_BLOCK, NULL, &f->uc.uc_sigmask, 8);
+	mask_note(ht, f->uc.uc_sigmask, gen);
+	f->mask_state = FAST_MASK_READ;
 	return f->uc.uc_sigmask;
 }
 
@@ -324,9 +353,14 @@ long hosted_fast_dispatch(struct fast_frame *f)
 	rewrite_call_end(&rc);
 	t->regs = saved;
 	hosted_fs_lwk_out((struct hosted_thread *)t);
-	if (f->mask_state == FAST_MASK_SET)
+	if (f->mask_state == FAST_MASK_SET) {
+		u32 gen = READ_ONCE(((struct hosted_thread *)t)->sig_gen);
+
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 		linux_call4(NR_rt_sigprocmask, SIG_SETMASK, &f->uc.uc_sigmask,
 			    NULL, 8);
+		mask_note((struct hosted_thread *)t, f->uc.uc_sigmask, gen);
+	}
 	return ret;
 }
 
@@ -444,7 +478,9 @@ void hosted_fast_init(void)
 	/* With --stats or --trace every call goes through the dispatcher. */
 	if (!lwk_proc.cfg.stats && !lwk_proc.cfg.trace)
 		for (nr = 0; nr < TANDEM_NR_SYSCALLS; nr++)
-			if (syscall_passthrough(nr)) {
+			/* fastentry.S fixes up poll's answer, no other's. */
+			if (syscall_passthrough(nr) &&
+			    (nr == NR_poll || !(fdguard_args[nr] & FDG_POLL))) {
 				hosted_fast_direct[nr / 64] |= 1ULL << (nr % 64);
 				if (syscall_fd_arg0(nr))
 					hosted_fast_fd0[nr / 64] |=

@@ -22,7 +22,6 @@
 #define SYS_USER_DISPATCH	2	/* si_code of an intercepted call */
 #define USER_CS			0x33	/* Linux's 64-bit user segments */
 #define USER_DS			0x2b
-#define FUTEX_WAIT		0	/* shared: how Linux wakes clear_child_tid */
 
 long plat_linux_call(long nr, long a0, long a1, long a2, long a3, long a4,
 		     long a5)
@@ -258,9 +257,13 @@ static struct hosted_thread *area_reuse(void)
 		if (__atomic_compare_exchange_n(&area_cache[i], &ht, NULL,
 						false, __ATOMIC_ACQUIRE,
 						__ATOMIC_RELAXED)) {
-			/* As fresh: a proxy may have used it (proxy.c). */
-			memset(ht, 0, AREA_HDR);
+			/*
+			 * As fresh: every field, since a proxy may have used
+			 * the area (proxy.c; a proxy clears its own header).
+			 */
+			memset(ht, 0, sizeof(*ht));
 			ht->tid_slot = TID_SLOTS;
+			*(u64 *)((u8 *)ht + AREA_FAST_TOP) = 0;
 			return ht;
 		}
 	}
@@ -315,8 +318,8 @@ static void area_cache_fork(void)
 /*
  * hosted_area_alloc - a naturally aligned thread area with its guard
  * page, recorded as LWK memory: a cached one, or freshly mapped.  NULL
- * when Linux has no memory.  The header page is zeroed but for tid_slot
- * (TID_SLOTS: no fast-entry slot yet).
+ * when Linux has no memory.  Its struct hosted_thread and fast-entry word
+ * are zeroed but for tid_slot (TID_SLOTS: no fast-entry slot yet).
  */
 struct hosted_thread *hosted_area_alloc(void)
 {
@@ -362,10 +365,12 @@ u64 hosted_area_stack_top(struct hosted_thread *ht)
 }
 
 /*
- * Make this thread's area its signal stack and intercept its calls; pid
- * is its process's, or 0 to ask Linux.  Context: program signals blocked.
+ * Make this thread's area its signal stack and intercept its calls.  A
+ * new thread passes !altstack: the rt_sigreturn that enters the program
+ * installs the area's stack (start_uc's uc_stack), and nothing traps
+ * before.  Context: program signals blocked.
  */
-static void arm_thread(struct hosted_thread *ht, s32 pid)
+static void arm_thread(struct hosted_thread *ht, bool altstack)
 {
 	struct k_stack ss = {
 		.ss_sp = (char *)ht + AREA_STACK,
@@ -374,10 +379,8 @@ static void arm_thread(struct hosted_thread *ht, s32 pid)
 	};
 	long err;
 
-	ht->lt.magic = LWK_THREAD_MAGIC;
-	ht->lt.tid = linux_call0(NR_gettid);
-	ht->lt.pid = pid ? pid : linux_call0(NR_getpid);
-	linux_call2(NR_sigaltstack, &ss, NULL);
+	if (altstack)
+		linux_call2(NR_sigaltstack, &ss, NULL);
 	err = linux_call6(NR_prctl, PR_SET_SYSCALL_USER_DISPATCH,
 			  PR_SYS_DISPATCH_ON, (u64)__lwk_text_start,
 			  __lwk_text_end - __lwk_text_start, 0, 0);
@@ -386,6 +389,18 @@ static void arm_thread(struct hosted_thread *ht, s32 pid)
 		       -err);
 		plat_exit_group(126);
 	}
+}
+
+/*
+ * The armed thread becomes an LWK thread the fast entry finds; pid is
+ * its process's and tid its own, or 0 to ask Linux.  Context: program
+ * signals blocked.
+ */
+static void thread_known(struct hosted_thread *ht, s32 pid, s32 tid)
+{
+	ht->lt.magic = LWK_THREAD_MAGIC;
+	ht->lt.tid = tid ? tid : linux_call0(NR_gettid);
+	ht->lt.pid = pid ? pid : linux_call0(NR_getpid);
 	__hosted_fast_thread_add(ht);
 }
 
@@ -417,6 +432,8 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 		return;
 	}
 	hosted_fs_lwk_in((struct hosted_thread *)t);
+	/* Its way back gives Linux uc_sigmask, which the call may change. */
+	hosted_mask_forget((struct hosted_thread *)t);
 	hosted_fast_count_trap();
 	hosted_lwk_stack_check((struct hosted_thread *)t, uc->uc_mcontext.rsp);
 	rewrite_trap(uc);
@@ -466,22 +483,26 @@ __noreturn void hosted_thread_start(struct hosted_thread *ht)
 	} else if (ht->lt.pid > 0) {
 		hosted_fs_add(ht);	/* a thread of this process */
 	}
-	arm_thread(ht, new_process ? 0 : ht->lt.pid);
+	arm_thread(ht, false);
 	if (new_process) {
+		thread_known(ht, 0, 0);
 		area_cache_fork();
 		futex_after_fork();
 		offload_after_fork(&ht->lt);
 		sched_after_fork(&ht->lt);
 	} else if (ht->place_self) {
+		thread_known(ht, ht->lt.pid, 0);
 		sched_thread_start(&ht->lt);
 	} else {
 		/*
 		 * Run no program code before the parent has pinned us: its
 		 * pin would undo one the program made here.  Usually done
-		 * already; else the parent waits for this core.
+		 * already; else the parent waits for this core.  It also
+		 * gave us our tid.
 		 */
 		while (!__atomic_load_n(&ht->placed, __ATOMIC_ACQUIRE))
 			linux_call0(NR_sched_yield);
+		thread_known(ht, ht->lt.pid, ht->lt.tid);
 	}
 	uc->uc_stack.ss_sp = (char *)ht + AREA_STACK;
 	uc->uc_stack.ss_flags = 0;
@@ -545,12 +566,13 @@ static void prepare_child(struct hosted_thread *child, struct plat_regs *regs,
 }
 
 /*
- * After clone returned ret in the parent: pin the new thread, or give
- * back its core and area if there is none.
+ * After clone returned ret in the parent: give the new thread its tid
+ * and pin it, or give back its core and area if there is none.
  */
 static void child_made(struct hosted_thread *child, u64 flags, long ret)
 {
 	if (ret >= 0 && !child->place_self) {
+		child->lt.tid = ret;
 		sched_child_pin(plat_current(), &child->lt, ret);
 		__atomic_store_n(&child->placed, 1, __ATOMIC_RELEASE);
 	}
@@ -580,7 +602,8 @@ static void fork_child(u64 flags, u64 ctid)
 	if (flags & CLONE_CHILD_SETTID)
 		set_child_tid(ctid);
 	hosted_fs_fork_child(ht);
-	arm_thread(ht, lwk_proc.pid);
+	arm_thread(ht, true);
+	thread_known(ht, lwk_proc.pid, 0);
 	futex_after_fork();
 	offload_after_fork(&ht->lt);
 	sched_after_fork(&ht->lt);
@@ -721,6 +744,12 @@ __noreturn void plat_thread_exit(int code)
 		for (;;)
 			linux_call1(NR_exit, code);
 	}
+	/*
+	 * Not Linux's clear of the program's word too: futex_thread_exit
+	 * cleared it and woke the joiner, whose glibc may have given this
+	 * thread's stack to a new thread since, tid word and all.
+	 */
+	linux_call1(NR_set_tid_address, 0);
 	hosted_area_del(ht);
 	hosted_unmap_and_exit(ht, AREA_SIZE, code);
 }
@@ -740,7 +769,8 @@ __noreturn void plat_enter_program(u64 entry, u64 sp)
 	hosted_fs_init();
 	irq = plat_irq_save();
 	hosted_fs_add((struct hosted_thread *)plat_current());
-	arm_thread((struct hosted_thread *)plat_current(), 0);
+	arm_thread((struct hosted_thread *)plat_current(), true);
+	thread_known((struct hosted_thread *)plat_current(), 0, 0);
 	plat_irq_restore(irq);
 	hosted_fs_lwk_out((struct hosted_thread *)plat_current());
 	hosted_jump(entry, sp);

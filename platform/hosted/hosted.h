@@ -44,8 +44,18 @@ struct hosted_thread {
 	bool fs_on;
 	u32 in_prog;			/* may run program code */
 	u32 fs_sent;			/* the stop it was last signalled for */
-	u64 set_tid;			/* a new process: its CLONE_CHILD_SETTID word */
 	struct hosted_thread *fs_next, *fs_prev;
+	u64 set_tid;			/* a new process: its CLONE_CHILD_SETTID word */
+	/*
+	 * Linux's signal mask for this thread as the fast entry last read
+	 * or set it (without SIGKILL and SIGSTOP), trusted while mask_known:
+	 * every way Linux changes the mask behind the fast entry (a handler
+	 * the LWK delivers, anything through SIGSYS) bumps sig_gen and clears
+	 * mask_known first.  Touched by the thread only, and its handlers.
+	 */
+	u64 linux_mask;
+	bool mask_known;
+	u32 sig_gen;
 };
 
 /* entry.S */
@@ -97,6 +107,18 @@ void hosted_areas_fork(void);
 
 /* rewrite.c: its trampoline pages, LWK memory like the areas. */
 bool hosted_tramp_next(u64 addr, u64 *start, u64 *end);
+
+/*
+ * hosted_mask_forget - Linux may change this thread's mask behind the
+ * fast entry (a signal is being delivered, a call came through SIGSYS):
+ * stop trusting linux_mask.  Context: the thread, any signal context.
+ */
+static inline void hosted_mask_forget(struct hosted_thread *ht)
+{
+	WRITE_ONCE(ht->mask_known, false);
+	WRITE_ONCE(ht->sig_gen, ht->sig_gen + 1);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
 
 /* signal.c: run the program's handler for a signal Linux gave the LWK. */
 void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc);

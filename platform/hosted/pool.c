@@ -3,13 +3,15 @@
  * The hosted platform's pool: the memory behind the program's anonymous
  * memory is a set of files, one per page size, that the LWK maps into the
  * program at fixed addresses (MAP_SHARED, populated).  A private run makes
- * a memfd for 4 KiB frames and, where the machine has free huge pages, a
- * hugetlb memfd per huge page size; a booted instance hands its pool file
- * in (--lwk-pool-fd, --lwk-pool2m-fd, --lwk-pool1g-fd: a memfd, or a
- * hugetlbfs file of that page size; then it makes none of its own, since
- * a program started separately could not share it).  A process inherits them by
- * descriptor number across fork and execve (lwk_proc.cfg.pool_fd).  The LWK reads and
- * writes frames through its own mapping of each file, its window.
+ * a file for 4 KiB frames (on a tmpfs of its own mounted huge=always, so
+ * Linux backs it with 2 MiB folios, or else a memfd) and, where the
+ * machine has free huge pages, a hugetlb memfd per huge page size; a
+ * booted instance hands its pool files in (--lwk-pool-fd, --lwk-pool2m-fd,
+ * --lwk-pool1g-fd: a memfd or tmpfs file, or a hugetlbfs file of that page
+ * size; then it makes none of its own, since a program started separately
+ * could not share it).  A process inherits them by descriptor number
+ * across fork and execve (lwk_proc.cfg.pool_fd).  The LWK reads and writes
+ * frames through its own mapping of each file, its window.
  *
  * Also here: the helper thread, which runs LWK code only (kernel/mm/pool.c
  * zeroes freed frames and pre-faults the pool in it).
@@ -33,6 +35,12 @@
 #define SCHED_OTHER		0
 #define SCHED_IDLE		5
 #define HELPER_STACK		(64 * 1024)
+#define FSOPEN_CLOEXEC		1U
+#define FSCONFIG_SET_STRING	1U
+#define FSCONFIG_CMD_CREATE	6U
+#define FSMOUNT_CLOEXEC		1U
+#define O_TMPFILE		(020000000 | 0200000)	/* with O_DIRECTORY */
+#define THP_SHIFT		21
 
 static const unsigned int pool_shift[TANDEM_NR_POOLS] = { 12, 21, 30 };
 static const char *const pool_name[TANDEM_NR_POOLS] = {
@@ -48,6 +56,7 @@ static const char *const free_huge_path[TANDEM_NR_POOLS] = {
 static struct {
 	u8 *window[TANDEM_NR_POOLS];
 	u64 frames[TANDEM_NR_POOLS];
+	unsigned int folio_shift[TANDEM_NR_POOLS];	/* Linux's page size */
 } hp;
 
 /* A small decimal file such as free_hugepages; 0 if unreadable. */
@@ -68,16 +77,93 @@ static u64 read_u64_file(const char *path)
 	return v;
 }
 
-/* Make the file of pool @id with @frames frames; its fd or -errno. */
-static int pool_create(int id, u64 frames)
+/*
+ * An unlinked file on a tmpfs of its own, mounted huge=always and never
+ * attached anywhere (the mount lives as long as the file): Linux backs it
+ * with 2 MiB folios where it can, with no huge page reserved and no global
+ * setting changed.  Unlimited in size, as a memfd (--mem bounds the pool).
+ * Needs CAP_SYS_ADMIN and Linux 5.2; its fd or -errno.
+ */
+static int thp_file_create(void)
+{
+	long fs, mnt, fd;
+
+	fs = linux_call2(NR_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return (int)fs;
+	fd = linux_call6(NR_fsconfig, fs, FSCONFIG_SET_STRING, "huge",
+			 "always", 0, 0);
+	if (!fd)
+		fd = linux_call6(NR_fsconfig, fs, FSCONFIG_SET_STRING, "size",
+				 "0", 0, 0);
+	if (!fd)
+		fd = linux_call6(NR_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL,
+				 NULL, 0, 0);
+	mnt = fd ? fd : linux_call3(NR_fsmount, fs, FSMOUNT_CLOEXEC, 0);
+	linux_call1(NR_close, fs);
+	if (mnt < 0)
+		return (int)mnt;
+	/* Not O_CLOEXEC: pool files cross execve. */
+	fd = linux_call4(NR_openat, mnt, ".", O_TMPFILE | O_RDWR, 0600);
+	linux_call1(NR_close, mnt);
+	return (int)fd;
+}
+
+/* Linux's page size for the pool file @fd of pool @id. */
+static unsigned int folio_shift_of(int id, int fd)
+{
+	struct k_stat st;
+
+	if (id != TANDEM_POOL_4K)
+		return pool_shift[id];
+	/* A shmem file that may get 2 MiB folios says so in st_blksize. */
+	if (!linux_call2(NR_fstat, fd, &st) && st.blksize >= (1L << THP_SHIFT))
+		return THP_SHIFT;
+	return 12;
+}
+
+/*
+ * The 4 KiB pool's file, when pages up to 1 << @max_shift are allowed:
+ * on a huge=always tmpfs if Linux permits and gives 2 MiB folios there,
+ * else -errno (the caller makes a memfd).  Says which in the kmsg ring.
+ */
+static int thp_pool_create(unsigned int max_shift)
+{
+	long fd;
+
+	if (max_shift < THP_SHIFT)
+		return -EINVAL;
+	fd = thp_file_create();
+	if (fd >= 0 && folio_shift_of(TANDEM_POOL_4K, (int)fd) < THP_SHIFT) {
+		linux_call1(NR_close, fd);
+		fd = -EOPNOTSUPP;
+	}
+	if (fd < 0)
+		pr_info("pool", "4 KiB pool: a memfd (no huge=always tmpfs: error %ld)",
+			-fd);
+	else
+		pr_info("pool", "4 KiB pool: a file on a private huge=always tmpfs (2 MiB folios)");
+	return (int)fd;
+}
+
+/*
+ * Make the file of pool @id with @frames frames, the 4 KiB pool's on a
+ * huge=always tmpfs when @max_shift allows and Linux permits; its fd or
+ * -errno.
+ */
+static int pool_create(int id, u64 frames, unsigned int max_shift)
 {
 	u32 flags = 0;
-	long fd;
+	long fd = -EINVAL;
 
 	if (id != TANDEM_POOL_4K)
 		flags = MFD_HUGETLB | (pool_shift[id] << MFD_HUGE_SHIFT);
+	else
+		fd = thp_pool_create(max_shift);
 	/* Programs may map their anonymous memory executable (JITs). */
-	fd = linux_call2(NR_memfd_create, pool_name[id], flags | MFD_EXEC);
+	if (fd < 0)
+		fd = linux_call2(NR_memfd_create, pool_name[id],
+				 flags | MFD_EXEC);
 	if (fd == -EINVAL)
 		fd = linux_call2(NR_memfd_create, pool_name[id], flags);
 	if (fd < 0)
@@ -92,14 +178,7 @@ static int pool_create(int id, u64 frames)
 /* Frames in the inherited pool file @fd, or 0 if it is unusable. */
 static u64 pool_frames_of(int id, int fd)
 {
-	struct {
-		u64 dev, ino, nlink;
-		u32 mode, uid, gid, pad0;
-		u64 rdev;
-		s64 size, blksize, blocks;
-		u64 times[6];
-		s64 unused[3];
-	} st;
+	struct k_stat st;
 
 	if (fd < 0 || linux_call2(NR_fstat, fd, &st) < 0 || st.size <= 0)
 		return 0;
@@ -144,6 +223,9 @@ int plat_pool_setup(bool create, u64 bytes, unsigned int max_shift,
 			continue;
 		} else {
 			n = bytes >> pool_shift[id];
+			/* Whole 2 MiB folios, for a file that has them. */
+			if (id == TANDEM_POOL_4K && n >= (1U << (THP_SHIFT - 12)))
+				n = ALIGN_DOWN(n, 1U << (THP_SHIFT - 12));
 			if (id != TANDEM_POOL_4K) {
 				if (pool_shift[id] > max_shift)
 					continue;
@@ -151,7 +233,7 @@ int plat_pool_setup(bool create, u64 bytes, unsigned int max_shift,
 			}
 			if (!n)
 				continue;
-			err = pool_create(id, n);
+			err = pool_create(id, n, max_shift);
 			if (err < 0) {
 				if (id == TANDEM_POOL_4K)
 					return err;
@@ -162,12 +244,18 @@ int plat_pool_setup(bool create, u64 bytes, unsigned int max_shift,
 			fds[id] = err;
 			hp.frames[id] = n;
 		}
+		hp.folio_shift[id] = folio_shift_of(id, fds[id]);
 		err = map_window(id, fds[id]);
 		if (err)
 			return err;
 		frames[id] = hp.frames[id];
 	}
 	return frames[TANDEM_POOL_4K] ? 0 : -ENOMEM;
+}
+
+unsigned int plat_pool_folio_shift(int id)
+{
+	return hp.folio_shift[id];
 }
 
 void *plat_pool_frame(int id, u64 pfn)
@@ -221,19 +309,24 @@ int plat_pool_prefault(int id, u64 pfn, u64 n, bool background)
 	 * and copies into it without a page fault (half the cost of a fault
 	 * per page, as MADV_POPULATE_WRITE takes), holds no mmap lock the
 	 * program's mmap would wait for, and the helper is not charged with
-	 * faults getrusage would count as the program's.
+	 * faults getrusage would count as the program's.  A file in 2 MiB
+	 * folios, on either path: fallocate makes them (about 3 ms a GiB)
+	 * without zeroing them, and the populating map that hands them out
+	 * zeroes each in its one fault, faster than writing; so the helper,
+	 * growing ahead, takes no memory bandwidth from a compute phase.
 	 *
 	 * Huge pages, which write(2) does not take: on the program's path,
 	 * write-faulted through the window (its page tables filled for later
 	 * zeroing); the helper has fallocate make them, which zeroes them
 	 * and, unlike a fault, fails cleanly when there are none.
 	 */
-	if (id == TANDEM_POOL_4K)
+	if (id == TANDEM_POOL_4K && hp.folio_shift[id] < THP_SHIFT)
 		return write_zeroes(id, off, len);
-	if (!background)
+	if (!background && id != TANDEM_POOL_4K)
 		err = linux_call3(NR_madvise, hp.window[id] + off, len,
 				  MADV_POPULATE_WRITE);
-	if (err == -EINVAL)	/* background, or Linux < 5.14 */
+	/* Background, 2 MiB folios, or Linux < 5.14. */
+	if (err == -EINVAL)
 		err = linux_call4(NR_fallocate, lwk_proc.cfg.pool_fd[id], 0,
 				  off, len);
 	return err ? -ENOMEM : 0;

@@ -40,14 +40,10 @@
 #define PROXY_SIG_INTR		64	/* SIGRTMAX: the call gives EINTR */
 #define PROXY_SIG_RESTART	63	/* SIGRTMAX-1: it restarts if it can */
 #define PROXY_MAGIC		0x59585250U	/* "PRXY" */
-#define CLONE_SYSVSEM		0x00040000
 #define PROXY_CLONE		(CLONE_VM | CLONE_FS | CLONE_FILES | \
 				 CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | \
 				 CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
 #define SI_QUEUE		(-1)
-#define SIGXFSZ			25
-#define FUTEX_WAIT_PRIVATE	128
-#define FUTEX_WAKE_PRIVATE	129
 #define WAKE_ALL		0x7fffffff
 #define DRAIN_YIELD		1024	/* pauses before a drain yields */
 

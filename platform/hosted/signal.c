@@ -255,6 +255,8 @@ void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc)
 	struct k_sigaction act = lwk_proc.sigact[sig];
 	u64 rip = uc->uc_mcontext.rip;
 
+	/* The handler runs, and may return, with a mask of its own. */
+	hosted_mask_forget(ht);
 	if (is_fault(sig, si) && rip >= (u64)__lwk_text_start &&
 	    rip < (u64)__lwk_text_end) {
 		pr_err("hosted", "LWK fault: signal %d at %#llx, address %p; please report it",

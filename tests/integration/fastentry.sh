@@ -207,12 +207,5 @@ fastentry_cases()
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
 	set -u
 	source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-	suite_init "${BASH_SOURCE[0]}" "$@"
-	if [[ $LIST == 1 ]]; then
-		fastentry_cases
-		exit 0
-	fi
-	suite_begin fastentry
-	fastentry_cases
-	suite_end
+	suite_main "${BASH_SOURCE[0]}" fastentry fastentry_cases "$@"
 fi

@@ -20,8 +20,8 @@ SKIPPED=0
 # ---- a suite script run on its own -------------------------------------------
 #
 # run.sh, mm.sh, procfs.sh, fastentry.sh and partition.sh each run on their
-# own with the same options and the same setup; these three functions are
-# that setup, in the order a script calls them.
+# own with the same options and the same setup; these functions are that
+# setup, in the order a script calls them (suite_main calls them all).
 
 # suite_usage SCRIPT STATUS: print SCRIPT's header comment from "usage:" to
 # the first line that is not a comment; exit with STATUS.
@@ -112,6 +112,23 @@ suite_end()
 		((PASSED + SKIPPED + FAILED > 0)) || return 1
 	fi
 	((FAILED == 0))
+}
+
+# suite_main SCRIPT NAME CASES [ARGS...]: a suite script run on its own:
+# take its options from ARGS (suite_init), then list the cases that the
+# function CASES registers (--list) or run them as suite NAME; the suite's
+# exit status.  No local variables: the cases run inside this function,
+# and bash would show its locals to them.
+suite_main()
+{
+	suite_init "$1" "${@:4}"
+	if [[ $LIST == 1 ]]; then
+		"$3"
+		exit 0
+	fi
+	suite_begin "$2"
+	"$3"
+	suite_end
 }
 
 # tcase NAME FUNC [ARGS...]: run FUNC ARGS in a subshell as the case NAME,
@@ -464,6 +481,23 @@ compare()
 		bad=1
 	fi
 	return $bad
+}
+
+# compare_prog NAME [OPTIONS] [-- ARGS...]: build test program NAME (see
+# prog) and compare it, run with ARGS, natively and under tandem: compare
+# [OPTIONS] -- PROGRAM [ARGS...].  No option may be "--".
+compare_prog()
+{
+	local name=$1 p opts=()
+
+	shift
+	while (($#)) && [[ $1 != -- ]]; do
+		opts+=("$1")
+		shift
+	done
+	(($#)) && shift
+	p=$(prog "$name") || return
+	compare "${opts[@]}" -- "$p" "$@"
 }
 
 # expect_tandem STATUS [CHECKS] -- ARGS...

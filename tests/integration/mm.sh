@@ -31,7 +31,9 @@
 #
 # Leak check: every tandem-only case runs with --stats=json and requires
 # "held_by_others":0, the pool pages still held, when the run's first
-# process ends, by any process but it (its children are all reaped by then).
+# process ends, by any process but it (its children are all reaped by then),
+# and no report of a free the pool refused.  The comparing cases see such a
+# report as a stderr difference.
 
 # The pool's "held_by_others" from a --stats=json stderr file, or "none".
 mm_held_by_others()
@@ -44,7 +46,8 @@ mm_held_by_others()
 
 # mm_tandem NAME [TANDEM-OPTIONS...] -- CMD...: run CMD under tandem only,
 # with --stats=json; NAME.out, NAME.err; fails on a non-zero status or a
-# leak.  Its own time limit is the suite's TIMEOUT (times MM_SLOW).
+# leak.  Its own time limit is the suite's TIMEOUT (times MM_SLOW); tandem
+# runs under the command MM_WRAP (words), if set.
 mm_tandem()
 {
 	local name=$1 opts=() d=$CASE_DIR rc held limit
@@ -60,7 +63,8 @@ mm_tandem()
 	fi
 	need_tandem
 	limit=$((TIMEOUT * ${MM_SLOW:-1}))
-	timeout -k 5 "$limit" "$TANDEM" run "${RUN_OPTS[@]}" --stats=json \
+	# shellcheck disable=SC2086 # MM_WRAP is words
+	timeout -k 5 "$limit" ${MM_WRAP:-} "$TANDEM" run "${RUN_OPTS[@]}" --stats=json \
 		"${opts[@]}" -- "$@" </dev/null >"$d/$name.out" 2>"$d/$name.err"
 	rc=$?
 	if ((rc == 124)); then
@@ -71,6 +75,12 @@ mm_tandem()
 		echo "$name: tandem run ${opts[*]} -- $* ended with status $rc"
 		sed 's/^/  out: /' "$d/$name.out" | head -n 10
 		grep -v tandem_stats "$d/$name.err" | sed 's/^/  err: /' | head -n 10
+		return 1
+	fi
+	# The pool's check of each free: frames given back twice or never had.
+	if grep -q 'not allocated' "$d/$name.err"; then
+		echo "$name: the pool refused a free:"
+		grep 'not allocated' "$d/$name.err" | head -n 5 | sed 's/^/  /'
 		return 1
 	fi
 	held=$(mm_held_by_others "$d/$name.err")
@@ -127,6 +137,20 @@ case_mm_enomem()
 	mm_expect enomem.out 'ok enomem'
 }
 
+# DONTNEED of a huge page swaps a fresh one in; with none left (the 2 MiB
+# pool used up under a small --mem) the page is zeroed in place instead,
+# and the LWK must say nothing: the stderr comparison catches its reports
+# (it once freed zero frames there: "freeing frames N+0 ... not allocated").
+case_mm_huge_full()
+{
+	local p RUN_OPTS=("${RUN_OPTS[@]}" --mem 16M)
+
+	need_hugepages 8
+	p=$(prog mm_ops) || return
+	compare --native-status 0 --native-has 'ok huge-full' -- \
+		"$p" huge-full 16
+}
+
 # Frames freed by one process are zero when the next one gets them; each
 # process is reaped, so 12 x 24 MiB fit in 64 MiB.
 case_mm_zero_reuse()
@@ -163,6 +187,66 @@ case_mm_exec_reclaim()
 	mm_tandem exec --mem 64M -- "$p" hold 40 "$p" hold 40 "$p" zero 40 ||
 		return
 	mm_expect exec.out 'ok 40 MiB zero'
+}
+
+# mm_pool_file NAME: the 4 KiB pool's Linux page size from NAME.err
+# (--stats=json "folio_4k"), or "none".
+mm_pool_file()
+{
+	local v
+
+	v=$(grep -o '"folio_4k":[0-9]*' "$CASE_DIR/$1.err" | tail -n 1 |
+		cut -d: -f2)
+	echo "${v:-none}"
+}
+
+# case_mm_pool_thp: a private run's 4 KiB pool is a file on a huge=always
+# tmpfs of its own (2 MiB folios) where Linux lets tandem mount one (root:
+# CAP_SYS_ADMIN): 24 MiB mapped 2 MiB-aligned, zero, and populated with a
+# fault per 2 MiB (a memfd takes one per 64 KiB: 384).
+case_mm_pool_thp()
+{
+	local p folio faults
+
+	p=$(prog mm_ops) || return
+	[[ $(id -u) == 0 ]] || skip "mounting a private tmpfs needs root"
+	grep -q '\[deny\]' /sys/kernel/mm/transparent_hugepage/shmem_enabled \
+		2>/dev/null && skip "shmem huge pages are denied here (shmem_enabled)"
+	mm_tandem thp -- "$p" mapfaults 24 || return
+	folio=$(mm_pool_file thp)
+	if [[ $folio != 2097152 ]]; then
+		echo "the 4 KiB pool is in Linux pages of $folio bytes, not 2 MiB folios"
+		return 1
+	fi
+	mm_expect thp.out 'ok 24 MiB: 2 MiB-aligned yes' || return
+	faults=$(sed -n 's/.*aligned yes, \([0-9]*\) faults.*/\1/p' \
+		"$CASE_DIR/thp.out")
+	if ((faults > 48)); then
+		echo "24 MiB took $faults page faults: not one per 2 MiB folio"
+		return 1
+	fi
+}
+
+# case_mm_pool_memfd OPTS | --no-admin: the fallback, a memfd in 4 KiB
+# pages: with --page-size 4k, or without CAP_SYS_ADMIN (setpriv drops it
+# from the bounding set, so tandem cannot mount); the memory still works.
+case_mm_pool_memfd()
+{
+	local p folio
+
+	p=$(prog mm_ops) || return
+	if [[ $1 == --no-admin ]]; then
+		command -v setpriv >/dev/null || skip "no setpriv (util-linux)"
+		local MM_WRAP="setpriv --bounding-set -sys_admin"
+		shift
+	fi
+	mm_tandem memfd "$@" -- "$p" mapfaults 24 || return
+	folio=$(mm_pool_file memfd)
+	if [[ $folio != 4096 ]]; then
+		echo "the 4 KiB pool is in Linux pages of $folio bytes, not 4 KiB"
+		return 1
+	fi
+	mm_expect memfd.out 'ok 24 MiB: 2 MiB-aligned'
 }
 
 case_mm_bss()
@@ -216,6 +300,26 @@ case_mm_sort_200m()
 	compare -- sort "$f"
 }
 
+# A job script's `ulimit -v` (soft and hard) inside the run: the program's
+# own memory fits, so fork, exec and a large allocation work as natively,
+# and the limit reaches the exec'd images.
+case_mm_ulimit_v()
+{
+	compare --native-status 0 --native-has 'exec 1000000' -- sh -c \
+		'ulimit -v 1000000 && /bin/true && echo fork ok &&
+		 (ulimit -v 500000; exec sh -c "ulimit -v; ulimit -Hv") &&
+		 exec sh -c "echo exec \$(ulimit -v)"'
+}
+
+# An unlimited stack under an address-space limit: the stack reservation
+# must leave the program room, as Linux's stack counts only what it uses.
+case_mm_ulimit_v_stack()
+{
+	compare --native-status 0 --native-has 'ran' -- sh -c \
+		'ulimit -s unlimited && ulimit -v 900000 && /bin/true &&
+		 sh -c "echo ran"'
+}
+
 mm_cases()
 {
 	tcase mm/ops case_mm_ops
@@ -225,9 +329,15 @@ mm_cases()
 	tcase mm/ops-huge-page-2m case_mm_ops --huge --page-size 2m
 	tcase mm/no-faults case_mm_no_faults
 	tcase mm/enomem case_mm_enomem
+	tcase mm/huge-dontneed-full case_mm_huge_full
 	tcase mm/zero-reuse case_mm_zero_reuse
 	tcase mm/zero-next-run case_mm_zero_next_run
 	tcase mm/exec-reclaim case_mm_exec_reclaim
+	tcase mm/ulimit-v case_mm_ulimit_v
+	tcase mm/ulimit-v-stack-unlimited case_mm_ulimit_v_stack
+	tcase mm/pool-thp case_mm_pool_thp
+	tcase mm/pool-memfd-page-4k case_mm_pool_memfd --page-size 4k
+	tcase mm/pool-memfd-no-admin case_mm_pool_memfd --no-admin
 	tcase mm/bss-1g case_mm_bss
 	tcase mm/bss-1g-no-faults case_mm_bss_no_faults
 	tcase mm/python3-2g case_mm_python_2g
@@ -241,14 +351,5 @@ fi
 
 set -u
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/lib.sh"
-suite_init "${BASH_SOURCE[0]}" "$@"
-
-if [[ $LIST == 1 ]]; then
-	mm_cases
-	exit 0
-fi
-suite_begin mm
-mm_cases
-suite_end
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+suite_main "${BASH_SOURCE[0]}" mm mm_cases "$@"

@@ -32,10 +32,7 @@ PROCVIEW_MODES=(maps smaps status paths fd self)
 
 case_procview()
 {
-	local p
-
-	p=$(prog procview) || return
-	compare --native-status 0 --native-has '0 failed' -- "$p" "$1"
+	compare_prog procview --native-status 0 --native-has '0 failed' -- "$1"
 }
 
 procfs_cases()
@@ -55,11 +52,4 @@ fi
 set -u
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-suite_init "${BASH_SOURCE[0]}" "$@"
-if [[ $LIST == 1 ]]; then
-	procfs_cases
-	exit 0
-fi
-suite_begin procfs
-procfs_cases
-suite_end
+suite_main "${BASH_SOURCE[0]}" procfs procfs_cases "$@"

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "report.h"
+
 static int fds[2];
 static atomic_int reader_tid;
 
@@ -37,22 +39,6 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-/* Is thread tid asleep (S) according to /proc? */
-static int asleep(int tid)
-{
-	char path[64], buf[256], *p;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	p = fgets(buf, sizeof(buf), f);
-	fclose(f);
-	p = p ? strrchr(buf, ')') : NULL;
-	return p && p[1] == ' ' && p[2] == 'S';
-}
-
 int main(void)
 {
 	struct timespec ms = { 0, 1000000 };
@@ -69,7 +55,7 @@ int main(void)
 	pthread_create(&t, NULL, reader, NULL);
 	while (!(tid = atomic_load(&reader_tid)))
 		nanosleep(&ms, NULL);
-	for (i = 0; i < 5000 && !asleep(tid); i++)
+	for (i = 0; i < 5000 && task_state(0, tid) != 'S'; i++)
 		nanosleep(&ms, NULL);
 	printf("reader is blocked: %s\n", i < 5000 ? "yes" : "no");
 

@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "report.h"
+
 static int fds[2];
 static int main_tid;
 static pthread_t main_thread;
@@ -49,33 +51,11 @@ static void set_handler(int flags)
 	sigaction(SIGUSR1, &sa, NULL);
 }
 
-static void sleep_ms(int n)
-{
-	struct timespec ts = { n / 1000, (n % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-static int main_asleep(void)
-{
-	char path[64], buf[256], *p;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", main_tid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	p = fgets(buf, sizeof(buf), f);
-	fclose(f);
-	p = p ? strrchr(buf, ')') : NULL;
-	return p && p[1] == ' ' && p[2] == 'S';
-}
-
-static void wait_asleep(void)
+static void wait_main_asleep(void)
 {
 	int i;
 
-	for (i = 0; i < 5000 && !main_asleep(); i++)
+	for (i = 0; i < 5000 && task_state(0, main_tid) != 'S'; i++)
 		sleep_ms(1);
 	sleep_ms(20);
 }
@@ -93,17 +73,17 @@ static void *sender(void *arg)
 			return NULL;
 		if (p == 1 || p == 3) {
 			while (!atomic_load(&call_done)) {
-				wait_asleep();
+				wait_main_asleep();
 				if (!atomic_load(&call_done))
 					pthread_kill(main_thread, SIGUSR1);
 				sleep_ms(100);
 			}
 		} else if (p == 2) {
 			for (i = 0; i < 3; i++) {
-				wait_asleep();
+				wait_main_asleep();
 				pthread_kill(main_thread, SIGUSR1);
 			}
-			wait_asleep();
+			wait_main_asleep();
 			if (write(fds[1], "data", 4) != 4)
 				exit(1);
 		}

@@ -5,7 +5,6 @@
  * reordered or truncated variable shows.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "escape.h"
 
@@ -13,17 +12,11 @@ extern char **environ;
 
 int main(void)
 {
-	size_t n = 0, i;
+	size_t n = 0;
 
 	while (environ[n])
 		n++;
 	printf("entries=%zu\n", n);
-	for (i = 0; i < n; i++) {
-		size_t len = strlen(environ[i]);
-
-		printf("env[%zu] len=%zu \"", i, len);
-		put_escaped(environ[i], len);
-		printf("\"\n");
-	}
+	put_strings("env", environ, n);
 	return 0;
 }

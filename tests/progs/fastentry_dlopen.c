@@ -16,29 +16,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "sites.h"
+
 #define THREADS	3
 
 static long pid, ppid;
 static atomic_int stop;
 static atomic_long bad;
-
-static long inline_getpid(void)
-{
-	long ret;
-
-	__asm__ volatile("mov $39, %%eax\n\tsyscall"
-			 : "=a"(ret) : : "rcx", "r11", "memory");
-	return ret;
-}
-
-static long inline_getppid(void)
-{
-	long ret;
-
-	__asm__ volatile("mov $110, %%eax\n\tsyscall"
-			 : "=a"(ret) : : "rcx", "r11", "memory");
-	return ret;
-}
 
 static void *caller(void *arg)
 {

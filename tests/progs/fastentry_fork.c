@@ -14,16 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define SITE(n, nr)							\
-	static __attribute__((noinline)) long site##n(void)		\
-	{								\
-		long ret;						\
-		__asm__ volatile("mov $" #nr ", %%eax\n\tsyscall"	\
-				 : "=a"(ret) : : "rcx", "r11", "memory"); \
-		return ret;						\
-	}
-#define SITE3(n)	SITE(n##0, 39) SITE(n##1, 110) SITE(n##2, 186)
-#define REF3(n)		site##n##0, site##n##1, site##n##2
+#include "sites.h"
 
 SITE3(0) SITE3(1) SITE3(2) SITE3(3) SITE3(4) SITE3(5) SITE3(6) SITE3(7)
 SITE3(8) SITE3(9)

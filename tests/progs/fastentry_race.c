@@ -13,25 +13,17 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "sites.h"
+
 #define THREADS	4
 #define CALLS	200
 
-#define SITE(n, nr)							\
-	static __attribute__((noinline)) long site##n(void)		\
-	{								\
-		long ret;						\
-		__asm__ volatile("mov $" #nr ", %%eax\n\tsyscall"	\
-				 : "=a"(ret) : : "rcx", "r11", "memory"); \
-		return ret;						\
-	}
-#define SITE3(n)	SITE(n##0, 39) SITE(n##1, 110) SITE(n##2, 186)
 #define SITE12(n)	SITE3(n##0) SITE3(n##1) SITE3(n##2) SITE3(n##3)
 
 SITE12(0) SITE12(1) SITE12(2) SITE12(3) SITE12(4)
 SITE3(50) SITE3(51) SITE3(52) SITE3(53)
 SITE(540, 39) SITE(541, 110) SITE(542, 186) SITE(543, 39)
 
-#define REF3(n)		site##n##0, site##n##1, site##n##2
 #define REF12(n)	REF3(n##0), REF3(n##1), REF3(n##2), REF3(n##3)
 
 static long (*const sites[])(void) = {

@@ -22,27 +22,11 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "sites.h"
+
 static long pid, ppid;
 static int pipefd[2];
 static volatile sig_atomic_t handled, handler_bad;
-
-static long inline_getpid(void)
-{
-	long ret;
-
-	__asm__ volatile("mov $39, %%eax\n\tsyscall"
-			 : "=a"(ret) : : "rcx", "r11", "memory");
-	return ret;
-}
-
-static long inline_getppid(void)
-{
-	long ret;
-
-	__asm__ volatile("mov $110, %%eax\n\tsyscall"
-			 : "=a"(ret) : : "rcx", "r11", "memory");
-	return ret;
-}
 
 static long inline_write(int fd, const void *buf, long n)
 {

@@ -10,7 +10,6 @@
  * close_range(3, ~0U).
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,6 +23,8 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
+
+#include "report.h"
 
 static int bad;
 static int sv[2];
@@ -98,8 +99,6 @@ int main(void)
 	struct rlimit rl;
 	int fd, top;
 	size_t i, len = 8 << 20;
-	struct dirent *e;
-	DIR *d;
 	char *p;
 
 	getrlimit(RLIMIT_NOFILE, &rl);
@@ -107,13 +106,8 @@ int main(void)
 	top = soft + 256 < sizeof(listed) ? soft + 256 : sizeof(listed);
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
 		return 1;
-	d = opendir("/proc/self/fd");
-	while (d && (e = readdir(d)))
-		if (atoi(e->d_name) < top)
-			listed[atoi(e->d_name)] = 1;
-	if (!d)
+	if (listed_fds(listed, top))
 		return 1;
-	closedir(d);
 	for (fd = 3; fd < top; fd++)
 		if (!listed[fd])
 			probe(fd);

@@ -14,6 +14,18 @@
  *   mm_ops zero MIB                  check that MIB of fresh memory is zero
  *   mm_ops hold MIB PROG [ARGS...]   fill MIB of memory, then execvp PROG:
  *                                    what the old image held must come back
+ *   mm_ops as-limit BYTES            RLIMIT_AS is BYTES (inherited across
+ *                                    execve) and holds: exit status 0 if so
+ *   mm_ops stack-touch MIB           write a byte MIB below the stack
+ *                                    pointer: the main stack grows there
+ *   mm_ops huge-full MAX             map 2 MiB MAP_HUGETLB pages until
+ *                                    ENOMEM (at most MAX), then DONTNEED
+ *                                    each with none left: for a run with
+ *                                    huge pages and a small --mem
+ *   mm_ops mapfaults MIB             map MIB of memory, check it is zero,
+ *                                    write it: say whether its address is
+ *                                    2 MiB-aligned and how many page faults
+ *                                    mmap and the writes took together
  *
  * --no-faults adds what only an LWK promises: touching fresh anonymous
  * memory (mmap without MAP_POPULATE, brk, mremap growth) takes no page
@@ -22,6 +34,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -215,6 +228,46 @@ static void case_bad_args(void)
 	      "munmap of 0 bytes: %s", strerror(errno));
 }
 
+/* mmap(len, flags, fd) fails with @err. */
+static void map_err(void *addr, size_t len, int flags, int fd, int err,
+		    const char *what)
+{
+	errno = 0;
+	CHECK(mmap(addr, len, PROT_READ, flags, fd, 0) == MAP_FAILED &&
+	      errno == err, "%s: %s, not %s", what, strerror(errno),
+	      strerror(err));
+}
+
+/*
+ * A bad mapping type, and what Linux checks before it: the descriptor
+ * (when not anonymous), the length, the address.
+ */
+static void case_bad_type(void)
+{
+	int fd = open("/proc/self/exe", O_RDONLY);
+	char *m = map(page, PROT_READ, MAP_PRIVATE);
+
+	CHECK(fd >= 0, "open: %s", strerror(errno));
+	map_err(NULL, page, 0, -1, EBADF, "no type, fd -1");
+	map_err(NULL, 0, 0, -1, EBADF, "no type, length 0, fd -1");
+	map_err(NULL, 0, MAP_PRIVATE, -1, EBADF, "length 0, fd -1");
+	map_err(NULL, page, 0, fd, EINVAL, "no type, a file");
+	map_err(NULL, page, MAP_ANONYMOUS, -1, EINVAL, "no type, anonymous");
+	map_err(NULL, page, 4 | MAP_ANONYMOUS, -1, EINVAL, "type 4");
+	map_err(NULL, page, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, EINVAL,
+		"MAP_SHARED_VALIDATE, anonymous");
+	map_err(NULL, page, MAP_SHARED | MAP_GROWSDOWN | MAP_ANONYMOUS, -1,
+		EINVAL, "MAP_SHARED | MAP_GROWSDOWN");
+	map_err(NULL, 1UL << 62, MAP_ANONYMOUS, -1, ENOMEM,
+		"no type, 4 EiB");
+	map_err(NULL, 0, MAP_ANONYMOUS, -1, EINVAL, "no type, length 0");
+	map_err(m, page, MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, EEXIST,
+		"no type, MAP_FIXED_NOREPLACE over a mapping");
+	map_err(m + 1, page, MAP_ANONYMOUS | MAP_FIXED, -1, EINVAL,
+		"no type, unaligned MAP_FIXED");
+	close(fd);
+}
+
 static void case_fixed_replace(void)
 {
 	char *p = map_rw(4 * page), *q;
@@ -227,6 +280,29 @@ static void case_fixed_replace(void)
 	CHECK(nonzero(q, 2 * page) < 0, "replaced pages not zero");
 	CHECK(all(p, page, 0x11) && all(p + 3 * page, page, 0x11),
 	      "pages around the replaced ones changed");
+}
+
+/*
+ * MAP_FIXED and MAP_FIXED_NOREPLACE of 4 MiB at an address 4 KiB past a
+ * 2 MiB boundary: only MAP_HUGETLB asks for an aligned address.
+ */
+static void case_fixed_large_unaligned(void)
+{
+	char *r = map(8 * MB, PROT_NONE, MAP_PRIVATE), *s, *q;
+
+	s = (char *)(((unsigned long)r + 2 * MB - 1) & ~(2 * MB - 1)) + page;
+	q = mmap(s, 4 * MB, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	CHECK(q == s, "MAP_FIXED: %p for %p (%s)", (void *)q, (void *)s,
+	      q == MAP_FAILED ? strerror(errno) : "moved");
+	CHECK(nonzero(q, 4 * MB) < 0, "not zero");
+	fill(q, 4 * MB, 0x5a);
+	CHECK(munmap(q, 4 * MB) == 0, "munmap");
+	q = mmap(s, 4 * MB, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	CHECK(q == s, "MAP_FIXED_NOREPLACE: %p for %p (%s)", (void *)q,
+	      (void *)s, q == MAP_FAILED ? strerror(errno) : "moved");
+	CHECK(nonzero(q, 4 * MB) < 0, "not zero after reuse");
 }
 
 static void case_fixed_noreplace(void)
@@ -716,6 +792,181 @@ static void case_hugetlb(void)
 	      "munmap of a whole huge page");
 }
 
+/* ---- RLIMIT_AS, RLIMIT_DATA ----------------------------------------- */
+
+/* A "Vm...:" field of /proc/self/status, in bytes. */
+static size_t vm_bytes(const char *key)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	size_t kib = 0, n = strlen(key);
+
+	CHECK(f, "/proc/self/status: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n))
+			kib = strtoul(line + n, NULL, 10);
+	fclose(f);
+	CHECK(kib, "no %s in /proc/self/status", key);
+	return kib * KB;
+}
+
+static void set_limit(int res, size_t bytes)
+{
+	struct rlimit rl = { bytes, bytes };
+
+	CHECK(setrlimit(res, &rl) == 0, "setrlimit(%d, %zu): %s", res, bytes,
+	      strerror(errno));
+	CHECK(getrlimit(res, &rl) == 0 && rl.rlim_cur == bytes &&
+	      rl.rlim_max == bytes, "getrlimit(%d) does not say %zu", res,
+	      bytes);
+}
+
+/* mmap(len, prot, flags) fails with ENOMEM. */
+static void map_fails(size_t len, int prot, int flags, const char *what)
+{
+	errno = 0;
+	CHECK(mmap(NULL, len, prot, flags | MAP_ANONYMOUS, -1, 0) ==
+	      MAP_FAILED && errno == ENOMEM, "%s past the limit: %s", what,
+	      errno ? strerror(errno) : "mapped");
+}
+
+/*
+ * As `ulimit -v` in a job script: 96 MiB above what the process maps now.
+ * 64 MiB fit; 64 MiB more, by any call, do not; what is given back can be
+ * mapped again; fork and execve keep the limit and work.
+ */
+static void case_rlimit_as(void)
+{
+	size_t lim = vm_bytes("VmSize:") + 96 * MB;
+	struct rlimit rl = { 2 * lim, lim };
+	char *a, *p, self[64];
+	int status;
+	pid_t pid;
+
+	errno = 0;
+	CHECK(setrlimit(RLIMIT_AS, &rl) == -1 && errno == EINVAL,
+	      "soft above hard: %s", strerror(errno));
+	set_limit(RLIMIT_AS, lim);
+	a = map_rw(64 * MB);
+	fill(a, 64 * MB, 1);
+	map_fails(64 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE, "private");
+	map_fails(64 * MB, PROT_READ | PROT_WRITE, MAP_SHARED, "shared");
+	map_fails(64 * MB, PROT_NONE, MAP_PRIVATE, "PROT_NONE");
+	map_fails(64 * MB, PROT_READ, MAP_PRIVATE | MAP_NORESERVE, "NORESERVE");
+	errno = 0;
+	CHECK(mremap(a, 64 * MB, 128 * MB, MREMAP_MAYMOVE) == MAP_FAILED &&
+	      errno == ENOMEM, "mremap past the limit: %s", strerror(errno));
+	errno = 0;
+	CHECK(sbrk(64 * MB) == (void *)-1 && errno == ENOMEM,
+	      "sbrk past the limit: %s", strerror(errno));
+	CHECK(!malloc(64 * MB), "malloc past the limit");
+	p = mmap(a, 64 * MB, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	CHECK(p == a && nonzero(a, 64 * MB) < 0,
+	      "MAP_FIXED over the same range: %s", strerror(errno));
+
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0, "fork under the limit: %s", strerror(errno));
+	if (pid == 0) {
+		map_fails(64 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+			  "fork child");
+		_exit(getrlimit(RLIMIT_AS, &rl) || rl.rlim_cur != lim);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0, "fork child: status %#x", status);
+	CHECK(munmap(a, 64 * MB) == 0, "munmap");
+	a = map_rw(64 * MB);
+
+	pid = fork();
+	CHECK(pid >= 0, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		snprintf(self, sizeof(self), "%zu", lim);
+		execl("/proc/self/exe", "mm_ops", "as-limit", self, (char *)0);
+		_exit(3);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0, "execve under the limit: status %#x",
+	      status);
+}
+
+/* The as-limit mode: RLIMIT_AS is @lim and is enforced. */
+static int mode_as_limit(size_t lim)
+{
+	struct rlimit rl;
+	size_t room;
+
+	cur = "as-limit";
+	CHECK(getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur == lim &&
+	      rl.rlim_max == lim, "execve lost RLIMIT_AS: %llu, %llu",
+	      (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
+	room = lim - vm_bytes("VmSize:");
+	map_fails(room + MB, PROT_READ | PROT_WRITE, MAP_PRIVATE, "new image");
+	map_rw(room - 16 * MB);
+	return 0;
+}
+
+/*
+ * RLIMIT_DATA 48 MiB above the data memory now: it bounds private writable
+ * memory (mmap, brk, mprotect making it writable), not shared or
+ * read-only memory.
+ */
+static void case_rlimit_data(void)
+{
+	size_t lim = vm_bytes("VmData:") + 48 * MB;
+	char *p;
+
+	set_limit(RLIMIT_DATA, lim);
+	fill(map_rw(32 * MB), 32 * MB, 1);
+	map_fails(32 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE, "private");
+	map(32 * MB, PROT_READ | PROT_WRITE, MAP_SHARED);
+	map(32 * MB, PROT_READ, MAP_PRIVATE);
+	p = map(32 * MB, PROT_NONE, MAP_PRIVATE);
+	errno = 0;
+	CHECK(mprotect(p, 32 * MB, PROT_READ | PROT_WRITE) == -1 &&
+	      errno == ENOMEM, "mprotect to data past the limit: %s",
+	      strerror(errno));
+	CHECK(mprotect(p, 8 * MB, PROT_READ | PROT_WRITE) == 0,
+	      "mprotect within the limit: %s", strerror(errno));
+	errno = 0;
+	CHECK(sbrk(32 * MB) == (void *)-1 && errno == ENOMEM,
+	      "sbrk past the limit: %s", strerror(errno));
+}
+
+/* The stack-touch mode: the main stack reaches @mib MiB down. */
+static int mode_stack_touch(size_t mib)
+{
+	volatile char *p = (char *)__builtin_frame_address(0) - mib * MB;
+
+	*p = 1;
+	return *p != 1;
+}
+
+/*
+ * RLIMIT_STACK of 1.5 GiB, set before an execve: the new image's main
+ * stack grows 1.4 GiB down (one page of it touched).
+ */
+static void case_stack_limit(void)
+{
+	struct rlimit rl = { 1536 * MB, RLIM_INFINITY };
+	int status;
+	pid_t pid;
+
+	CHECK(setrlimit(RLIMIT_STACK, &rl) == 0, "setrlimit: %s",
+	      strerror(errno));
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		execl("/proc/self/exe", "mm_ops", "stack-touch", "1400",
+		      (char *)0);
+		_exit(3);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0,
+	      "a stack 1.4 GiB deep under a 1.5 GiB limit: status %#x", status);
+}
+
 /* ---- fork ------------------------------------------------------------ */
 
 static void case_fork_private(void)
@@ -943,8 +1194,10 @@ static const struct tcase cases[] = {
 	{ "mmap-anon-zero", case_anon_zero },
 	{ "mmap-reuse-zero", case_reuse_zero },
 	{ "mmap-bad-args", case_bad_args },
+	{ "mmap-bad-type", case_bad_type },
 	{ "mmap-fixed-replace", case_fixed_replace },
 	{ "mmap-fixed-noreplace", case_fixed_noreplace },
+	{ "mmap-fixed-large-unaligned", case_fixed_large_unaligned },
 	{ "mmap-hint", case_hint },
 	{ "mmap-flags", case_map_flags },
 	{ "mmap-hugetlb", case_hugetlb },
@@ -970,6 +1223,9 @@ static const struct tcase cases[] = {
 	{ "mlock", case_mlock },
 	{ "mincore", case_mincore },
 	{ "msync", case_msync },
+	{ "rlimit-as", case_rlimit_as },
+	{ "rlimit-data", case_rlimit_data },
+	{ "stack-limit", case_stack_limit },
 	{ "fork-private", case_fork_private },
 	{ "fork-shared", case_fork_shared },
 	{ "fork-wipe", case_fork_wipe },
@@ -1049,6 +1305,47 @@ static int mode_enomem(long max_mib)
 	return 0;
 }
 
+/*
+ * Map 2 MiB MAP_HUGETLB pages until ENOMEM (or @max), dirty them, then
+ * DONTNEED each one: with no huge page left for fresh ones, each must
+ * still read zero afterwards and keep working.  Without huge pages Linux
+ * maps none, which proves nothing but gives the same output.
+ */
+static int mode_huge_full(long max)
+{
+	char **blocks = calloc(max + 1, sizeof(*blocks));
+	long n = 0, i;
+	char *p;
+
+	cur = "huge-full";
+	CHECK(blocks, "calloc");
+	while (n < max) {
+		p = mmap(NULL, 2 * MB, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
+			 MAP_HUGE_2MB, -1, 0);
+		if (p == MAP_FAILED) {
+			CHECK(errno == ENOMEM, "MAP_HUGETLB: %s",
+			      strerror(errno));
+			break;
+		}
+		fill(p, 2 * MB, 0x3c);
+		blocks[n++] = p;
+	}
+	for (i = 0; i < n; i++) {
+		p = blocks[i];
+		CHECK(madvise(p, 2 * MB, MADV_DONTNEED) == 0,
+		      "DONTNEED of huge page %ld: %s", i, strerror(errno));
+		CHECK(nonzero(p, 2 * MB) < 0,
+		      "huge page %ld not zero after DONTNEED", i);
+		fill(p, 2 * MB, 0x4d);
+		CHECK(all(p, 2 * MB, 0x4d), "huge page %ld lost bytes", i);
+	}
+	for (i = 0; i < n; i++)
+		CHECK(munmap(blocks[i], 2 * MB) == 0, "munmap");
+	printf("ok huge-full\n");
+	return 0;
+}
+
 static int mode_fill(long mib, int check)
 {
 	size_t len = (size_t)mib * MB;
@@ -1077,6 +1374,22 @@ static int mode_hold(long mib, char **argv)
 	fail("execvp %s: %s", argv[0], strerror(errno));
 }
 
+static int mode_mapfaults(long mib)
+{
+	size_t len = (size_t)mib * MB;
+	long before = minflt();
+	char *p = map_rw(len);
+
+	cur = "mapfaults";
+	CHECK(nonzero(p, len) < 0, "fresh memory not zero at %ld",
+	      nonzero(p, len));
+	fill(p, len, 0x3c);
+	printf("ok %ld MiB: 2 MiB-aligned %s, %ld faults\n", mib,
+	       ((unsigned long)p & (2 * MB - 1)) ? "no" : "yes",
+	       minflt() - before);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int failed = 0, passed = 0, i, any = 0;
@@ -1086,12 +1399,20 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc >= 4 && !strcmp(argv[1], "hold"))
 		return mode_hold(atol(argv[2]), argv + 3);
+	if (argc == 3 && !strcmp(argv[1], "as-limit"))
+		return mode_as_limit(strtoul(argv[2], NULL, 10));
+	if (argc == 3 && !strcmp(argv[1], "stack-touch"))
+		return mode_stack_touch(strtoul(argv[2], NULL, 10));
 	if (argc == 3 && !strcmp(argv[1], "enomem"))
 		return mode_enomem(atol(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "huge-full"))
+		return mode_huge_full(atol(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "dirty"))
 		return mode_fill(atol(argv[2]), 0);
 	if (argc == 3 && !strcmp(argv[1], "zero"))
 		return mode_fill(atol(argv[2]), 1);
+	if (argc == 3 && !strcmp(argv[1], "mapfaults"))
+		return mode_mapfaults(atol(argv[2]));
 	if (argc == 2 && !strcmp(argv[1], "--list")) {
 		for (k = 0; k < NR_CASES; k++)
 			printf("%s\n", cases[k].name);

@@ -2,8 +2,9 @@
 /*
  * Reads the program's own /proc entries and prints them, escaped:
  * cmdline, environ, exe (readlink), exe-file (what stat and open of
- * /proc/self/exe reach) or comm, chosen by the first argument. Under tandem each must describe the program, not tandem, so the
- * output must be identical natively and under tandem. Each mode also checks
+ * /proc/self/exe reach) or comm, chosen by the first argument.  Under
+ * tandem each must describe the program, not tandem, so the output must
+ * be identical natively and under tandem. Each mode also checks
  * the entry against what the program holds in memory (argv, environ).
  */
 #include <errno.h>
@@ -39,21 +40,6 @@ static ssize_t slurp(const char *path)
 	return (ssize_t)got;
 }
 
-/* Does the NUL-separated block equal the strings of vec, in order? */
-static int same_as_vector(const char *p, size_t len, char **vec)
-{
-	size_t off = 0;
-
-	for (; *vec; vec++) {
-		size_t l = strlen(*vec) + 1;
-
-		if (off + l > len || memcmp(p + off, *vec, l))
-			return 0;
-		off += l;
-	}
-	return off == len;
-}
-
 static int show_block(const char *path, char **vec)
 {
 	ssize_t n = slurp(path);
@@ -63,7 +49,7 @@ static int show_block(const char *path, char **vec)
 	printf("%s: %zd bytes\n", path, n);
 	put_escaped(buf, (size_t)n);
 	printf("\nmatches memory: %s\n",
-	       same_as_vector(buf, (size_t)n, vec) ? "yes" : "no");
+	       block_is(buf, (size_t)n, vec) ? "yes" : "no");
 	return 0;
 }
 

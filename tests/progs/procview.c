@@ -29,6 +29,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "escape.h"
+
 #define BUF_SIZE	(4 << 20)
 #define MAX_LINES	8192
 #define KB		1024UL
@@ -852,21 +854,6 @@ static int mode_fd(void)
 /* ---- cmdline, environ, auxv ---------------------------------------------------- */
 
 extern char **environ;
-
-/* Does the NUL-separated block equal the strings of vec, in order? */
-static int block_is(const char *p, size_t len, char **vec)
-{
-	size_t off = 0;
-
-	for (; *vec; vec++) {
-		size_t l = strlen(*vec) + 1;
-
-		if (off + l > len || memcmp(p + off, *vec, l))
-			return 0;
-		off += l;
-	}
-	return off == len;
-}
 
 static int mode_self(char **argv)
 {

@@ -7,11 +7,14 @@
  * Every line it prints is fixed, whatever the scheduling; it exits 1 when a
  * check fails.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "report.h"
 
 #define CREATE_TOTAL 1000
 #define CREATE_WAVE 10
@@ -24,15 +27,6 @@
 #define BARRIER_THREADS 6
 #define BARRIER_ROUNDS 200
 #define TLS_THREADS 16
-
-static int failed;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", what, ok ? "yes" : "NO");
-	if (!ok)
-		failed = 1;
-}
 
 static void must(int err, const char *what)
 {
@@ -331,6 +325,6 @@ int main(void)
 	cv_contention();
 	barrier_rounds();
 	thread_local();
-	printf("%s\n", failed ? "FAILED" : "all checks passed");
-	return failed;
+	printf("%s\n", report_failed ? "FAILED" : "all checks passed");
+	return report_failed;
 }

@@ -11,6 +11,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,33 @@ static inline void die(const char *what)
 {
 	fprintf(stderr, "%s: %s\n", what, strerror(errno));
 	exit(1);
+}
+
+/*
+ * listed_fds LISTED TOP: set LISTED[fd] for each descriptor below TOP that
+ * /proc/self/fd lists (under tandem: not the LWK's own).  -1 if it cannot
+ * be read.
+ */
+static inline int listed_fds(char *listed, int top)
+{
+	struct dirent *e;
+	DIR *d = opendir("/proc/self/fd");
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (atoi(e->d_name) < top)
+			listed[atoi(e->d_name)] = 1;
+	closedir(d);
+	return 0;
+}
+
+/* sleep_ms N: sleep N milliseconds. */
+static inline void sleep_ms(int n)
+{
+	struct timespec ts = { n / 1000, (n % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
 }
 
 static inline double now_on(clockid_t clock)

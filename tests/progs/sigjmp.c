@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "report.h"
+
 static sigjmp_buf jump;
 static int fds[2];
 static int main_tid;
@@ -32,36 +34,14 @@ static void on_usr1(int sig)
 	siglongjmp(jump, 1);
 }
 
-static void sleep_ms(int n)
-{
-	struct timespec ts = { n / 1000, (n % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-static int main_asleep(void)
-{
-	char path[64], buf[256], *p;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", main_tid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	p = fgets(buf, sizeof(buf), f);
-	fclose(f);
-	p = p ? strrchr(buf, ')') : NULL;
-	return p && p[1] == ' ' && p[2] == 'S';
-}
-
 /* Signal the main thread whenever it is asleep and a round is due. */
 static void *sender(void *arg)
 {
 	(void)arg;
 	while (atomic_load(&rounds_to_send) > 0) {
-		if (main_asleep()) {
+		if (task_state(0, main_tid) == 'S') {
 			sleep_ms(10);
-			if (main_asleep()) {
+			if (task_state(0, main_tid) == 'S') {
 				atomic_fetch_sub(&rounds_to_send, 1);
 				pthread_kill(main_thread, SIGUSR1);
 			}

@@ -11,8 +11,8 @@
  * The command is found on PATH as a shell would and inherits stdin, stdout,
  * environment, cwd and umask; it starts with every signal at its default
  * action and none blocked, whatever the harness had (a shell ignores SIGINT
- * in what it runs in the background). It runs in a process group of its own: at the time limit the whole group gets
- * SIGTERM, then SIGKILL 5 seconds later. SIGINT, SIGTERM, SIGHUP and SIGQUIT
+ * in what it runs in the background). It runs in a process group of its
+ * own: at the time limit the whole group gets SIGTERM, then SIGKILL 5 seconds later. SIGINT, SIGTERM, SIGHUP and SIGQUIT
  * sent to the launcher are passed on to that group, after which the launcher
  * dies of the same signal, so ^C stops the suite.
  *

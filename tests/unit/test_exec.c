@@ -6,8 +6,9 @@
  * as in the LWK), and the stack builder lays out a stack in a buffer that
  * is then read back the way a C runtime reads its start-up stack.
  *
- * Each case runs in its own process and prints `ok NAME` or `FAIL NAME:
- * why`; the program exits 1 if any failed.
+ * Each case runs in its own process (unit.h) and prints `ok NAME` or
+ * `FAIL NAME: why`; the suite ends with `N passed, N failed` and exits 1
+ * if any failed.
  *
  *	cc -O2 -g -Wall -Wextra -I. tests/unit/test_exec.c -o /tmp/test_exec
  */
@@ -324,5 +325,5 @@ int main(void)
 	run_case("exec/load-errors", case_load_missing, 60);
 	run_case("exec/script-line", case_script, 60);
 	run_case("exec/stack-layout", case_stack, 60);
-	return failures ? 1 : 0;
+	return unit_summary();
 }

@@ -13,7 +13,6 @@
 #define _GNU_SOURCE
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,9 +29,8 @@
 #pragma GCC visibility push(default)
 pid_t waitpid(pid_t pid, int *status, int options);
 #pragma GCC visibility pop
-#define EXITED(s)	(((s) & 0x7f) == 0)
-#define EXIT_CODE(s)	(((s) >> 8) & 0xff)
-#define KILL_SIGNAL(s)	((s) & 0x7f)
+
+#include "unit.h"
 
 /* ---- What offload.c needs from the rest of the LWK -------------------- */
 
@@ -104,21 +102,8 @@ void kmsg_log(int level, const char *subsys, const char *fmt, ...)
 
 /* ---- Checks ----------------------------------------------------------- */
 
-static const char *cur_case;
-static int failures;
-
-static __printf(1, 2) void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!failures++)
-		printf("FAIL %s: a route is wrong\n", cur_case);
-	va_start(ap, fmt);
-	printf("    ");
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
+/* A wrong route fails the case, which goes on to show every wrong one. */
+#define fail(...)	unit_error("a route is wrong", __VA_ARGS__)
 
 /* Boot with this --offload; the partition is CPUs 0-3. */
 static int boot(const char *spec, const char **why)
@@ -410,10 +395,7 @@ static void t_no_proxy_goes_direct(void)
 		fail("a failed proxy start left its slot taken");
 }
 
-static const struct {
-	const char *name;
-	void (*run)(void);
-} cases[] = {
+static const struct unit_case cases[] = {
 	{ "default-direct", t_default_direct },
 	{ "proxy-all", t_proxy_all },
 	{ "proxy-cores", t_proxy_cores },
@@ -428,37 +410,5 @@ static const struct {
 
 int main(void)
 {
-	int passed = 0, failed = 0;
-	size_t i;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int status;
-		pid_t pid;
-
-		fflush(stdout);
-		pid = fork();
-		if (pid < 0) {
-			perror("test_offload: fork");
-			return 1;
-		}
-		if (pid == 0) {
-			cur_case = cases[i].name;
-			cases[i].run();
-			fflush(stdout);
-			_exit(failures ? 1 : 0);
-		}
-		waitpid(pid, &status, 0);
-		if (EXITED(status) && EXIT_CODE(status) == 0) {
-			printf("ok %s\n", cases[i].name);
-			passed++;
-		} else if (EXITED(status)) {
-			failed++;
-		} else {
-			printf("FAIL %s: killed by signal %d\n", cases[i].name,
-			       KILL_SIGNAL(status));
-			failed++;
-		}
-	}
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return run_cases(cases, ARRAY_SIZE(cases), 60);
 }

@@ -161,6 +161,5 @@ int main(void)
 	run("shlock/zombie-holder-taken-over", case_zombie_holder);
 	run("shlock/reaped-holder-taken-over", case_reaped_holder);
 	run("shlock/waiters-after-death", case_waiters_after_death);
-	printf("%d passed, %d failed\n", passed, failures);
-	return failures != 0;
+	return unit_summary();
 }

@@ -2,13 +2,12 @@
 /*
  * Unit tests for the VMA tree (kernel/mm/vma.c), built on the host.
  *
- * Each case runs in its own child process and prints "ok <name>" or
+ * Each case runs in its own child process (unit.h) and prints "ok <name>" or
  * "FAIL <name>: <why>"; the suite ends with "N passed, N failed" and exits
  * non-zero on any failure.  Random cases replay a fixed seed, printed in
  * every failure, against a sorted array of regions, and every answer of
  * vma_find_gap() is compared with a brute-force scan of that array.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,44 +21,7 @@
 #define MB(x)	((u64)(x) << 20)
 #define GB(x)	((u64)(x) << 30)
 
-static const char *cur_case;
-
-static __printf(1, 2) __noreturn void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("FAIL %s: ", cur_case);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	exit(1);
-}
-
-#define CHECK(cond, ...)			\
-	do {					\
-		if (!(cond))			\
-			fail(__VA_ARGS__);	\
-	} while (0)
-
-static u64 rng_state;
-
-static u64 rnd(void)
-{
-	u64 x = rng_state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	rng_state = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
-
-static u64 rnd_below(u64 n)
-{
-	return rnd() % n;
-}
+#include "unit.h"
 
 /* Brute-force vma_find_gap over the in-order walk of the tree itself. */
 static int ref_gap_walk(struct vma_tree *t, u64 len, u64 align, u64 lo,
@@ -758,12 +720,7 @@ static void case_check_catches(void)
 	CHECK(vma_check(&t), "check failed after undoing the damage");
 }
 
-struct tcase {
-	const char *name;
-	void (*fn)(void);
-};
-
-static const struct tcase cases[] = {
+static const struct unit_case cases[] = {
 	{ "vma_empty", case_empty },
 	{ "vma_insert_lookup", case_insert_lookup },
 	{ "vma_split", case_split },
@@ -779,40 +736,5 @@ static const struct tcase cases[] = {
 
 int main(void)
 {
-	int passed = 0, failed = 0, status;
-	size_t i;
-	pid_t pid;
-
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		fflush(stdout);
-		pid = fork();
-		if (pid < 0) {
-			perror("fork");
-			return 1;
-		}
-		if (pid == 0) {
-			cur_case = cases[i].name;
-			alarm(60);
-			cases[i].fn();
-			exit(0);
-		}
-		if (waitpid(pid, &status, 0) < 0) {
-			perror("waitpid");
-			return 1;
-		}
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-			printf("ok %s\n", cases[i].name);
-			passed++;
-			continue;
-		}
-		failed++;
-		if (WIFSIGNALED(status))
-			printf("FAIL %s: killed by signal %d\n", cases[i].name,
-			       WTERMSIG(status));
-		else if (WEXITSTATUS(status) != 1)
-			printf("FAIL %s: exit status %d\n", cases[i].name,
-			       WEXITSTATUS(status));
-	}
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return run_cases(cases, ARRAY_SIZE(cases), 60);
 }

@@ -28,6 +28,7 @@
 #define SIGTERM		15
 #define SIGCHLD		17
 #define SIGSTOP		19
+#define SIGXFSZ		25
 #define SIGSYS		31
 #define NSIG		64
 
@@ -154,11 +155,25 @@ struct prctl_mm_map {
 #define CLONE_FILES		0x00000400
 #define CLONE_SIGHAND		0x00000800
 #define CLONE_VFORK		0x00004000
+#define CLONE_SYSVSEM		0x00040000
 #define CLONE_THREAD		0x00010000
 #define CLONE_SETTLS		0x00080000
 #define CLONE_PARENT_SETTID	0x00100000
 #define CLONE_CHILD_CLEARTID	0x00200000
 #define CLONE_CHILD_SETTID	0x01000000
+
+/* futex operations (the word's bits are kernel/sched/futex.c's). */
+#define FUTEX_WAIT		0
+#define FUTEX_WAKE		1
+#define FUTEX_REQUEUE		3
+#define FUTEX_CMP_REQUEUE	4
+#define FUTEX_WAKE_OP		5
+#define FUTEX_WAIT_BITSET	9
+#define FUTEX_WAKE_BITSET	10
+#define FUTEX_PRIVATE_FLAG	128
+#define FUTEX_CLOCK_REALTIME	256
+#define FUTEX_WAIT_PRIVATE	(FUTEX_WAIT | FUTEX_PRIVATE_FLAG)
+#define FUTEX_WAKE_PRIVATE	(FUTEX_WAKE | FUTEX_PRIVATE_FLAG)
 
 struct k_clone_args {
 	u64 flags, pidfd, child_tid, parent_tid, exit_signal;
@@ -166,6 +181,15 @@ struct k_clone_args {
 };
 
 /* Files. */
+struct k_stat {				/* fstat's, x86-64 layout */
+	u64 dev, ino, nlink;
+	u32 mode, uid, gid, pad0;
+	u64 rdev;
+	s64 size, blksize, blocks;
+	u64 times[6];
+	s64 unused[3];
+};
+
 #define AT_FDCWD		-100
 #define AT_EMPTY_PATH		0x1000
 #define AT_SYMLINK_NOFOLLOW	0x100
@@ -181,6 +205,7 @@ struct k_clone_args {
 #define FD_CLOEXEC		1
 
 /* Resource limits. */
+#define RLIMIT_DATA		2
 #define RLIMIT_STACK		3
 #define RLIMIT_NOFILE		7
 #define RLIMIT_AS		9
