@@ -552,12 +552,14 @@ static void prepare_child(struct hosted_thread *child, struct plat_regs *regs,
 	/*
 	 * The child starts with the mask live in this thread now: the
 	 * program's (the signal path's handler blocks nothing more).  If
-	 * that blocks every signal but SIGSYS (which the LWK never lets the
-	 * program block; glibc blocks all around its clone), the child need
-	 * not block them itself.
+	 * that blocks every signal but SIGSYS and the park signal (which the
+	 * LWK never lets the program block; glibc blocks all around its
+	 * clone), the child need not block them itself: a park signal before
+	 * it is on the fork stop's list finds it in the LWK, and returns.
 	 */
 	child->born_blocked = (plat_regs_sigmask(regs) | sigbit(SIGSYS) |
-			       sigbit(SIGKILL) | sigbit(SIGSTOP)) == ~0ULL;
+			       sigbit(HOSTED_PARK_SIG) | sigbit(SIGKILL) |
+			       sigbit(SIGSTOP)) == ~0ULL;
 	child->start_uc.uc_mcontext.rax = 0;
 	child->start_uc.uc_mcontext.fpstate = NULL;
 	child->start_uc.uc_link = NULL;
@@ -771,7 +773,8 @@ __noreturn void plat_enter_program(u64 entry, u64 sp)
 	hosted_fs_add((struct hosted_thread *)plat_current());
 	arm_thread((struct hosted_thread *)plat_current(), true);
 	thread_known((struct hosted_thread *)plat_current(), 0, 0);
-	plat_irq_restore(irq);
+	/* A mask inherited across exec may block it: the program cannot. */
+	plat_irq_restore(irq & ~sigbit(HOSTED_PARK_SIG));
 	hosted_fs_lwk_out((struct hosted_thread *)plat_current());
 	hosted_jump(entry, sp);
 }
