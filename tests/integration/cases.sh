@@ -1251,6 +1251,7 @@ all_cases()
 	tcase run/process-fork-threads case_process 0 fork-threads
 	tcase run/process-fork-from-threads-race case_fork_race
 	tcase run/process-fork-while-threads-call case_process 0 fork-calls
+	tcase run/process-fork-mixed-threads case_process 0 fork-mixed
 	tcase run/process-fork-tid-word case_process 0 fork-tid
 	tcase run/sh-seq-sort-head case_sh_sort_pipeline
 	tcase run/sh-200-processes case_sh_200_processes

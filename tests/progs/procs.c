@@ -20,6 +20,9 @@
  *   fork-calls       threads make system calls while another forks (and
  *                    one spins with every signal blocked); every call must
  *                    give its own result
+ *   fork-mixed       forks while the other threads sit in a read, run
+ *                    signal handlers (one of which forks), vfork, spawn,
+ *                    and create and join threads; none may hang
  *
  * No pid is printed, only whether it is the expected one. Exits 1 when a
  * check fails.
@@ -926,6 +929,154 @@ static void g_fork_calls(void)
 	check(calls_wrong == 0, "every call gave the parent's pid");
 }
 
+static volatile int mixed_stop;
+static long mixed_bad, mixed_handled;
+
+/* Blocks in read until the end. */
+static void *mixed_reader(void *arg)
+{
+	char c;
+
+	if (read(*(int *)arg, &c, 1) != 1)
+		__atomic_add_fetch(&mixed_bad, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/* SIGUSR1: a call in a handler; SIGUSR2: a fork in a handler. */
+static void mixed_handler(int sig)
+{
+	int status;
+	pid_t pid;
+
+	__atomic_add_fetch(&mixed_handled, 1, __ATOMIC_SEQ_CST);
+	if (sig == SIGUSR1) {
+		if (syscall(SYS_getppid) != getppid())
+			__atomic_add_fetch(&mixed_bad, 1, __ATOMIC_SEQ_CST);
+		return;
+	}
+	pid = syscall(SYS_fork);
+	if (pid == 0)
+		syscall(SYS_exit_group, 7);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+	    !WIFEXITED(status) || WEXITSTATUS(status) != 7)
+		__atomic_add_fetch(&mixed_bad, 1, __ATOMIC_SEQ_CST);
+}
+
+/* The target of the signals: spins in program code. */
+static void *mixed_target(void *arg)
+{
+	while (!mixed_stop)
+		;
+	return arg;
+}
+
+static void *mixed_signaller(void *arg)
+{
+	pthread_t target = *(pthread_t *)arg;
+	int i;
+
+	for (i = 0; !mixed_stop; i++) {
+		pthread_kill(target, i % 4 ? SIGUSR1 : SIGUSR2);
+		usleep(200);
+	}
+	return NULL;
+}
+
+/* vfork + _exit and posix_spawn of true, in turns. */
+static void *mixed_spawner(void *arg)
+{
+	char *args[] = { "true", NULL };
+	volatile int i;		/* kept across the vfork */
+	int status;
+	pid_t pid;
+
+	for (i = 0; !mixed_stop; i++) {
+		if (i % 2)
+			pid = vfork();
+		else if (posix_spawnp(&pid, "true", NULL, NULL, args, environ))
+			pid = -1;
+		if (pid == 0)
+			_exit(0);
+		if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+		    !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			__atomic_add_fetch(&mixed_bad, 1, __ATOMIC_SEQ_CST);
+	}
+	return arg;
+}
+
+static void *mixed_nothing(void *arg)
+{
+	return arg;
+}
+
+/* Creates and joins threads, which exit at once. */
+static void *mixed_creator(void *arg)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+
+	(void)arg;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	while (!mixed_stop)
+		if (pthread_create(&t, &attr, mixed_nothing, NULL) ||
+		    pthread_join(t, NULL))
+			__atomic_add_fetch(&mixed_bad, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/*
+ * Forks while every other thread is somewhere a fork stop has to deal
+ * with: blocked in a Linux call, in a handler (that may fork itself), in
+ * a vfork or posix_spawn, being created or exiting.  A stop that waits
+ * for a thread that cannot stop hangs here, or warns after 2 s (which
+ * the comparison of stderr catches).
+ */
+static void g_fork_mixed(void)
+{
+	struct sigaction sa;
+	pthread_attr_t attr;
+	pthread_t reader, target, signaller, spawner, creator;
+	int fds[2], i, status;
+	long bad = 0;
+	pid_t pid;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = mixed_handler;
+	sa.sa_flags = SA_RESTART;	/* the waits in the other handler */
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	if (pipe(fds))
+		return;
+	/* Small stacks: a fork copies them all (see g_fork_race). */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	pthread_create(&reader, &attr, mixed_reader, &fds[0]);
+	pthread_create(&target, &attr, mixed_target, NULL);
+	pthread_create(&signaller, &attr, mixed_signaller, &target);
+	pthread_create(&spawner, &attr, mixed_spawner, NULL);
+	pthread_create(&creator, &attr, mixed_creator, NULL);
+	for (i = 0; i < 200; i++) {
+		pid = fork();
+		if (pid == 0)
+			_exit(i % 100);
+		if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+		    !WIFEXITED(status) || WEXITSTATUS(status) != i % 100)
+			bad++;
+	}
+	mixed_stop = 1;
+	if (write(fds[1], "x", 1) != 1)
+		bad++;
+	pthread_join(reader, NULL);
+	pthread_join(signaller, NULL);
+	pthread_join(target, NULL);
+	pthread_join(spawner, NULL);
+	pthread_join(creator, NULL);
+	printf("200 forks while threads read, handle signals, spawn, create\n");
+	check(bad == 0 && mixed_bad == 0, "every child and call gave its own status");
+	check(mixed_handled > 0, "the handlers ran");
+}
+
 int main(int argc, char **argv)
 {
 	const char *g = argc >= 2 ? argv[1] : "";
@@ -957,6 +1108,8 @@ int main(int argc, char **argv)
 		g_fork_tid();
 	else if (!strcmp(g, "fork-calls"))
 		g_fork_calls();
+	else if (!strcmp(g, "fork-mixed"))
+		g_fork_mixed();
 	else {
 		fprintf(stderr, "usage: procs GROUP (see tests/progs/procs.c)\n");
 		return 2;
