@@ -14,7 +14,9 @@
  * those that open are checked on the descriptor they return, those that
  * change a file by path on the file the path names.  poll and ppoll
  * answer per descriptor: their answer is corrected after the call, an
- * LWK descriptor's entry made POLLNVAL.
+ * LWK descriptor's entry made POLLNVAL.  Since Linux would wait on such
+ * an entry (a regular file reports no POLLPRI, and nothing for events 0),
+ * a call that may wait first looks without waiting (fdguard_poll_nowait).
  *
  * The fast entry (platform/hosted/fastentry.S) makes calls that take a
  * descriptor in their first argument only without the dispatcher; it
@@ -514,6 +516,30 @@ long fdguard_polled(const long *a, long ret)
 		p[i].revents = POLLNVAL;
 	}
 	return ret;
+}
+
+bool fdguard_poll_nowait(long nr, const long *a, long *b,
+			 struct k_timespec *zero)
+{
+	struct k_timespec ts;
+	int i;
+
+	if (!READ_ONCE(fdguard_ceil))
+		return false;
+	if (nr == NR_poll) {
+		if (!(int)a[2])
+			return false;
+	} else if (a[2]) {
+		if (plat_copy_from_user(&ts, (void *)a[2], sizeof(ts)) ||
+		    ts.tv_sec < 0 || (u64)ts.tv_nsec >= 1000000000ULL ||
+		    (!ts.tv_sec && !ts.tv_nsec))
+			return false;
+	}
+	for (i = 0; i < 6; i++)
+		b[i] = a[i];
+	*zero = (struct k_timespec){ 0, 0 };
+	b[2] = nr == NR_poll ? 0 : (long)zero;
+	return true;
 }
 
 bool syscall_fd_arg0(long nr)

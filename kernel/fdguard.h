@@ -58,6 +58,18 @@ long fdguard_opened(long fd);
  */
 long fdguard_polled(const long *a, long ret);
 
+/*
+ * fdguard_poll_nowait - may poll or ppoll (args a) wait?  If so, fill b
+ * with the same call without a timeout to wait for (ppoll's points at
+ * *zero) and return true: Linux cannot know that an LWK descriptor's
+ * entry answers at once, so the dispatcher makes that call first, and the
+ * real one only when it found nothing.  False when there are no LWK
+ * descriptors, the call does not wait, or its timeout is not one Linux
+ * takes (the real call answers that).
+ */
+bool fdguard_poll_nowait(long nr, const long *a, long *b,
+			 struct k_timespec *zero);
+
 /* syscall_fd_arg0 - does call nr take a descriptor in its first argument only? */
 bool syscall_fd_arg0(long nr);
 

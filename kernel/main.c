@@ -53,6 +53,8 @@ static void instance_setup(int inherited_fd)
 			PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (IS_ERR_VALUE(p))
 		boot_fail("instance", "cannot map the instance page", 126);
+	linux_call3(NR_madvise, p, sizeof(struct tandem_instance),
+		    MADV_DONTDUMP);
 	lwk_proc.inst = (struct tandem_instance *)p;
 	lwk_proc.cfg.inst_fd = fd;
 	if (inherited_fd < 0) {

@@ -210,6 +210,17 @@ void plat_proxy_forget(void *handle);
  */
 bool plat_signal_reserved(int sig);
 
+/*
+ * Does the platform keep its own handler for `sig` in Linux whatever the
+ * program's disposition?  rt_sigaction then records SIG_DFL and SIG_IGN
+ * as the program's view only, which the platform's delivery carries out.
+ * plat_exec_signals - around the Linux execve of a new image: before it
+ * (before), give Linux what of that view the image must inherit; after
+ * a failed one (!before), take it back.
+ */
+bool plat_signal_caught(int sig);
+void plat_exec_signals(bool before);
+
 /* The signal mask to restore when the current LWK entry returns. */
 u64 plat_regs_sigmask(struct plat_regs *r);
 void plat_regs_set_sigmask(struct plat_regs *r, u64 mask);

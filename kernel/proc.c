@@ -737,7 +737,9 @@ static long do_execve(struct lwk_thread *t, long dirfd, const char *upath,
 	mm_exec(true);
 	if (t->traceme)
 		linux_call4(NR_ptrace, PTRACE_TRACEME, 0, 0, 0);
+	plat_exec_signals(true);
 	err = linux_call3(NR_execve, lwk_proc.image, argv, uenvp);
+	plat_exec_signals(false);
 	mm_exec(false);
 	sched_thread_start(t);
 unmap:

@@ -29,13 +29,15 @@ static bool is_handler(const void *h)
 /*
  * Dispositions with a handler are the LWK's to deliver (see
  * plat_signal_install); SIG_DFL and SIG_IGN stay with Linux, which also
- * stays the truth for them (an ignored signal survives execve there).
+ * stays the truth for them (an ignored signal survives execve there),
+ * but for the signals the platform catches whatever the program's
+ * disposition (plat_signal_caught): their view is the LWK's only.
  */
 SYSCALL(rt_sigaction)
 {
 	struct k_sigaction act, old;
 	long sig = a[0], err;
-	bool kept;
+	bool kept, caught;
 
 	if (a[3] != 8)
 		return -EINVAL;
@@ -47,6 +49,7 @@ SYSCALL(rt_sigaction)
 		return -EFAULT;
 
 	kept = sig == SIGSYS || plat_signal_reserved(sig);
+	caught = plat_signal_caught(sig);
 	/*
 	 * A vfork or posix_spawn child shares the parent's memory, so the
 	 * LWK's view, but has its own dispositions in Linux: its changes
@@ -64,7 +67,7 @@ SYSCALL(rt_sigaction)
 				   a[2], 8);
 	}
 	old = lwk_proc.sigact[sig];
-	if (!kept && !is_handler(old.handler)) {
+	if (!kept && !caught && !is_handler(old.handler)) {
 		err = linux_call4(NR_rt_sigaction, sig, NULL, &old, 8);
 		if (err)
 			return err;
@@ -73,7 +76,7 @@ SYSCALL(rt_sigaction)
 		act.mask &= ~UNBLOCKABLE;
 		if (kept) {
 			err = 0;
-		} else if (is_handler(act.handler)) {
+		} else if (is_handler(act.handler) || caught) {
 			err = plat_signal_install(sig, &act);
 		} else {
 			struct k_sigaction lin = act;

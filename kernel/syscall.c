@@ -151,8 +151,9 @@ static void account(struct lwk_thread *t, long nr, int route, u64 t0)
  * made it (the direct route, nothing for the LWK to do)?  A platform may
  * then make it without entering the dispatcher, as long as it keeps the
  * per-call counters, tests an FDG_A0 descriptor against fdguard_map and
- * applies fdguard_polled() to poll's answer; with --stats or --trace it
- * must not.
+ * makes poll as the dispatcher does (a poll that may wait first without
+ * waiting, fdguard_poll_nowait(); fdguard_polled() on its answer); with
+ * --stats or --trace it must not.
  */
 bool syscall_passthrough(long nr)
 {
@@ -167,9 +168,29 @@ bool syscall_local(long nr)
 	return (ulong)nr < TANDEM_NR_SYSCALLS && systab[nr];
 }
 
+/* Serve call nr with arguments a: locally or by its route. */
+static long serve(struct lwk_thread *t, struct plat_regs *regs, long nr,
+		  const long *a, int *route)
+{
+	long ret;
+
+	if ((ulong)nr < TANDEM_NR_SYSCALLS && systab[nr]) {
+		ret = systab[nr](t, regs, a);
+		/* A local call whose Linux part went to the proxy counts there. */
+		*route = t->offload_proxied ? ROUTE_PROXY : ROUTE_LOCAL;
+		return ret;
+	}
+	if (nr == IKC_SYS_ROUNDTRIP) {
+		*route = ROUTE_LOCAL;
+		return offload_roundtrip(t, a);
+	}
+	return offload_syscall(t, nr, a, route);
+}
+
 long syscall_dispatch(struct lwk_thread *t, struct plat_regs *regs)
 {
-	long nr = regs_nr(regs), a[6], ret;
+	long nr = regs_nr(regs), a[6], b[6], ret;
+	struct k_timespec zero;
 	u64 t0 = 0;
 	int i, route;
 	u8 fdg = 0;
@@ -190,15 +211,18 @@ long syscall_dispatch(struct lwk_thread *t, struct plat_regs *regs)
 	if (fdg && (ret = fdguard_refuse(nr, fdg, a))) {
 		/* It names an LWK descriptor: not open, for the program. */
 		route = ROUTE_LOCAL;
-	} else if ((ulong)nr < TANDEM_NR_SYSCALLS && systab[nr]) {
-		ret = systab[nr](t, regs, a);
-		/* A local call whose Linux part went to the proxy counts there. */
-		route = t->offload_proxied ? ROUTE_PROXY : ROUTE_LOCAL;
-	} else if (nr == IKC_SYS_ROUNDTRIP) {
-		route = ROUTE_LOCAL;
-		ret = offload_roundtrip(t, a);
+	} else if ((fdg & FDG_POLL) && fdguard_poll_nowait(nr, a, b, &zero)) {
+		/*
+		 * An LWK descriptor's entry answers POLLNVAL at once, which
+		 * Linux cannot know: look without waiting first.
+		 */
+		ret = serve(t, regs, nr, b, &route);
+		if (!ret)
+			ret = fdguard_polled(a, 0);
+		if (!ret)
+			ret = serve(t, regs, nr, a, &route);
 	} else {
-		ret = offload_syscall(t, nr, a, &route);
+		ret = serve(t, regs, nr, a, &route);
 	}
 	if ((fdg & FDG_OPEN) && ret >= 0)
 		ret = fdguard_opened(ret);

@@ -32,6 +32,7 @@
 #define MCL_ONFAULT		4
 #define MLOCK_ONFAULT		1
 #define SHM_REMAP		040000
+#define PR_GET_THP_DISABLE	42
 #define IPC_STAT		2
 
 /* madvise advice values (Linux's). */
@@ -475,8 +476,9 @@ static long do_mprotect(u64 s, u64 len, u32 prot, long pkey)
 static long mprotect_common(const long *a, long pkey)
 {
 	u64 s = a[0], len;
-	u32 prot = (u32)a[2];
+	u32 prot = (u32)a[2], grows;
 	irqflags_t irq;
+	struct vma *v;
 	long ret;
 
 	if (s & ~PAGE_MASK)
@@ -486,13 +488,28 @@ static long mprotect_common(const long *a, long pkey)
 		return -EINVAL;
 	if ((prot & PROT_GROWSDOWN) && (prot & PROT_GROWSUP))
 		return -EINVAL;
+	grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
 	prot &= PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM;
 	if (!page_len(a[1], &len) || s + len < s)
 		return -ENOMEM;
 	if (!len)
 		return 0;
 	irq = mm_lock();
-	ret = do_mprotect(s, len, prot, pkey);
+	/*
+	 * As Linux: PROT_GROWSDOWN reaches down to the start of a
+	 * MAP_GROWSDOWN mapping (EINVAL on any other); nothing grows up.
+	 */
+	v = grows ? vma_find(&mm.tree, s) : NULL;
+	if (grows && (!v || v->start >= s + len ||
+		      ((grows & PROT_GROWSUP) && v->start > s)))
+		ret = -ENOMEM;
+	else if ((grows & PROT_GROWSUP) ||
+		 (grows && !(v->flags & VF_STACK)))
+		ret = -EINVAL;
+	else if (grows)
+		ret = do_mprotect(v->start, s + len - v->start, prot, pkey);
+	else
+		ret = do_mprotect(s, len, prot, pkey);
 	mm_unlock(irq);
 	return ret;
 }
@@ -784,18 +801,37 @@ SYSCALL(mremap)
 	if ((fl & MREMAP_DONTUNMAP) &&
 	    (!(fl & MREMAP_MAYMOVE) || a[1] != a[2]))
 		return -EINVAL;
-	if (!page_len(a[1], &ol) || !page_len(a[2], &nl) || !nl)
+	if (!page_len(a[1], &ol) || !page_len(a[2], &nl) || !nl ||
+	    nl > TASK_TOP)
 		return -EINVAL;
-	if ((fl & MREMAP_FIXED) && (dest & ~PAGE_MASK))
+	if ((fl & MREMAP_FIXED) &&
+	    ((dest & ~PAGE_MASK) || dest > TASK_TOP - nl))
 		return -EINVAL;
 	if ((fl & MREMAP_FIXED) && dest < old + ol && old < dest + nl)
 		return -EINVAL;
-	if (old + ol < old)
-		return -EFAULT;
+	if (old + ol < old || old + ol > TASK_TOP)
+		return -EINVAL;
 
 	irq = mm_lock();
 	if ((fl & MREMAP_FIXED) && lwk_hit(dest, dest + nl)) {
 		ret = -EPERM;
+		goto out;
+	}
+	/*
+	 * As Linux: a call that neither grows nor moves needs a mapping at
+	 * old only; a shrink unmaps the tail, whatever it spans.
+	 */
+	tv = vma_lookup(&mm.tree, old);
+	if (ol && nl <= ol && !(fl & (MREMAP_FIXED | MREMAP_DONTUNMAP)) &&
+	    (!tv || !(tv->flags & VF_HUGETLB))) {
+		if (!tv || tv->kind == K_LWK)
+			ret = -EFAULT;
+		else if (nl == ol)
+			ret = (long)old;
+		else if (lwk_hit(old + nl, old + ol))
+			ret = -EPERM;
+		else if (!(ret = unmap_range(old + nl, old + ol)))
+			ret = (long)old;
 		goto out;
 	}
 	tv = one_mapping(old, old + (ol ? ol : PAGE_SIZE));
@@ -983,6 +1019,40 @@ static int set_flags(u64 s, u64 e, u32 set, u32 clear)
 	return 0;
 }
 
+/*
+ * MADV_COLLAPSE on the pool region part [s, e) of @v, as Linux answers
+ * for memory it has (madvise_collapse): EINVAL unless the mapping may
+ * have huge pages (not MADV_NOHUGEPAGE, not hugetlb) and holds a whole
+ * aligned 2 MiB page, and unless [s, e) covers the whole pages it
+ * touches or none (a part of one page not at its start is refused).
+ * Pool memory is resident, so every such page counts as collapsed.
+ */
+static long collapse_pool(struct vma *v, u64 s, u64 e)
+{
+	const u32 same = VF_SHARED | VF_STACK | VF_LOCKED | VF_NOHUGE |
+			 VF_HUGETLB | VF_HEAP;
+	const u64 hp = 2ULL << 20;
+	u64 vs = v->start, ve = v->end;
+	struct vma *n;
+
+	if (v->flags & (VF_NOHUGE | VF_HUGETLB))
+		return -EINVAL;
+	/* Linux's VMA: the neighbours it would have merged with. */
+	for (n = vma_prev(&mm.tree, v); n && n->end == vs && n->kind == K_POOL &&
+	     n->prot == v->prot && !((n->flags ^ v->flags) & same);
+	     n = vma_prev(&mm.tree, n))
+		vs = n->start;
+	for (n = vma_next(&mm.tree, v); n && n->start == ve &&
+	     n->kind == K_POOL && n->prot == v->prot &&
+	     !((n->flags ^ v->flags) & same); n = vma_next(&mm.tree, n))
+		ve = n->end;
+	if (ve - vs < hp || ALIGN_DOWN(ve - hp, hp) < vs)
+		return -EINVAL;
+	if (ALIGN_UP(s, hp) > ALIGN_DOWN(e, hp))
+		return -EINVAL;
+	return 0;
+}
+
 /* One advice on the pool region part [s, e) of @v. */
 static long advise_pool(struct vma *v, u64 s, u64 e, long adv)
 {
@@ -1032,6 +1102,19 @@ static long advise_pool(struct vma *v, u64 s, u64 e, long adv)
 	case ADV_HWPOISON:
 	case ADV_SOFT_OFFLINE:
 		return -EPERM;
+	case ADV_DONTDUMP:
+	case ADV_DODUMP:
+		/* Whether a core holds it is Linux's to know. */
+		return linux_call3(NR_madvise, s, e - s, adv);
+	case ADV_COLD:
+	case ADV_PAGEOUT:
+		return v->flags & (VF_LOCKED | VF_HUGETLB) ? -EINVAL : 0;
+	case ADV_POPULATE_READ:
+		return v->prot & PROT_READ ? 0 : -EINVAL;
+	case ADV_POPULATE_WRITE:
+		return v->prot & PROT_WRITE ? 0 : -EINVAL;
+	case ADV_COLLAPSE:
+		return collapse_pool(v, s, e);
 	default:
 		/* Pool memory is resident, populated and never paged. */
 		return 0;
@@ -1041,7 +1124,7 @@ static long advise_pool(struct vma *v, u64 s, u64 e, long adv)
 SYSCALL(madvise)
 {
 	u64 s = a[0], len, e, ce;
-	long adv = a[2], err = 0, r;
+	long adv = a[2], err = 0, hole = 0;
 	irqflags_t irq;
 	struct vma *v;
 
@@ -1058,34 +1141,42 @@ SYSCALL(madvise)
 		err = -ENOMEM;
 		goto out;
 	}
+	/* Linux's PR_SET_THP_DISABLE refuses a collapse anywhere. */
+	if (adv == ADV_COLLAPSE &&
+	    linux_call1(NR_prctl, PR_GET_THP_DISABLE) == 1) {
+		err = -EINVAL;
+		goto out;
+	}
+	/*
+	 * As Linux: region by region; the first error ends the call, a hole
+	 * gives ENOMEM at the end if nothing else failed.
+	 */
 	drops.on = true;
-	while (s < e) {
+	while (s < e && !err) {
 		v = vma_find(&mm.tree, s);
 		if (!v || v->start >= e) {
-			err = -ENOMEM;
+			hole = -ENOMEM;
 			break;
 		}
 		if (v->start > s) {
-			err = -ENOMEM;
+			hole = -ENOMEM;
 			s = v->start;
 		}
 		ce = MIN(e, v->end);
 		if (v->kind == K_POOL)
-			r = advise_pool(v, s, ce, adv);
+			err = advise_pool(v, s, ce, adv);
 		else if (v->kind == K_NONE && adv == ADV_DONTNEED &&
 			 !(v->flags & VF_LOCKED))
-			r = 0;	/* a reservation has no pages to drop */
+			err = 0;	/* a reservation has no pages to drop */
 		else
-			r = linux_call3(NR_madvise, s, ce - s, adv);
-		if (r && !err)
-			err = r;
+			err = linux_call3(NR_madvise, s, ce - s, adv);
 		s = ce;
 	}
 	drops_flush();
 	drops.on = false;
 out:
 	mm_unlock(irq);
-	return err;
+	return err ? err : hole;
 }
 
 /* ---- mlock, mincore, msync -------------------------------------------- */
@@ -1096,9 +1187,11 @@ static long lock_range(u64 s, u64 len, bool on)
 	irqflags_t irq;
 	long err;
 
-	if (!page_len(len + (s & ~PAGE_MASK), &len) || s + len < s)
-		return -ENOMEM;
+	/* As Linux: the page-aligned length may wrap to 0; the end not. */
+	len = ALIGN_UP(len + (s & ~PAGE_MASK), PAGE_SIZE);
 	s &= PAGE_MASK;
+	if (s + len < s)
+		return -EINVAL;
 	if (!len)
 		return 0;
 	irq = mm_lock();

@@ -855,6 +855,8 @@ static u64 map_state(u64 off, u64 size)
 
 	if (IS_ERR_VALUE(p))
 		return p;
+	/* The allocator's state, sized by the pool: no part of a core. */
+	linux_call3(NR_madvise, p, size, MADV_DONTDUMP);
 	if (lwk_region_add(p, p + ALIGN_UP(size, PAGE_SIZE))) {
 		linux_call2(NR_munmap, p, size);
 		return (u64)-ENOSPC;

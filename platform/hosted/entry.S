@@ -167,6 +167,27 @@ hosted_clone_fn:
 	.size	hosted_clone_fn, . - hosted_clone_fn
 
 /*
+ * hosted_copy(dst, src, n): copy n bytes between the LWK and program
+ * memory; returns 0, or the bytes left when a fault stopped it.  The
+ * fault's handler (hosted_deliver) resumes a fault at hosted_copy_insn
+ * at hosted_copy_fault, with rcx what rep movsb had left to copy.  Use
+ * it only where SIGSEGV and SIGBUS reach that handler (hosted.c).
+ */
+	.globl	hosted_copy
+	.type	hosted_copy, @function
+hosted_copy:
+	cld
+	mov	%rdx, %rcx
+	.globl	hosted_copy_insn
+hosted_copy_insn:
+	rep movsb
+	.globl	hosted_copy_fault
+hosted_copy_fault:
+	mov	%rcx, %rax
+	ret
+	.size	hosted_copy, . - hosted_copy
+
+/*
  * hosted_unmap_and_exit(area, size, code): free the calling thread's own
  * LWK area and end the thread.  Nothing touches memory after the munmap;
  * the caller has blocked all signals so none can be delivered onto it.

@@ -74,7 +74,19 @@ hosted_fast_entry:
 	lock incq (%r11,%rax,8)
 	mov	hosted_fast_entry_ctr(%rip), %r11
 	lock incq (%r11)
-	syscall
+	/*
+	 * poll that may wait looks without waiting first (FS_PROBES set):
+	 * Linux would wait on an LWK descriptor's entry, which answers
+	 * POLLNVAL at once (fdguard_poll_nowait()).
+	 */
+	cmp	$NR_poll, %eax
+	jne	1f
+	mov	%rdx, FS_SPARE(%rsp)
+	movl	%edx, FS_PROBES(%rsp)
+	test	%edx, %edx
+	jz	1f
+	xor	%edx, %edx
+1:	syscall
 
 	/*
 	 * poll: an entry that names an LWK descriptor answers POLLNVAL, as
@@ -82,9 +94,9 @@ hosted_fast_entry:
 	 */
 	cmpq	$NR_poll, FS_NR(%rsp)
 	jne	.Lback
+.Lpolled:
 	test	%rax, %rax
-	js	.Lback
-	mov	%rdx, FS_SPARE(%rsp)
+	js	7f
 	mov	%rdi, %r11
 	mov	%esi, %ecx
 5:	test	%ecx, %ecx
@@ -104,6 +116,15 @@ hosted_fast_entry:
 	dec	%ecx
 	jmp	5b
 7:	mov	FS_SPARE(%rsp), %rdx
+	/* Nothing ready and no LWK entry: now the call that may wait. */
+	cmpl	$0, FS_PROBES(%rsp)
+	je	.Lback
+	movl	$0, FS_PROBES(%rsp)
+	test	%rax, %rax
+	jnz	.Lback
+	mov	$NR_poll, %eax
+	syscall
+	jmp	.Lpolled
 
 .Lback:
 	mov	FS_SLOW(%rsp), %rcx

@@ -264,6 +264,33 @@ static void mask_note(struct hosted_thread *ht, u64 mask, u32 gen)
 		WRITE_ONCE(ht->mask_known, false);
 }
 
+/* hosted_fast_mask_note - Linux's mask for this thread is `mask` now. */
+void hosted_fast_mask_note(struct hosted_thread *ht, u64 mask)
+{
+	u32 gen = READ_ONCE(ht->sig_gen);
+
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	mask_note(ht, mask, gen);
+}
+
+/*
+ * The thread's note of Linux's mask, if it holds: true and *mask, else
+ * false and *gen the generation to note a freshly read one under.
+ */
+static bool mask_noted(struct hosted_thread *ht, u64 *mask, u32 *gen)
+{
+	*gen = READ_ONCE(ht->sig_gen);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	*mask = READ_ONCE(ht->linux_mask);
+	if (!READ_ONCE(ht->mask_known))
+		return false;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (READ_ONCE(ht->sig_gen) == *gen)
+		return true;
+	*gen = READ_ONCE(ht->sig_gen);
+	return false;
+}
+
 /*
  * Through a rewritten site the mask is Linux's live one (no signal frame
  * will restore one): take it from the thread's note of it, or read it,
@@ -278,22 +305,31 @@ u64 hosted_fast_sigmask(struct plat_regs *r)
 
 	if (f->mask_state != FAST_MASK_UNREAD)
 		return f->uc.uc_sigmask;
-	gen = READ_ONCE(ht->sig_gen);
-	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	mask = READ_ONCE(ht->linux_mask);
-	if (READ_ONCE(ht->mask_known)) {
-		__atomic_signal_fence(__ATOMIC_SEQ_CST);
-		if (READ_ONCE(ht->sig_gen) == gen) {
-			f->uc.uc_sigmask = mask;
-			f->mask_state = FAST_MASK_READ;
-			return mask;
-		}
-		gen = READ_ONCE(ht->sig_gen);
+	if (mask_noted(ht, &mask, &gen)) {
+		f->uc.uc_sigmask = mask;
+		f->mask_state = FAST_MASK_READ;
+		return mask;
 	}
 	linux_call4(NR_rt_sigprocmask, SIG_BLOCK, NULL, &f->uc.uc_sigmask, 8);
 	mask_note(ht, f->uc.uc_sigmask, gen);
 	f->mask_state = FAST_MASK_READ;
 	return f->uc.uc_sigmask;
+}
+
+/*
+ * hosted_fast_live_mask - resolve the calling thread's LIVE_FAST_UNREAD:
+ * the fast entry's frame is t->regs, and Linux's mask is the one it read
+ * or reads now, unless the call has set a new one already.
+ */
+u64 hosted_fast_live_mask(struct hosted_thread *ht)
+{
+	struct fast_frame *f = (struct fast_frame *)ht->lt.regs;
+	u64 live = LIVE_UNKNOWN;
+
+	if (f->mask_state != FAST_MASK_SET)
+		live = hosted_fast_sigmask(ht->lt.regs);
+	WRITE_ONCE(ht->live_mask, live);
+	return live;
 }
 
 void hosted_fast_set_sigmask(struct plat_regs *r, u64 mask)
@@ -334,33 +370,62 @@ static bool call_needs_signal(const struct fast_frame *f)
 long hosted_fast_dispatch(struct fast_frame *f)
 {
 	struct lwk_thread *t = plat_current();
+	struct hosted_thread *ht = (struct hosted_thread *)t;
 	struct plat_regs *regs = (struct plat_regs *)&f->uc, *saved;
+	u64 live = ht->live_mask, mask;
 	struct rewrite_call rc;
+	bool entered = false;
+	u32 noted_gen;
 	long ret;
 
-	if (t->magic != LWK_THREAD_MAGIC || call_needs_signal(f)) {
+	if (t->magic != LWK_THREAD_MAGIC) {
 		f->fallback = 1;
 		return 0;
 	}
-	__atomic_fetch_add(hosted_fast_entry_ctr, 1, __ATOMIC_RELAXED);
-	hosted_fs_lwk_in((struct hosted_thread *)t);
-	hosted_lwk_stack_check((struct hosted_thread *)t,
-			       f->uc.uc_mcontext.rsp);
 	saved = t->regs;
 	t->regs = regs;
+	/* The entry left Linux's mask as the program had it. */
+	WRITE_ONCE(ht->live_mask, mask_noted(ht, &mask, &noted_gen) ?
+				  mask : LIVE_FAST_UNREAD);
+	WRITE_ONCE(ht->opened, 0);
+	if (call_needs_signal(f)) {
+		f->fallback = 1;
+		ret = 0;
+		goto out;
+	}
+	__atomic_fetch_add(hosted_fast_entry_ctr, 1, __ATOMIC_RELAXED);
+	entered = true;
+	hosted_fs_lwk_in(ht);
+	hosted_lwk_stack_check((struct hosted_thread *)t,
+			       f->uc.uc_mcontext.rsp);
 	rewrite_call_begin(&rc, &f->uc.uc_mcontext);
 	ret = syscall_dispatch(t, regs);
 	rewrite_call_end(&rc);
-	t->regs = saved;
-	hosted_fs_lwk_out((struct hosted_thread *)t);
 	if (f->mask_state == FAST_MASK_SET) {
-		u32 gen = READ_ONCE(((struct hosted_thread *)t)->sig_gen);
+		u32 gen = READ_ONCE(ht->sig_gen);
 
+		/*
+		 * What copies opened closes with the new mask; until it is
+		 * in force, what both masks block is deferred.
+		 */
+		WRITE_ONCE(ht->opened, ht->opened & f->uc.uc_sigmask);
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 		linux_call4(NR_rt_sigprocmask, SIG_SETMASK, &f->uc.uc_sigmask,
 			    NULL, 8);
-		mask_note((struct hosted_thread *)t, f->uc.uc_sigmask, gen);
+		mask_note(ht, f->uc.uc_sigmask, gen);
+		WRITE_ONCE(ht->opened, 0);
 	}
+out:
+	/* What copies let through goes back to the program's mask. */
+	if (READ_ONCE(ht->opened))
+		linux_call4(NR_rt_sigprocmask, SIG_SETMASK, &ht->open_restore,
+			    NULL, 8);
+	WRITE_ONCE(ht->opened, 0);
+	WRITE_ONCE(ht->live_mask, live);
+	t->regs = saved;
+	/* Back to program code: wait first while a fork stops the threads. */
+	if (entered)
+		hosted_fs_lwk_out(ht);
 	return ret;
 }
 

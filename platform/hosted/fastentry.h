@@ -127,6 +127,8 @@ void __hosted_fast_thread_del(struct hosted_thread *ht);
 long hosted_fast_dispatch(struct fast_frame *f);
 bool hosted_regs_fast(const struct plat_regs *r);
 u64 hosted_fast_sigmask(struct plat_regs *r);
+u64 hosted_fast_live_mask(struct hosted_thread *ht);
+void hosted_fast_mask_note(struct hosted_thread *ht, u64 mask);
 void hosted_fast_set_sigmask(struct plat_regs *r, u64 mask);
 void hosted_fast_count_trap(void);
 void hosted_fast_cpu_caps(u64 hwcap2);

@@ -106,7 +106,25 @@ struct lwk_thread *plat_current(void)
 	return (struct lwk_thread *)ALIGN_DOWN(sp, AREA_SIZE);
 }
 
+/*
+ * The LWK's interrupts off: every signal blocked but a fault's, which a
+ * copy of program memory may raise (hosted_copy).  One that somebody
+ * sends meanwhile waits (hosted_deliver).
+ */
 irqflags_t plat_irq_save(void)
+{
+	u64 off = ~FAULT_SIGS, old = 0;
+
+	linux_call4(NR_rt_sigprocmask, SIG_SETMASK, &off, &old, 8);
+	return old;
+}
+
+/*
+ * hosted_signals_off - every signal blocked, faults too: before a thread's
+ * area goes away, and around a clone whose child must take no signal.
+ * plat_irq_restore undoes it.
+ */
+irqflags_t hosted_signals_off(void)
 {
 	u64 all = ~0ULL, old = 0;
 
@@ -120,9 +138,47 @@ void plat_irq_restore(irqflags_t flags)
 }
 
 /*
- * Program memory is read and written through process_vm_readv/writev on
- * our own pid: a bad pointer gives EFAULT instead of a fault in the LWK.
+ * Program memory is copied directly (hosted_copy) where the LWK's handler
+ * can take a fault back: the calling thread's mask lets SIGSEGV and
+ * SIGBUS through (live_mask), and they are the LWK's (a vfork child sets
+ * its own dispositions in Linux).  Elsewhere, through process_vm_readv/
+ * writev on our own pid.  Either way a bad pointer gives EFAULT instead
+ * of a fault in the LWK.
  */
+static bool copy_direct(void)
+{
+	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
+	u64 live, open;
+
+	if (ht->lt.magic != LWK_THREAD_MAGIC || ht->lt.pid != lwk_proc.pid)
+		return false;
+	live = READ_ONCE(ht->live_mask);
+	if (live == LIVE_FAST_UNREAD)
+		live = hosted_fast_live_mask(ht);
+	if (live == LIVE_UNKNOWN)
+		return false;
+	if (!(live & FAULT_SIGS))
+		return true;
+	/*
+	 * The program blocks them (glibc blocks every signal around a clone
+	 * and a thread's exit): one call lets them through for the rest of
+	 * this entry, cheaper than a process_vm_readv per copy.
+	 */
+	/* Noted first: a pending one arrives as the call returns. */
+	open = live & FAULT_SIGS;
+	ht->open_restore = live;
+	WRITE_ONCE(ht->opened, open);
+	WRITE_ONCE(ht->live_mask, live & ~open);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (linux_call4(NR_rt_sigprocmask, SIG_UNBLOCK, &open, NULL, 8)) {
+		WRITE_ONCE(ht->opened, 0);
+		WRITE_ONCE(ht->live_mask, live);
+		return false;
+	}
+	/* A delivery meanwhile blocked them again, and said so in live_mask. */
+	return !(READ_ONCE(ht->live_mask) & FAULT_SIGS);
+}
+
 struct k_iovec {
 	const void *base;
 	size_t len;
@@ -139,27 +195,37 @@ static long vm_copy(int nr, void *local, const void *remote, size_t n)
 
 int plat_copy_from_user(void *dst, const void *usrc, size_t n)
 {
+	if (copy_direct())
+		return hosted_copy(dst, usrc, n) ? -EFAULT : 0;
 	return vm_copy(NR_process_vm_readv, dst, usrc, n) == (long)n ?
 	       0 : -EFAULT;
 }
 
 int plat_copy_to_user(void *udst, const void *src, size_t n)
 {
+	if (copy_direct())
+		return hosted_copy(udst, src, n) ? -EFAULT : 0;
 	return vm_copy(NR_process_vm_writev, (void *)src, udst, n) ==
 	       (long)n ? 0 : -EFAULT;
 }
 
 long plat_strncpy_from_user(char *dst, const char *usrc, size_t n)
 {
+	bool direct = copy_direct();
 	size_t done = 0;
 
 	while (done < n) {
 		u64 at = (u64)usrc + done;
 		size_t chunk = MIN(PAGE_SIZE - (at & ~PAGE_MASK), n - done);
-		long got = vm_copy(NR_process_vm_readv, dst + done,
-				   (const void *)at, chunk);
+		long got;
 		size_t len;
 
+		if (direct)
+			got = hosted_copy(dst + done, (const void *)at, chunk) ?
+			      -EFAULT : (long)chunk;
+		else
+			got = vm_copy(NR_process_vm_readv, dst + done,
+				      (const void *)at, chunk);
 		if (got <= 0)
 			return -EFAULT;
 		len = strnlen(dst + done, got);
@@ -263,6 +329,7 @@ static struct hosted_thread *area_reuse(void)
 			 */
 			memset(ht, 0, sizeof(*ht));
 			ht->tid_slot = TID_SLOTS;
+			ht->live_mask = LIVE_UNKNOWN;
 			*(u64 *)((u8 *)ht + AREA_FAST_TOP) = 0;
 			return ht;
 		}
@@ -319,7 +386,8 @@ static void area_cache_fork(void)
  * hosted_area_alloc - a naturally aligned thread area with its guard
  * page, recorded as LWK memory: a cached one, or freshly mapped.  NULL
  * when Linux has no memory.  Its struct hosted_thread and fast-entry word
- * are zeroed but for tid_slot (TID_SLOTS: no fast-entry slot yet).
+ * are zeroed but for tid_slot (TID_SLOTS: no fast-entry slot yet) and
+ * live_mask (LIVE_UNKNOWN: copies go through Linux until an entry knows).
  */
 struct hosted_thread *hosted_area_alloc(void)
 {
@@ -342,6 +410,7 @@ struct hosted_thread *hosted_area_alloc(void)
 	linux_call3(NR_mprotect, start + AREA_HDR, PAGE_SIZE, PROT_NONE);
 	ht = (struct hosted_thread *)start;
 	ht->tid_slot = TID_SLOTS;
+	ht->live_mask = LIVE_UNKNOWN;
 	hosted_area_add(ht);
 	return ht;
 }
@@ -420,8 +489,10 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 		   struct k_ucontext *uc)
 {
 	struct lwk_thread *t = plat_current();
+	struct hosted_thread *ht = (struct hosted_thread *)t;
 	struct plat_regs *saved = t->regs;
 	struct plat_regs *regs = (struct plat_regs *)uc;
+	u64 live = ht->live_mask;
 	struct rewrite_call rc;
 
 	/* kill -SYS from outside, or a seccomp filter: the program's. */
@@ -438,9 +509,18 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 	hosted_lwk_stack_check((struct hosted_thread *)t, uc->uc_mcontext.rsp);
 	rewrite_trap(uc);
 	t->regs = regs;
+	/* This handler runs with the trapped mask (SA_NODEFER, no sa_mask). */
+	WRITE_ONCE(ht->live_mask, uc->uc_sigmask);
+	WRITE_ONCE(ht->opened, 0);
 	rewrite_call_begin(&rc, &uc->uc_mcontext);
 	uc->uc_mcontext.rax = syscall_dispatch(t, regs);
 	rewrite_call_end(&rc);
+	/*
+	 * Its return gives Linux the program's mask, which closes what the
+	 * copies opened; until then, what that mask blocks is deferred.
+	 */
+	WRITE_ONCE(ht->opened, ht->opened & uc->uc_sigmask);
+	WRITE_ONCE(ht->live_mask, live);
 	t->regs = saved;
 	hosted_fs_resume((struct hosted_thread *)t, uc);
 }
@@ -507,6 +587,8 @@ __noreturn void hosted_thread_start(struct hosted_thread *ht)
 	uc->uc_stack.ss_sp = (char *)ht + AREA_STACK;
 	uc->uc_stack.ss_flags = 0;
 	uc->uc_stack.ss_size = AREA_SIZE - AREA_STACK;
+	/* From here Linux's mask is the program's, known to the fast entry. */
+	hosted_fast_mask_note(ht, uc->uc_sigmask);
 	hosted_fs_lwk_out(ht);
 	hosted_sigreturn_to((u64)uc);
 }
@@ -557,6 +639,8 @@ static void prepare_child(struct hosted_thread *child, struct plat_regs *regs,
 	 * clone), the child need not block them itself: a park signal before
 	 * it is on the fork stop's list finds it in the LWK, and returns.
 	 */
+	/* Until its start, the child's mask is ours: what we opened too. */
+	child->opened = ((struct hosted_thread *)parent)->opened;
 	child->born_blocked = (plat_regs_sigmask(regs) | sigbit(SIGSYS) |
 			       sigbit(HOSTED_PARK_SIG) | sigbit(SIGKILL) |
 			       sigbit(SIGSTOP)) == ~0ULL;
@@ -737,7 +821,7 @@ __noreturn void plat_thread_exit(int code)
 {
 	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
 
-	plat_irq_save();
+	hosted_signals_off();
 	ht->lt.magic = 0;
 	hosted_fs_del(ht);
 	__hosted_fast_thread_del(ht);
@@ -758,6 +842,13 @@ __noreturn void plat_thread_exit(int code)
 
 __noreturn void plat_sigreturn(struct plat_regs *regs)
 {
+	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
+
+	/*
+	 * Into the program, or into an LWK call a handler interrupted, with
+	 * whatever mask the frame now holds: unknown to copies from here.
+	 */
+	WRITE_ONCE(ht->live_mask, LIVE_UNKNOWN);
 	/* The handler's `ret` popped the frame's return address. */
 	hosted_frame_return(regs->uc.uc_mcontext.rsp - 8);
 	hosted_sigreturn_to(regs->uc.uc_mcontext.rsp);
@@ -768,6 +859,7 @@ __noreturn void plat_enter_program(u64 entry, u64 sp)
 	irqflags_t irq;
 
 	hosted_fast_init();
+	hosted_fault_signals_boot();
 	hosted_fs_init();
 	irq = plat_irq_save();
 	hosted_fs_add((struct hosted_thread *)plat_current());

@@ -56,7 +56,40 @@ struct hosted_thread {
 	u64 linux_mask;
 	bool mask_known;
 	u32 sig_gen;
+	/*
+	 * The mask Linux has in force while the thread runs LWK code, as the
+	 * innermost entry (SIGSYS, the fast entry) found it: a copy of
+	 * program memory may fault into the LWK's handler (hosted_copy) only
+	 * if it lets SIGSEGV and SIGBUS through.  Each entry sets it and puts
+	 * the outer one back; a delivery makes it LIVE_UNKNOWN for its
+	 * duration.  The LWK's own sections with signals off (plat_irq_save)
+	 * let those two through and change nothing here.
+	 */
+	u64 live_mask;
+	/*
+	 * Of FAULT_SIGS, those the program blocks that Linux lets through
+	 * for the current entry's copies (copy_direct); open_restore is the
+	 * mask to give back.  A signal that interrupts LWK code meanwhile
+	 * finds them the program's to block: hosted_deliver defers it and
+	 * blocks them again in that context.  An entry starts with none, and
+	 * closes them with the mask it returns with; until that is in force
+	 * the ones it blocks stay.  Outside LWK code the field is stale and
+	 * nobody reads it.
+	 */
+	u64 opened;
+	u64 open_restore;
 };
+
+/*
+ * live_mask when not known; and, in a fast entry whose thread has no
+ * note of its mask, "read it when a copy needs it".  Neither is a mask
+ * Linux would report: both hold SIGKILL.
+ */
+#define LIVE_UNKNOWN		(~0ULL)
+#define LIVE_FAST_UNREAD	(sigbit(SIGKILL) | FAULT_SIGS)
+
+/* The signals a copy's fault raises; never blocked with the LWK's interrupts. */
+#define FAULT_SIGS	(sigbit(SIGSEGV) | sigbit(SIGBUS))
 
 /* entry.S */
 long hosted_block_raw(u32 *word, long op, u32 val, const void *timeout);
@@ -71,6 +104,8 @@ long hosted_clone_vm(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls,
 long hosted_clone3_vm(struct k_clone_args *args, size_t size,
 		      struct hosted_thread *child);
 __noreturn void hosted_unmap_and_exit(void *area, size_t size, int code);
+size_t hosted_copy(void *dst, const void *src, size_t n);
+extern char hosted_copy_insn[], hosted_copy_fault[];
 
 /*
  * hosted_clone_fn(flags, stack, tidp, fn, arg): clone(2) whose child
@@ -95,6 +130,7 @@ void hosted_fs_fork_child(struct hosted_thread *ht);
 
 /* hosted.c */
 __noreturn void hosted_thread_start(struct hosted_thread *ht);
+irqflags_t hosted_signals_off(void);
 struct hosted_thread *hosted_area_alloc(void);
 void hosted_area_free(struct hosted_thread *ht);
 u64 hosted_area_stack_top(struct hosted_thread *ht);
@@ -122,6 +158,7 @@ static inline void hosted_mask_forget(struct hosted_thread *ht)
 
 /* signal.c: run the program's handler for a signal Linux gave the LWK. */
 void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc);
+void hosted_fault_signals_boot(void);
 void hosted_frame_return(u64 frame);
 void hosted_lwk_stack_check(struct hosted_thread *ht, u64 sp);
 

@@ -32,6 +32,7 @@
 #define MADV_POPULATE_WRITE	23
 #define FALLOC_FL_KEEP_SIZE	0x01
 #define FALLOC_FL_PUNCH_HOLE	0x02
+#define SEEK_DATA		3
 #define SCHED_OTHER		0
 #define SCHED_IDLE		5
 #define HELPER_STACK		(64 * 1024)
@@ -195,6 +196,8 @@ static int map_window(int id, int fd)
 	if (IS_ERR_VALUE(w))
 		return (int)w;
 	hp.window[id] = (u8 *)w;
+	/* A core dump holds the program's memory, not the whole pool. */
+	linux_call3(NR_madvise, w, len, MADV_DONTDUMP);
 	return lwk_region_add(w, w + len);
 }
 
@@ -351,15 +354,30 @@ void plat_pool_zero(int id, u64 pfn, u64 n, bool background)
 	memset(hp.window[id] + off, 0, len);
 }
 
+/*
+ * A hole reads zero already, so the punch starts at the range's first
+ * data, and a range that is all hole (most of an exiting thread's stack,
+ * given back once before) costs one lseek: the punch would still walk
+ * the page tables of the range in both mappings, the LWK's window and
+ * the program's.
+ */
 int plat_pool_discard(int id, u64 pfn, u64 n)
 {
+	int fd = lwk_proc.cfg.pool_fd[id];
+	long off = pfn << pool_shift[id], len = n << pool_shift[id], data;
 	long err;
 
 	if (id != TANDEM_POOL_4K)
 		return -EINVAL;
-	err = linux_call4(NR_fallocate, lwk_proc.cfg.pool_fd[id],
-			  FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-			  pfn << pool_shift[id], n << pool_shift[id]);
+	data = linux_call3(NR_lseek, fd, off, SEEK_DATA);
+	if (data == -ENXIO || (data >= 0 && data >= off + len))
+		return 0;
+	if (data > off) {
+		len -= data - off;
+		off = data;
+	}
+	err = linux_call4(NR_fallocate, fd,
+			  FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, len);
 	return err ? (int)err : 0;
 }
 
@@ -444,7 +462,7 @@ long plat_helper_start(void (*fn)(void *), void *arg)
 	helper_start.arg = arg;
 
 	/* The thread inherits this mask: it must never take a signal. */
-	irq = plat_irq_save();
+	irq = hosted_signals_off();
 	tid = hosted_helper_clone(flags, stack + HELPER_STACK, helper_entry,
 				  &helper_start);
 	plat_irq_restore(irq);

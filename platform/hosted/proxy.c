@@ -306,7 +306,7 @@ static void proxy_main(void *arg)
 	 * IKC_OP_EXIT: Linux clears slot->server_tid when this thread is
 	 * gone (CLONE_CHILD_CLEARTID), and the client frees the slot then.
 	 */
-	plat_irq_save();
+	hosted_signals_off();
 	hosted_area_del((struct hosted_thread *)p);
 	hosted_unmap_and_exit(p, AREA_SIZE, 0);
 }
@@ -328,7 +328,7 @@ int plat_proxy_start(struct ikc_channel *ch, struct ikc_slot *slot,
 	memcpy(p->cpus, cpus, sizeof(p->cpus));
 
 	/* The proxy starts with every signal blocked: it inherits this. */
-	irq = plat_irq_save();
+	irq = hosted_signals_off();
 	tid = hosted_clone_fn(PROXY_CLONE, hosted_area_stack_top(
 					  (struct hosted_thread *)p) - 16,
 				  &slot->server_tid, proxy_main, p);

@@ -249,9 +249,29 @@ static bool setup_frame(struct hosted_thread *ht, int sig,
 	return true;
 }
 
-void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc)
+/*
+ * A SIGSEGV or SIGBUS somebody sent while Linux let it through only for
+ * the LWK's copies: with the LWK's interrupts off (plat_irq_save; the
+ * program's own masks never block SIGSYS, that section's does), or with
+ * the program blocking it (opened).  Queue it again, for this thread,
+ * and return with it blocked: it waits, as on Linux, until the section
+ * ends or the program unblocks it.
+ */
+static bool defer_sent(int sig, struct k_siginfo *si, struct k_ucontext *uc,
+		       u64 opened)
 {
-	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
+	if (!(sigbit(sig) & FAULT_SIGS) || is_fault(sig, si) ||
+	    !((uc->uc_sigmask & sigbit(SIGSYS)) || (opened & sigbit(sig))))
+		return false;
+	linux_call4(NR_rt_tgsigqueueinfo, linux_call0(NR_getpid),
+		    linux_call0(NR_gettid), sig, si);
+	uc->uc_sigmask |= sigbit(sig);
+	return true;
+}
+
+static void deliver(struct hosted_thread *ht, int sig, struct k_siginfo *si,
+		    struct k_ucontext *uc)
+{
 	struct k_sigaction act = lwk_proc.sigact[sig];
 	u64 rip = uc->uc_mcontext.rip;
 
@@ -264,9 +284,10 @@ void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc)
 		default_action(sig, si, uc);
 		return;
 	}
-	if (act.handler == SIG_IGN)
+	/* Linux does not let a fault be ignored: it kills. */
+	if (act.handler == SIG_IGN && !is_fault(sig, si))
 		return;
-	if (act.handler == SIG_DFL) {
+	if (act.handler == SIG_DFL || act.handler == SIG_IGN) {
 		default_action(sig, si, uc);
 		return;
 	}
@@ -292,6 +313,39 @@ void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc)
 	offload_interrupt(&ht->lt, act.flags & SA_RESTART);
 }
 
+void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc)
+{
+	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
+	u64 live, opened;
+
+	/* A copy of program memory that faulted ends there (hosted_copy). */
+	if (is_fault(sig, si) &&
+	    uc->uc_mcontext.rip == (u64)hosted_copy_insn) {
+		uc->uc_mcontext.rip = (u64)hosted_copy_fault;
+		return;
+	}
+	/*
+	 * What an LWK call's copies let through against the program's mask
+	 * (outside LWK code, `opened` is stale and means nothing) is blocked
+	 * again in the interrupted context: its handler and its return see
+	 * the program's mask, and that context copies through Linux now.
+	 * Left as it is for a delivery that Linux nests on this one.
+	 */
+	opened = 0;
+	if (uc->uc_mcontext.rip >= (u64)__lwk_text_start &&
+	    uc->uc_mcontext.rip < (u64)__lwk_text_end)
+		opened = READ_ONCE(ht->opened);
+	live = ht->live_mask | opened;
+	uc->uc_sigmask |= opened;
+	if (defer_sent(sig, si, uc, opened)) {
+		WRITE_ONCE(ht->live_mask, live | sigbit(sig));
+		return;
+	}
+	WRITE_ONCE(ht->live_mask, LIVE_UNKNOWN);
+	deliver(ht, sig, si, uc);
+	WRITE_ONCE(ht->live_mask, live);
+}
+
 static void hosted_signal(int sig, struct k_siginfo *si, struct k_ucontext *uc)
 {
 	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
@@ -311,7 +365,77 @@ int plat_signal_install(int sig, const struct k_sigaction *prog)
 		.mask = prog->mask & ~sigbit(SIGSYS),
 	};
 
+	/* Linux must not take the LWK's handler off a fault (deliver does). */
+	if (sigbit(sig) & FAULT_SIGS)
+		sa.flags &= ~SA_RESETHAND;
 	return linux_call4(NR_rt_sigaction, sig, &sa, NULL, 8);
+}
+
+/*
+ * SIGSEGV and SIGBUS are always the LWK's in Linux, so that a copy of
+ * program memory can take its fault back (hosted_copy); the program's
+ * SIG_DFL and SIG_IGN are its view, carried out by deliver().
+ */
+bool plat_signal_caught(int sig)
+{
+	return sigbit(sig) & FAULT_SIGS;
+}
+
+/*
+ * hosted_fault_signals_boot - at boot of an image: take SIGSEGV and SIGBUS,
+ * keeping as the program's view what it inherited (an execve keeps
+ * SIG_IGN, see plat_exec_signals).
+ */
+void hosted_fault_signals_boot(void)
+{
+	static const int sigs[2] = { SIGSEGV, SIGBUS };
+	struct k_sigaction old;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (linux_call4(NR_rt_sigaction, sigs[i], NULL, &old, 8))
+			continue;
+		memset(&lwk_proc.sigact[sigs[i]], 0, sizeof(old));
+		lwk_proc.sigact[sigs[i]].handler = old.handler == SIG_IGN ?
+						   SIG_IGN : SIG_DFL;
+		plat_signal_install(sigs[i], &lwk_proc.sigact[sigs[i]]);
+	}
+}
+
+/*
+ * Linux's execve keeps the mask and an ignored signal ignored, and resets
+ * a handled one: before it, give Linux the program's mask (copies may
+ * have opened it) and the program's SIG_IGN of each signal the LWK
+ * handles in its place (a vfork child may have set its own in Linux:
+ * then Linux's stands); after a failed one, take them back.
+ */
+void plat_exec_signals(bool before)
+{
+	static const int sigs[2] = { SIGSEGV, SIGBUS };
+	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
+	struct k_sigaction cur, ign = { .handler = SIG_IGN };
+	int i;
+
+	if (before && READ_ONCE(ht->opened)) {
+		linux_call4(NR_rt_sigprocmask, SIG_SETMASK, &ht->open_restore,
+			    NULL, 8);
+		WRITE_ONCE(ht->opened, 0);
+		WRITE_ONCE(ht->live_mask, ht->open_restore);
+	}
+	for (i = 0; i < 2; i++) {
+		if (lwk_proc.sigact[sigs[i]].handler != SIG_IGN)
+			continue;
+		if (!before) {
+			if (!linux_call4(NR_rt_sigaction, sigs[i], NULL, &cur,
+					 8) && cur.handler == SIG_IGN)
+				plat_signal_install(sigs[i],
+						    &lwk_proc.sigact[sigs[i]]);
+			continue;
+		}
+		if (!linux_call4(NR_rt_sigaction, sigs[i], NULL, &cur, 8) &&
+		    cur.handler == (void *)hosted_signal)
+			linux_call4(NR_rt_sigaction, sigs[i], &ign, NULL, 8);
+	}
 }
 
 long plat_block_on(struct lwk_thread *t, u32 *word, long op, u32 val,

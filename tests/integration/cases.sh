@@ -691,6 +691,41 @@ case_fault()
 	return $rc
 }
 
+# SIGSEGV and SIGBUS ignored by a shell stay ignored in what it execs.
+case_sig_dispositions_exec()
+{
+	local p
+
+	p=$(prog sigs) || return
+	compare --native-has 'SIGSEGV: ignored' -- \
+		sh -c 'trap "" SEGV BUS; exec "$1" dispositions' sh "$p"
+}
+
+# A core holds the program's memory, not the LWK's pool: with Linux's
+# default filter (anonymous and shared memory dumped) it may be larger than
+# the native one by the LWK's own image, not by gigabytes.
+case_fault_core_size()
+{
+	local p native lwk
+
+	p=$(prog fault) || return
+	cores_on || return
+	echo 0x33 >"/proc/$BASHPID/coredump_filter" || return 1
+	mkdir -p "$CASE_DIR/n" "$CASE_DIR/t"
+	(cd "$CASE_DIR/n" && "$p" segv; :) >/dev/null 2>&1
+	(cd "$CASE_DIR/t" && "$TANDEM" run "${RUN_OPTS[@]}" -- "$p" segv; :) \
+		>/dev/null 2>&1
+	native=$(stat -c %s "$CASE_DIR"/n/core* 2>/dev/null) ||
+		{ echo "the native run left no core: the test itself is broken"; return 1; }
+	lwk=$(stat -c %s "$CASE_DIR"/t/core* 2>/dev/null) ||
+		{ echo "tandem left no core"; return 1; }
+	rm -f "$CASE_DIR"/n/core* "$CASE_DIR"/t/core*
+	if ((lwk > native + 64 * 1024 * 1024)); then
+		echo "tandem's core is $lwk bytes, native's $native: more than 64 MiB larger"
+		return 1
+	fi
+}
+
 case_fault_child()
 {
 	local p
@@ -1226,10 +1261,15 @@ all_cases()
 		restart handler-syscalls resethand nodefer altstack-raise \
 		altstack-kill altstack-blocked-read altstack-blocked-longjmp \
 		altstack-overflow \
-		altstack-overflow-thread sigqueue sigtimedwait signalfd; do
+		altstack-overflow-thread sigqueue sigtimedwait signalfd \
+		efault sent-while-blocked; do
 		tcase "run/sig-$g" case_sigs "$g"
 	done
 	tcase run/fault-segv-core case_fault segv core 139
+	tcase run/fault-core-size case_fault_core_size
+	tcase run/fault-segv-ignored-core case_fault segv-ignored core 139
+	tcase run/fault-segv-blocked-core case_fault segv-blocked core 139
+	tcase run/sig-dispositions-after-exec case_sig_dispositions_exec
 	tcase run/fault-bus-core case_fault bus core 135
 	tcase run/fault-fpe-core case_fault fpe core 136
 	tcase run/fault-ill-core case_fault ill core 132

@@ -119,6 +119,16 @@ case_mm_ops()
 	compare --native-status 0 --native-has ' 0 failed' -- "$p"
 }
 
+# The memory calls' argument checks (tests/progs/mm_args): every errno
+# as Linux's, MADV_COLLAPSE's included.
+case_mm_args()
+{
+	local p
+
+	p=$(prog mm_args) || return
+	compare --native-status 0 --native-has 'collapse aligned: = 0' -- "$p"
+}
+
 case_mm_no_faults()
 {
 	local p
@@ -327,6 +337,7 @@ mm_cases()
 	tcase mm/ops-heap-step-2m case_mm_ops --heap-step 2M
 	tcase mm/ops-huge case_mm_ops --huge
 	tcase mm/ops-huge-page-2m case_mm_ops --huge --page-size 2m
+	tcase mm/args case_mm_args
 	tcase mm/no-faults case_mm_no_faults
 	tcase mm/enomem case_mm_enomem
 	tcase mm/huge-dontneed-full case_mm_huge_full

@@ -3,7 +3,9 @@
  * Dies of a hardware fault with no handler installed, after one line on
  * each stream:
  *
- *   fault KIND          KIND: segv, bus, fpe, ill or trap
+ *   fault KIND          KIND: segv, bus, fpe, ill or trap; or
+ *                       segv-ignored, segv-blocked: with SIGSEGV set to
+ *                       SIG_IGN, or blocked (Linux kills all the same)
  *   fault child KIND    forks a child that dies so, and prints what
  *                       waitpid says: the signal and the core-dump bit
  *
@@ -33,7 +35,17 @@ static void die_of(const char *kind)
 	fflush(stdout);
 	fprintf(stderr, "stderr before the fault\n");
 
-	if (strcmp(kind, "segv") == 0) {
+	if (strcmp(kind, "segv-ignored") == 0) {
+		signal(SIGSEGV, SIG_IGN);
+		*(volatile int *)null_addr = 1;
+	} else if (strcmp(kind, "segv-blocked") == 0) {
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGSEGV);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		*(volatile int *)null_addr = 1;
+	} else if (strcmp(kind, "segv") == 0) {
 		*(volatile int *)null_addr = 1;
 	} else if (strcmp(kind, "bus") == 0) {
 		fd = memfd_create("fault-bus", MFD_CLOEXEC);

@@ -8,7 +8,10 @@
  * then on every unlisted number where the LWK may put its descriptors,
  * and prints each answer that differs; then checks that close_range and
  * closefrom over them leave the program working.  The calls are chosen
- * to be harmless even on a file that is open.
+ * to be harmless even on a file that is open.  poll and ppoll are also
+ * made with no timeout and events a regular file never reports: a closed
+ * number answers them at once; a call still waiting after a second is
+ * interrupted and differs.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,6 +32,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <linux/aio_abi.h>
@@ -45,7 +49,7 @@
 
 static const char *names[NCALLS];
 static long want[NCALLS];
-static int ep, ino, sv[2], pfd[2], tmp, pidfd;
+static int ep, ino, sv[2], pfd[2], quiet[2], tmp, pidfd;
 static aio_context_t aio;
 static char path[64];
 static int select_below;		/* select sees numbers below this */
@@ -71,6 +75,36 @@ static long do_ppoll(int fd)
 	long r = ppoll(p, 2, &ts, NULL);
 
 	return r < 0 ? -errno : r * 0x10000 + p[1].revents;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Wait on fd with events and no timeout, next to a pipe that stays empty:
+ * a closed number answers POLLNVAL at once.  A call still waiting after
+ * a second is interrupted (-EINTR).  ppoll_mask: ppoll with a signal mask
+ * (0: poll; 1: ppoll without one).
+ */
+static long do_poll_wait(int fd, short events, int ppoll_mask)
+{
+	struct pollfd p[2] = { { quiet[0], POLLIN, 0 }, { fd, events, 0 } };
+	struct itimerval it = { { 0, 0 }, { 1, 0 } }, off = { { 0, 0 },
+							      { 0, 0 } };
+	sigset_t mask;
+	long r;
+
+	sigemptyset(&mask);
+	setitimer(ITIMER_REAL, &it, NULL);
+	if (!ppoll_mask)
+		r = poll(p, 2, -1);
+	else
+		r = ppoll(p, 2, NULL, ppoll_mask > 1 ? &mask : NULL);
+	r = r < 0 ? -errno : r * 0x10000 + p[1].revents;
+	setitimer(ITIMER_REAL, &off, NULL);
+	return r;
 }
 
 static long do_select(int fd, int pselect_too)
@@ -156,6 +190,10 @@ static int calls(int fd, long *got)
 	C("poll POLLIN", do_poll(fd, POLLIN));
 	C("poll no events", do_poll(fd, 0));
 	C("ppoll", do_ppoll(fd));
+	C("poll no events, waiting", do_poll_wait(fd, 0, 0));
+	C("poll POLLPRI, waiting", do_poll_wait(fd, POLLPRI, 0));
+	C("ppoll POLLPRI, waiting", do_poll_wait(fd, POLLPRI, 1));
+	C("ppoll with a mask, waiting", do_poll_wait(fd, 0, 2));
 	C("select", do_select(fd, 0));
 	C("pselect6", do_select(fd, 1));
 	C("epoll_ctl fd", answer(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev)));
@@ -218,6 +256,7 @@ static int calls(int fd, long *got)
 int main(void)
 {
 	static char listed[1 << 16];
+	struct sigaction sa = { 0 };
 	long got[NCALLS];
 	struct rlimit rl;
 	int ref, fd, top, n, i, bad = 0, probed = 0;
@@ -230,7 +269,10 @@ int main(void)
 	ino = inotify_init1(0);
 	tmp = mkstemp(tname);
 	pidfd = syscall(SYS_pidfd_open, getpid(), 0);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
 	if (ep < 0 || ino < 0 || tmp < 0 || pidfd < 0 || pipe(pfd) ||
+	    pipe(quiet) ||
 	    socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
 		return 1;
 	unlink(tname);

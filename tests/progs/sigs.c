@@ -4,7 +4,9 @@
  * list): siginfo of kill, raise and sigqueue and of faults, masks and
  * pending signals, sigsuspend, SA_RESTART, SA_RESETHAND, SA_NODEFER,
  * handlers that make system calls, alternate signal stacks, sigqueue
- * values, sigtimedwait, signalfd and siglongjmp out of SIGSEGV.
+ * values, sigtimedwait, signalfd and siglongjmp out of SIGSEGV; bad
+ * pointers under each mask, SIGSEGV and SIGBUS sent while blocked, and
+ * the dispositions a program inherits.
  *
  * Handlers only record (in globals, or with write(2)); main prints. No pid
  * or address is printed, only whether it is the expected one, so two runs
@@ -13,6 +15,7 @@
 #include "report.h"
 
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -1360,6 +1363,178 @@ static void g_signalfd(void)
 	close(fd);
 }
 
+/*
+ * Bad pointers in the calls whose arguments the LWK copies itself, with
+ * SIGSEGV and SIGBUS open, blocked by the program, and everything
+ * blocked (as glibc has it around a clone): EFAULT each time, never a
+ * fault, and the mask the program set is the one it keeps.
+ */
+static void efault_calls(const char *how)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *ro = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char label[96];
+	void *bad = (void *)low_addr;
+	struct timespec *ts;
+	sigset_t *straddle, now;
+	long r;
+
+	if (ro == MAP_FAILED)
+		die("mmap");
+	/* Eight bytes whose last four lie on a page with no access. */
+	straddle = (sigset_t *)(ro + page - 4);
+	mprotect(ro + page, page, PROT_NONE);
+	mprotect(ro, page, PROT_READ);
+
+#define EFAULT_CALL(name, call) do {					\
+		errno = 0;						\
+		r = call;						\
+		snprintf(label, sizeof(label), "%s: %s", how, name);	\
+		show_ret(label, r);					\
+	} while (0)
+	EFAULT_CALL("rt_sigprocmask bad set",
+		    syscall(SYS_rt_sigprocmask, SIG_BLOCK, bad, NULL, 8));
+	EFAULT_CALL("rt_sigprocmask straddling set",
+		    syscall(SYS_rt_sigprocmask, SIG_BLOCK, straddle, NULL, 8));
+	EFAULT_CALL("rt_sigprocmask read-only old set",
+		    syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, ro, 8));
+	EFAULT_CALL("rt_sigaction bad act",
+		    syscall(SYS_rt_sigaction, SIGUSR1, bad, NULL, 8));
+	EFAULT_CALL("rt_sigaction read-only old",
+		    syscall(SYS_rt_sigaction, SIGUSR1, NULL, ro, 8));
+	EFAULT_CALL("sigaltstack read-only old",
+		    syscall(SYS_sigaltstack, NULL, ro));
+	EFAULT_CALL("nanosleep bad request", syscall(SYS_nanosleep, bad, NULL));
+	ts = (struct timespec *)(ro + page - 8);
+	EFAULT_CALL("futex straddling timeout",
+		    syscall(SYS_futex, &nodefer_calls, FUTEX_WAIT_PRIVATE,
+			    nodefer_calls, ts, NULL, 0));
+	EFAULT_CALL("get_robust_list read-only head",
+		    syscall(SYS_get_robust_list, 0, ro, ro));
+	EFAULT_CALL("clone3 bad args", syscall(SYS_clone3, bad, 88));
+	EFAULT_CALL("open bad path", syscall(SYS_openat, AT_FDCWD, bad,
+					     O_RDONLY));
+#undef EFAULT_CALL
+	sigprocmask(SIG_SETMASK, NULL, &now);
+	snprintf(label, sizeof(label), "%s: SIGSEGV still blocked", how);
+	printf("%s: %s\n", label, sigismember(&now, SIGSEGV) ? "yes" : "no");
+	snprintf(label, sizeof(label), "%s: SIGBUS still blocked", how);
+	printf("%s: %s\n", label, sigismember(&now, SIGBUS) ? "yes" : "no");
+	munmap(ro, 2 * page);
+}
+
+static void g_efault(void)
+{
+	sigset_t set, old;
+
+	efault_calls("open");
+	sigemptyset(&set);
+	sigaddset(&set, SIGSEGV);
+	sigaddset(&set, SIGBUS);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	efault_calls("faults blocked");
+	sigfillset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+	efault_calls("all blocked");
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/*
+ * A SIGSEGV or SIGBUS sent while the program blocks it stays pending
+ * until the program unblocks it, even while the thread makes calls
+ * whose copies the LWK does itself; sent from another thread as fast as
+ * it can, its handler never finds it was blocked where it interrupted.
+ */
+static volatile int sent_runs, sent_while_blocked;
+static volatile sig_atomic_t sent_stop;
+
+static void on_sent(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	(void)si;
+	if (sigismember(&uc->uc_sigmask, sig))
+		sent_while_blocked = 1;
+	sent_runs++;
+}
+
+static void *send_faults(void *arg)
+{
+	pid_t tid = *(pid_t *)arg;
+	int i;
+
+	for (i = 0; !sent_stop; i++)
+		syscall(SYS_tgkill, getpid(), tid, i & 1 ? SIGSEGV : SIGBUS);
+	return NULL;
+}
+
+static void g_sent_while_blocked(void)
+{
+	sigset_t faults, pend, got;
+	struct timespec zero = { 0, 0 };
+	pthread_t t;
+	pid_t me = gettid();
+	int i, runs;
+
+	set_handler(SIGSEGV, on_sent, 0, NULL);
+	set_handler(SIGBUS, on_sent, 0, NULL);
+	sigemptyset(&faults);
+	sigaddset(&faults, SIGSEGV);
+	sigaddset(&faults, SIGBUS);
+
+	/* Raised to oneself while blocked: pending, through copying calls. */
+	sigprocmask(SIG_BLOCK, &faults, NULL);
+	raise(SIGSEGV);
+	for (i = 0; i < 100; i++) {
+		sigprocmask(SIG_BLOCK, NULL, &got);
+		nanosleep(&zero, NULL);
+	}
+	sigpending(&pend);
+	check(sigismember(&pend, SIGSEGV), "raised SIGSEGV pending while blocked");
+	check(sent_runs == 0, "its handler did not run while blocked");
+	sigprocmask(SIG_UNBLOCK, &faults, NULL);
+	check(sent_runs == 1, "its handler ran once unblocked");
+
+	/* Sent by another thread while this one blocks and unblocks them. */
+	if (pthread_create(&t, NULL, send_faults, &me))
+		die("pthread_create");
+	for (i = 0; i < 3000; i++) {
+		sigprocmask(SIG_BLOCK, &faults, NULL);
+		runs = sent_runs;
+		sigprocmask(SIG_BLOCK, NULL, &got);
+		nanosleep(&zero, NULL);
+		if (sent_runs != runs)
+			sent_while_blocked = 1;
+		sigprocmask(SIG_UNBLOCK, &faults, NULL);
+	}
+	sent_stop = 1;
+	pthread_join(t, NULL);
+	check(!sent_while_blocked, "no handler ran while the thread blocked it");
+	check(sent_runs > 1, "the sent signals ran once unblocked");
+}
+
+/* The dispositions of SIGSEGV and SIGBUS the program finds (after exec). */
+static const char *disp_name(int sig)
+{
+	struct sigaction sa;
+
+	if (sigaction(sig, NULL, &sa))
+		return "error";
+	if (sa.sa_handler == SIG_IGN)
+		return "ignored";
+	if (sa.sa_handler == SIG_DFL)
+		return "default";
+	return "handled";
+}
+
+static void g_dispositions(void)
+{
+	printf("SIGSEGV: %s\n", disp_name(SIGSEGV));
+	printf("SIGBUS: %s\n", disp_name(SIGBUS));
+	printf("SIGUSR1: %s\n", disp_name(SIGUSR1));
+}
+
 int main(int argc, char **argv)
 {
 	const char *g = argc == 2 ? argv[1] : "";
@@ -1401,6 +1576,12 @@ int main(int argc, char **argv)
 		g_sigtimedwait();
 	else if (!strcmp(g, "signalfd"))
 		g_signalfd();
+	else if (!strcmp(g, "efault"))
+		g_efault();
+	else if (!strcmp(g, "sent-while-blocked"))
+		g_sent_while_blocked();
+	else if (!strcmp(g, "dispositions"))
+		g_dispositions();
 	else {
 		fprintf(stderr, "usage: sigs GROUP (see tests/progs/sigs.c)\n");
 		return 2;

@@ -148,6 +148,7 @@ struct prctl_mm_map {
 #define MREMAP_MAYMOVE		1
 #define MREMAP_FIXED		2
 #define MREMAP_DONTUNMAP	4
+#define MADV_DONTDUMP		16	/* the LWK's own maps: not in a core */
 
 /* clone. */
 #define CLONE_VM		0x00000100
