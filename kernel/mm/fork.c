@@ -13,9 +13,11 @@
  * What a process held is taken back when its parent reaps it (wait4 and
  * waitid are local for that) and when its pid boots a new image (pool.c).
  *
- * Limits (docs/memory.md): the copy is made before the clone, so bytes
- * another thread writes between the two are not in the child; the main
- * stack is copied only from the forking thread's stack pointer up.
+ * The copy is made before the clone; the platform stops the process's
+ * other threads around both (platform/hosted/forkstop.c), so the program
+ * sees one instant.  Limits (docs/memory.md): bytes written for a thread
+ * still inside a system call between the two are not in the child; the
+ * main stack is copied only from the forking thread's stack pointer up.
  */
 #include "mm.h"
 #include "space.h"

@@ -374,6 +374,7 @@ long hosted_fast_dispatch(struct fast_frame *f)
 	struct plat_regs *regs = (struct plat_regs *)&f->uc, *saved;
 	u64 live = ht->live_mask, mask;
 	struct rewrite_call rc;
+	bool entered = false;
 	u32 noted_gen;
 	long ret;
 
@@ -393,6 +394,8 @@ long hosted_fast_dispatch(struct fast_frame *f)
 		goto out;
 	}
 	__atomic_fetch_add(hosted_fast_entry_ctr, 1, __ATOMIC_RELAXED);
+	entered = true;
+	hosted_fs_lwk_in(ht);
 	hosted_lwk_stack_check((struct hosted_thread *)t,
 			       f->uc.uc_mcontext.rsp);
 	rewrite_call_begin(&rc, &f->uc.uc_mcontext);
@@ -420,6 +423,9 @@ out:
 	WRITE_ONCE(ht->opened, 0);
 	WRITE_ONCE(ht->live_mask, live);
 	t->regs = saved;
+	/* Back to program code: wait first while a fork stops the threads. */
+	if (entered)
+		hosted_fs_lwk_out(ht);
 	return ret;
 }
 

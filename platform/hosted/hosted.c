@@ -89,8 +89,10 @@ u64 plat_regs_sigmask(struct plat_regs *r)
 	return r->uc.uc_sigmask;
 }
 
+/* The park signal stays deliverable, as glibc keeps its own 32 and 33. */
 void plat_regs_set_sigmask(struct plat_regs *r, u64 mask)
 {
+	mask &= ~sigbit(HOSTED_PARK_SIG);
 	if (hosted_regs_fast(r))
 		hosted_fast_set_sigmask(r, mask);
 	else
@@ -491,9 +493,12 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 
 	/* kill -SYS from outside, or a seccomp filter: the program's. */
 	if (si->si_code != SYS_USER_DISPATCH) {
+		hosted_fs_lwk_in((struct hosted_thread *)t);
 		hosted_deliver(SIGSYS, si, uc);
+		hosted_fs_resume((struct hosted_thread *)t, uc);
 		return;
 	}
+	hosted_fs_lwk_in((struct hosted_thread *)t);
 	/* Its way back gives Linux uc_sigmask, which the call may change. */
 	hosted_mask_forget((struct hosted_thread *)t);
 	hosted_fast_count_trap();
@@ -513,6 +518,7 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 	WRITE_ONCE(ht->opened, ht->opened & uc->uc_sigmask);
 	WRITE_ONCE(ht->live_mask, live);
 	t->regs = saved;
+	hosted_fs_resume((struct hosted_thread *)t, uc);
 }
 
 /*
@@ -549,6 +555,9 @@ __noreturn void hosted_thread_start(struct hosted_thread *ht)
 		hosted_fast_fork_child();
 		mm_fork_child();
 		set_child_tid(ht->set_tid);
+		hosted_fs_fork_child(ht);
+	} else if (ht->lt.pid > 0) {
+		hosted_fs_add(ht);	/* a thread of this process */
 	}
 	arm_thread(ht, false);
 	if (new_process) {
@@ -576,6 +585,7 @@ __noreturn void hosted_thread_start(struct hosted_thread *ht)
 	uc->uc_stack.ss_size = AREA_SIZE - AREA_STACK;
 	/* From here Linux's mask is the program's, known to the fast entry. */
 	hosted_fast_mask_note(ht, uc->uc_sigmask);
+	hosted_fs_lwk_out(ht);
 	hosted_sigreturn_to((u64)uc);
 }
 
@@ -591,6 +601,7 @@ static void prepare_child(struct hosted_thread *child, struct plat_regs *regs,
 	struct lwk_thread *parent = plat_current();
 
 	offload_thread_init(&child->lt, parent, flags);
+	child->fs_on = false;	/* hosted_thread_start adds a thread */
 	child->lt.clear_tid = flags & CLONE_CHILD_CLEARTID ? ctid : 0;
 	/* 0: a process sharing our memory (vfork), which asks Linux. */
 	child->lt.pid = flags & CLONE_THREAD ? parent->pid : 0;
@@ -619,14 +630,16 @@ static void prepare_child(struct hosted_thread *child, struct plat_regs *regs,
 	/*
 	 * The child starts with the mask live in this thread now: the
 	 * program's (the signal path's handler blocks nothing more).  If
-	 * that blocks every signal but SIGSYS (which the LWK never lets the
-	 * program block; glibc blocks all around its clone), the child need
-	 * not block them itself.
+	 * that blocks every signal but SIGSYS and the park signal (which the
+	 * LWK never lets the program block; glibc blocks all around its
+	 * clone), the child need not block them itself: a park signal before
+	 * it is on the fork stop's list finds it in the LWK, and returns.
 	 */
 	/* Until its start, the child's mask is ours: what we opened too. */
 	child->opened = ((struct hosted_thread *)parent)->opened;
 	child->born_blocked = (plat_regs_sigmask(regs) | sigbit(SIGSYS) |
-			       sigbit(SIGKILL) | sigbit(SIGSTOP)) == ~0ULL;
+			       sigbit(HOSTED_PARK_SIG) | sigbit(SIGKILL) |
+			       sigbit(SIGSTOP)) == ~0ULL;
 	child->start_uc.uc_mcontext.rax = 0;
 	child->start_uc.uc_mcontext.fpstate = NULL;
 	child->start_uc.uc_link = NULL;
@@ -670,6 +683,7 @@ static void fork_child(u64 flags, u64 ctid)
 	mm_fork_child();
 	if (flags & CLONE_CHILD_SETTID)
 		set_child_tid(ctid);
+	hosted_fs_fork_child(ht);
 	arm_thread(ht, true);
 	thread_known(ht, lwk_proc.pid, 0);
 	futex_after_fork();
@@ -681,14 +695,18 @@ long plat_clone(struct plat_regs *regs, u64 flags, u64 newsp, u64 ptid,
 		u64 ctid, u64 tls)
 {
 	struct hosted_thread *child;
+	irqflags_t irq = 0;
 	u64 fk = 0;
 	long ret;
 
 	/* A new address space: the pool memory is copied for the child. */
 	if (!(flags & CLONE_VM)) {
+		irq = hosted_fs_stop();
 		ret = mm_fork_prepare(regs_sp(regs));
-		if (ret)
+		if (ret) {
+			hosted_fs_release(irq);
 			return ret;
+		}
 		fk = hosted_fast_fork_begin();
 	}
 	if (!(flags & CLONE_VM) && !newsp) {
@@ -717,6 +735,8 @@ out:
 	if (!(flags & CLONE_VM)) {
 		hosted_fast_fork_end(fk, ret == 0);
 		mm_fork_parent(ret);
+		if (ret)	/* the parent: the child (0) starts afresh */
+			hosted_fs_release(irq);
 	}
 	return ret;
 }
@@ -727,13 +747,17 @@ long plat_clone3(struct plat_regs *regs, struct k_clone_args *args,
 	struct hosted_thread *child;
 	u64 newsp = args->stack ? args->stack + args->stack_size : 0;
 	bool copy = !(args->flags & CLONE_VM);
+	irqflags_t irq = 0;
 	u64 fk;
 	long ret;
 
 	if (copy) {
+		irq = hosted_fs_stop();
 		ret = mm_fork_prepare(regs_sp(regs));
-		if (ret)
+		if (ret) {
+			hosted_fs_release(irq);
 			return ret;
+		}
 	}
 	fk = copy ? hosted_fast_fork_begin() : 0;
 
@@ -767,6 +791,8 @@ out:
 	if (copy) {
 		hosted_fast_fork_end(fk, ret == 0);
 		mm_fork_parent(ret);
+		if (ret)	/* the parent: the child (0) starts afresh */
+			hosted_fs_release(irq);
 	}
 	return ret;
 }
@@ -793,6 +819,7 @@ __noreturn void plat_thread_exit(int code)
 
 	plat_signals_off();
 	ht->lt.magic = 0;
+	hosted_fs_del(ht);
 	__hosted_fast_thread_del(ht);
 	if (ht->kept) {
 		linux_call1(NR_set_tid_address, &ht->exit_word);
@@ -829,10 +856,14 @@ __noreturn void plat_enter_program(u64 entry, u64 sp)
 
 	hosted_fast_init();
 	hosted_fault_signals_boot();
+	hosted_fs_init();
 	irq = plat_irq_save();
+	hosted_fs_add((struct hosted_thread *)plat_current());
 	arm_thread((struct hosted_thread *)plat_current(), true);
 	thread_known((struct hosted_thread *)plat_current(), 0, 0);
-	plat_irq_restore(irq);
+	/* A mask inherited across exec may block it: the program cannot. */
+	plat_irq_restore(irq & ~sigbit(HOSTED_PARK_SIG));
+	hosted_fs_lwk_out((struct hosted_thread *)plat_current());
 	hosted_jump(entry, sp);
 }
 

@@ -40,6 +40,11 @@ struct hosted_thread {
 	 */
 	u32 exit_word;
 	bool kept;			/* exiting, and its area is in the cache */
+	/* forkstop.c: a thread of the process, on its list */
+	bool fs_on;
+	u32 in_prog;			/* may run program code */
+	u32 fs_sent;			/* the stop it was last signalled for */
+	struct hosted_thread *fs_next, *fs_prev;
 	u64 set_tid;			/* a new process: its CLONE_CHILD_SETTID word */
 	/*
 	 * Linux's signal mask for this thread as the fast entry last read
@@ -110,6 +115,18 @@ extern char hosted_copy_insn[], hosted_copy_fault[];
  */
 long hosted_clone_fn(u64 flags, u64 stack, int *tidp, void (*fn)(void *),
 			 void *arg);
+
+/* forkstop.c */
+#define HOSTED_PARK_SIG		62	/* SIGRTMAX-2: the LWK's, to stop threads */
+void hosted_fs_init(void);
+void hosted_fs_add(struct hosted_thread *ht);
+void hosted_fs_del(struct hosted_thread *ht);
+void hosted_fs_lwk_in(struct hosted_thread *ht);
+void hosted_fs_lwk_out(struct hosted_thread *ht);
+void hosted_fs_resume(struct hosted_thread *ht, const struct k_ucontext *uc);
+irqflags_t hosted_fs_stop(void);
+void hosted_fs_release(irqflags_t irq);
+void hosted_fs_fork_child(struct hosted_thread *ht);
 
 /* hosted.c */
 __noreturn void hosted_thread_start(struct hosted_thread *ht);

@@ -69,7 +69,8 @@ static u32 warned_pin;
 
 bool plat_signal_reserved(int sig)
 {
-	return reserved && (sig == PROXY_SIG_INTR || sig == PROXY_SIG_RESTART);
+	return sig == HOSTED_PARK_SIG ||
+	       (reserved && (sig == PROXY_SIG_INTR || sig == PROXY_SIG_RESTART));
 }
 
 /* The interrupt signal for slot s's server, or its own for itself. */

@@ -120,8 +120,14 @@ void hosted_lwk_stack_check(struct hosted_thread *ht, u64 sp)
 void hosted_frame_return(u64 frame)
 {
 	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
+	struct k_ucontext uc;
 	u64 top;
 
+	/* Back to program code or to the LWK code the handler interrupted. */
+	if (!plat_copy_from_user(&uc.uc_mcontext.rip, (void *)(frame +
+				 offsetof(struct rt_sigframe, uc.uc_mcontext.rip)),
+				 sizeof(uc.uc_mcontext.rip)))
+		hosted_fs_resume(ht, &uc);
 	if (plat_copy_from_user(&top, (void *)(frame +
 				offsetof(struct rt_sigframe, lwk_top)),
 				sizeof(top)) || !top--)
@@ -238,7 +244,8 @@ static bool setup_frame(struct hosted_thread *ht, int sig,
 	uc->uc_sigmask |= act->mask;
 	if (!(act->flags & SA_NODEFER))
 		uc->uc_sigmask |= sigbit(sig);
-	uc->uc_sigmask &= ~(sigbit(SIGSYS) | sigbit(SIGKILL) | sigbit(SIGSTOP));
+	uc->uc_sigmask &= ~(sigbit(SIGSYS) | sigbit(HOSTED_PARK_SIG) |
+			    sigbit(SIGKILL) | sigbit(SIGSTOP));
 	return true;
 }
 
@@ -361,7 +368,11 @@ void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc)
 
 static void hosted_signal(int sig, struct k_siginfo *si, struct k_ucontext *uc)
 {
+	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
+
+	hosted_fs_lwk_in(ht);
 	hosted_deliver(sig, si, uc);
+	hosted_fs_resume(ht, uc);
 }
 
 int plat_signal_install(int sig, const struct k_sigaction *prog)

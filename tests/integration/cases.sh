@@ -741,6 +741,16 @@ case_process()
 	compare_prog procs --native-status "$1" -- "${@:2}"
 }
 
+# Three runs of the race: one run misses the torn fork copy too often.
+case_fork_race()
+{
+	local p
+
+	p=$(prog procs) || return
+	compare --native-status 0 -- sh -c \
+		'for i in 1 2 3; do "$0" fork-race || exit 1; done' "$p"
+}
+
 case_sh_sort_pipeline()
 {
 	compare --native-has 99999 -- sh -c 'seq 1 100000 | sort -r | head -3'
@@ -1279,6 +1289,9 @@ all_cases()
 	tcase run/process-fds-cloexec case_process 0 fds
 	tcase run/process-vfork case_process 0 vfork
 	tcase run/process-fork-threads case_process 0 fork-threads
+	tcase run/process-fork-from-threads-race case_fork_race
+	tcase run/process-fork-while-threads-call case_process 0 fork-calls
+	tcase run/process-fork-mixed-threads case_process 0 fork-mixed
 	tcase run/process-fork-tid-word case_process 0 fork-tid
 	tcase run/sh-seq-sort-head case_sh_sort_pipeline
 	tcase run/sh-200-processes case_sh_200_processes

@@ -13,8 +13,16 @@
  *   vfork            vfork + exec, vfork + _exit, the shared memory
  *   fork-threads     fork from a threaded program (from main and from a
  *                    thread), the child runs threads of its own
+ *   fork-race        threads fork while others are being created, rounds
+ *                    of it; every child must exit with its own status
  *   fork-tid         after a fork, the parent's thread still has its own tid
  *                    (its CPU clock works once the child is reaped)
+ *   fork-calls       threads make system calls while another forks (and
+ *                    one spins with every signal blocked); every call must
+ *                    give its own result
+ *   fork-mixed       forks while the other threads sit in a read, run
+ *                    signal handlers (one of which forks), vfork, spawn,
+ *                    and create and join threads; none may hang
  *
  * No pid is printed, only whether it is the expected one. Exits 1 when a
  * check fails.
@@ -27,6 +35,7 @@
 #include <spawn.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -775,6 +784,71 @@ static void g_fork_threads(void)
 	printf("threads at the end: %d\n", count_tasks());
 }
 
+/* Wait up to 3 s for @pid (a child stuck in libc is killed): its status. */
+static int wait_bounded(pid_t pid)
+{
+	int status, ms;
+
+	for (ms = 0; ms < 3000; ms++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		usleep(1000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return status;
+}
+
+static void *race_forker(void *arg)
+{
+	long id = (long)arg, bad = 0;
+	char *m;
+	int i, status;
+	pid_t pid;
+
+	for (i = 0; i < 3; i++) {
+		pid = fork();
+		if (pid < 0)
+			return (void *)1L;
+		if (pid == 0) {
+			m = malloc(100000);
+			memset(m, (int)id, 100000);
+			_exit(m[99] + i);
+		}
+		status = wait_bounded(pid);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != id + i)
+			bad++;
+	}
+	return (void *)bad;
+}
+
+/*
+ * Forks from threads while the next threads are still being created.
+ * Small stacks: a fork copies every thread's stack, and 8 MiB ones made
+ * each fork copy 32 MiB, which is not what is tested here.
+ */
+static void g_fork_race(void)
+{
+	pthread_attr_t attr;
+	pthread_t t[4];
+	void *st;
+	long bad = 0;
+	int r, i, rounds = 60;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < 4; i++)
+			pthread_create(&t[i], &attr, race_forker, (void *)(long)i);
+		for (i = 0; i < 4; i++) {
+			pthread_join(t[i], &st);
+			bad += (long)st;
+		}
+	}
+	printf("%d rounds of 4 threads forking 3 children each\n", rounds);
+	check(bad == 0, "every child exited with its own status");
+}
+
 /*
  * glibc's fork asks Linux to write the child's tid into the thread's tid
  * word (CLONE_CHILD_SETTID): in the child's memory only.
@@ -793,6 +867,214 @@ static void g_fork_tid(void)
 	check(pthread_getcpuclockid(pthread_self(), &clock) == 0 &&
 	      clock_gettime(clock, &ts) == 0,
 	      "the parent's own CPU clock works after the child is reaped");
+}
+
+static volatile int calls_stop;
+static long calls_wrong;
+
+static void *fork_caller(void *arg)
+{
+	pid_t pp = getppid();
+	long wrong = 0;
+
+	(void)arg;
+	while (!calls_stop)
+		if (syscall(SYS_getppid) != pp)
+			wrong++;
+	__atomic_add_fetch(&calls_wrong, wrong, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/* Spins in program code with every signal blocked, making no call. */
+static void *fork_spinner(void *arg)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	while (!calls_stop)
+		;
+	return arg;
+}
+
+/*
+ * A fork stopping the other threads must not lose one of their calls,
+ * nor wait long for a thread that blocks every signal.
+ */
+static void g_fork_calls(void)
+{
+	pthread_attr_t attr;
+	pthread_t t[3], spinner;
+	int i, status;
+	pid_t pid;
+
+	/* Small stacks: a fork copies them all (see g_fork_race). */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	pthread_create(&spinner, &attr, fork_spinner, NULL);
+	for (i = 0; i < 3; i++)
+		pthread_create(&t[i], &attr, fork_caller, NULL);
+	for (i = 0; i < 300; i++) {
+		pid = fork();
+		if (pid == 0)
+			_exit(0);
+		if (pid > 0)
+			waitpid(pid, &status, 0);
+	}
+	calls_stop = 1;
+	for (i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	pthread_join(spinner, NULL);
+	printf("300 forks while 3 threads call getppid, 1 spins\n");
+	check(calls_wrong == 0, "every call gave the parent's pid");
+}
+
+static volatile int mixed_stop;
+static long mixed_bad, mixed_handled;
+
+/* Blocks in read until the end. */
+static void *mixed_reader(void *arg)
+{
+	char c;
+
+	if (read(*(int *)arg, &c, 1) != 1)
+		__atomic_add_fetch(&mixed_bad, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/* SIGUSR1: a call in a handler; SIGUSR2: a fork in a handler. */
+static void mixed_handler(int sig)
+{
+	int status;
+	pid_t pid;
+
+	__atomic_add_fetch(&mixed_handled, 1, __ATOMIC_SEQ_CST);
+	if (sig == SIGUSR1) {
+		if (syscall(SYS_getppid) != getppid())
+			__atomic_add_fetch(&mixed_bad, 1, __ATOMIC_SEQ_CST);
+		return;
+	}
+	pid = syscall(SYS_fork);
+	if (pid == 0)
+		syscall(SYS_exit_group, 7);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+	    !WIFEXITED(status) || WEXITSTATUS(status) != 7)
+		__atomic_add_fetch(&mixed_bad, 1, __ATOMIC_SEQ_CST);
+}
+
+/* The target of the signals: spins in program code. */
+static void *mixed_target(void *arg)
+{
+	while (!mixed_stop)
+		;
+	return arg;
+}
+
+static void *mixed_signaller(void *arg)
+{
+	pthread_t target = *(pthread_t *)arg;
+	int i;
+
+	for (i = 0; !mixed_stop; i++) {
+		pthread_kill(target, i % 4 ? SIGUSR1 : SIGUSR2);
+		usleep(200);
+	}
+	return NULL;
+}
+
+/* vfork + _exit and posix_spawn of true, in turns. */
+static void *mixed_spawner(void *arg)
+{
+	char *args[] = { "true", NULL };
+	volatile int i;		/* kept across the vfork */
+	int status;
+	pid_t pid;
+
+	for (i = 0; !mixed_stop; i++) {
+		if (i % 2)
+			pid = vfork();
+		else if (posix_spawnp(&pid, "true", NULL, NULL, args, environ))
+			pid = -1;
+		if (pid == 0)
+			_exit(0);
+		if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+		    !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			__atomic_add_fetch(&mixed_bad, 1, __ATOMIC_SEQ_CST);
+	}
+	return arg;
+}
+
+static void *mixed_nothing(void *arg)
+{
+	return arg;
+}
+
+/* Creates and joins threads, which exit at once. */
+static void *mixed_creator(void *arg)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+
+	(void)arg;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	while (!mixed_stop)
+		if (pthread_create(&t, &attr, mixed_nothing, NULL) ||
+		    pthread_join(t, NULL))
+			__atomic_add_fetch(&mixed_bad, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/*
+ * Forks while every other thread is somewhere a fork stop has to deal
+ * with: blocked in a Linux call, in a handler (that may fork itself), in
+ * a vfork or posix_spawn, being created or exiting.  A stop that waits
+ * for a thread that cannot stop hangs here, or warns after 2 s (which
+ * the comparison of stderr catches).
+ */
+static void g_fork_mixed(void)
+{
+	struct sigaction sa;
+	pthread_attr_t attr;
+	pthread_t reader, target, signaller, spawner, creator;
+	int fds[2], i, status;
+	long bad = 0;
+	pid_t pid;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = mixed_handler;
+	sa.sa_flags = SA_RESTART;	/* the waits in the other handler */
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	if (pipe(fds))
+		return;
+	/* Small stacks: a fork copies them all (see g_fork_race). */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	pthread_create(&reader, &attr, mixed_reader, &fds[0]);
+	pthread_create(&target, &attr, mixed_target, NULL);
+	pthread_create(&signaller, &attr, mixed_signaller, &target);
+	pthread_create(&spawner, &attr, mixed_spawner, NULL);
+	pthread_create(&creator, &attr, mixed_creator, NULL);
+	for (i = 0; i < 200; i++) {
+		pid = fork();
+		if (pid == 0)
+			_exit(i % 100);
+		if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+		    !WIFEXITED(status) || WEXITSTATUS(status) != i % 100)
+			bad++;
+	}
+	mixed_stop = 1;
+	if (write(fds[1], "x", 1) != 1)
+		bad++;
+	pthread_join(reader, NULL);
+	pthread_join(signaller, NULL);
+	pthread_join(target, NULL);
+	pthread_join(spawner, NULL);
+	pthread_join(creator, NULL);
+	printf("200 forks while threads read, handle signals, spawn, create\n");
+	check(bad == 0 && mixed_bad == 0, "every child and call gave its own status");
+	check(mixed_handled > 0, "the handlers ran");
 }
 
 int main(int argc, char **argv)
@@ -820,8 +1102,14 @@ int main(int argc, char **argv)
 		g_vfork();
 	else if (!strcmp(g, "fork-threads"))
 		g_fork_threads();
+	else if (!strcmp(g, "fork-race"))
+		g_fork_race();
 	else if (!strcmp(g, "fork-tid"))
 		g_fork_tid();
+	else if (!strcmp(g, "fork-calls"))
+		g_fork_calls();
+	else if (!strcmp(g, "fork-mixed"))
+		g_fork_mixed();
 	else {
 		fprintf(stderr, "usage: procs GROUP (see tests/progs/procs.c)\n");
 		return 2;
