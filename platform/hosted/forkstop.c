@@ -32,7 +32,6 @@
 #include "../../kernel/lib/lock.h"
 #include "../../kernel/arch/x86_64/unistd.h"
 
-#define SI_QUEUE		(-1)
 #define STOP_SLICE_NS	1000000LL	/* a wait for `running`, at most */
 #define STOP_WAIT_NS	2000000000ULL	/* then the fork goes on regardless */
 

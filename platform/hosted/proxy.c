@@ -43,7 +43,6 @@
 #define PROXY_CLONE		(CLONE_VM | CLONE_FS | CLONE_FILES | \
 				 CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | \
 				 CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
-#define SI_QUEUE		(-1)
 #define WAKE_ALL		0x7fffffff
 #define DRAIN_YIELD		1024	/* pauses before a drain yields */
 

@@ -85,8 +85,9 @@ struct k_ucontext {
 };
 
 /* siginfo as delivered for SIGSYS by Syscall User Dispatch. */
-/* si_code of a signal sent by kill(2) and by tkill(2)/tgkill(2). */
+/* si_code of a signal sent by kill(2), sigqueue(3), tkill(2)/tgkill(2). */
 #define SI_USER		0
+#define SI_QUEUE	(-1)
 #define SI_TKILL	(-6)
 
 struct k_siginfo {
