@@ -34,14 +34,17 @@ static bool in_partition(int cpu)
 static int pick_core(int here)
 {
 	struct tandem_instance *inst = lwk_proc.inst;
-	int cpu, best = -1;
+	int w, cpu, best = -1;
+	u64 bits;
 
-	for (cpu = 0; cpu < TANDEM_MAX_CPUS; cpu++) {
-		if (!in_partition(cpu))
-			continue;
-		if (best < 0 || READ_ONCE(inst->core_threads[cpu]) <
-				READ_ONCE(inst->core_threads[best]))
-			best = cpu;
+	/* By the partition's set bits: a thread's creation pays for each. */
+	for (w = 0; w < MASK_WORDS; w++) {
+		for (bits = inst->partition[w]; bits; bits &= bits - 1) {
+			cpu = w * 64 + __builtin_ctzll(bits);
+			if (best < 0 || READ_ONCE(inst->core_threads[cpu]) <
+					READ_ONCE(inst->core_threads[best]))
+				best = cpu;
+		}
 	}
 	if (best >= 0 && here < 0 &&
 	    linux_call3(NR_getcpu, (unsigned int *)&here, NULL, NULL))
