@@ -627,6 +627,8 @@ static void prepare_child(struct hosted_thread *child, struct plat_regs *regs,
 		child->start_uc.uc_sigmask = plat_regs_sigmask(regs) &
 					     ~sigbit(SIGSYS);
 	}
+	/* Until its start, the child's mask is ours: what we opened too. */
+	child->opened = ((struct hosted_thread *)parent)->opened;
 	/*
 	 * The child starts with the mask live in this thread now: the
 	 * program's (the signal path's handler blocks nothing more).  If
@@ -635,8 +637,6 @@ static void prepare_child(struct hosted_thread *child, struct plat_regs *regs,
 	 * clone), the child need not block them itself: a park signal before
 	 * it is on the fork stop's list finds it in the LWK, and returns.
 	 */
-	/* Until its start, the child's mask is ours: what we opened too. */
-	child->opened = ((struct hosted_thread *)parent)->opened;
 	child->born_blocked = (plat_regs_sigmask(regs) | sigbit(SIGSYS) |
 			       sigbit(HOSTED_PARK_SIG) | sigbit(SIGKILL) |
 			       sigbit(SIGSTOP)) == ~0ULL;
