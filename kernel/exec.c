@@ -213,25 +213,28 @@ static int read_interp(int fd, const struct elf_image *img, char *buf)
 static struct elf_image exec_img, exec_interp_img;
 static char exec_interp_path[LWK_PATH_MAX];
 
+/* On the caller's stack: vfork children of several threads exec at once. */
 int exec_check(const char *path, const char **why)
 {
+	struct elf_image img, interp_img;
+	char interp_path[LWK_PATH_MAX];
 	int fd, ifd;
 
-	fd = elf_open(path, &exec_img, why);
+	fd = elf_open(path, &img, why);
 	if (fd < 0)
 		return fd;
-	if (exec_img.interp < 0) {
+	if (img.interp < 0) {
 		linux_call1(NR_close, fd);
 		return 0;
 	}
-	ifd = read_interp(fd, &exec_img, exec_interp_path);
+	ifd = read_interp(fd, &img, interp_path);
 	/* One descriptor at a time: execve may come with one free. */
 	linux_call1(NR_close, fd);
 	if (ifd < 0) {
 		*why = "cannot read its interpreter's name";
 		return -EIO;
 	}
-	ifd = elf_open(exec_interp_path, &exec_interp_img, why);
+	ifd = elf_open(interp_path, &interp_img, why);
 	if (ifd < 0) {
 		*why = "its ELF interpreter is missing or unusable";
 		return ifd == -ENOEXEC ? -ELIBBAD : ifd;

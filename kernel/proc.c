@@ -580,16 +580,25 @@ bool ptrace_resume_dispatch_stop(long pid, int status)
 
 #define EXEC_LWK_ARGS	(16 + MM_EXEC_OPTIONS)
 #define EXEC_LEAD	(EXEC_LWK_ARGS + 2 * EXEC_MAX_SCRIPTS + 3)
-static char exec_path[LWK_PATH_MAX];
-static char exec_opts[EXEC_LWK_ARGS][64];
-static char exec_offload[sizeof(lwk_proc.cfg.offload) + 16];
-static char exec_proxy_cpus[sizeof(lwk_proc.cfg.proxy_cpus) + 20];
-static struct exec_chain exec_chain;
+/*
+ * What one execve builds for the new image's argv, on the calling
+ * thread's LWK stack: vfork children share the LWK's memory, and several
+ * may exec at once (posix_spawn from several threads).
+ */
+struct exec_scratch {
+	char path[LWK_PATH_MAX];
+	char opts[5][64];
+	char mm_opts[MM_EXEC_OPTIONS][64];
+	char offload[sizeof(lwk_proc.cfg.offload) + 16];
+	char proxy_cpus[sizeof(lwk_proc.cfg.proxy_cpus) + 20];
+	struct exec_chain chain;
+};
 
 /* The LWK options that carry this run's configuration to the new image. */
-static int lwk_options(const char **out)
+static int lwk_options(const char **out, struct exec_scratch *x)
 {
 	const struct lwk_config *c = &lwk_proc.cfg;
+	char (*exec_opts)[64] = x->opts;
 	int n = 0;
 
 	out[n++] = TANDEM_LWK_MAGIC_ARG;
@@ -620,16 +629,16 @@ static int lwk_options(const char **out)
 		out[n++] = "--lwk-entry=signal";
 	else if (c->entry == TANDEM_ENTRY_REWRITE)
 		out[n++] = "--lwk-entry=rewrite";
-	n += mm_exec_options(out + n);
+	n += mm_exec_options(out + n, x->mm_opts);
 	if (c->offload[0]) {
-		snprintf(exec_offload, sizeof(exec_offload), "--lwk-offload=%s",
+		snprintf(x->offload, sizeof(x->offload), "--lwk-offload=%s",
 			 c->offload);
-		out[n++] = exec_offload;
+		out[n++] = x->offload;
 	}
 	if (c->proxy_cpus[0]) {
-		snprintf(exec_proxy_cpus, sizeof(exec_proxy_cpus),
+		snprintf(x->proxy_cpus, sizeof(x->proxy_cpus),
 			 "--lwk-proxy-cpus=%s", c->proxy_cpus);
-		out[n++] = exec_proxy_cpus;
+		out[n++] = x->proxy_cpus;
 	}
 	snprintf(exec_opts[4], sizeof(exec_opts[4]), "--lwk-proxy-spin=%llu",
 		 (unsigned long long)c->proxy_spin_ns);
@@ -670,6 +679,9 @@ static long do_execve(struct lwk_thread *t, long dirfd, const char *upath,
 	long len, argc, nlead, size, err, i;
 	const char **argv;
 	char upath_copy[LWK_PATH_MAX];
+	struct exec_scratch x;
+	char *exec_path = x.path;
+	struct exec_chain *chain = &x.chain;
 
 	len = plat_strncpy_from_user(upath_copy, upath, sizeof(upath_copy));
 	if (len < 0)
@@ -679,13 +691,13 @@ static long do_execve(struct lwk_thread *t, long dirfd, const char *upath,
 	if (len == 0 && !(flags & AT_EMPTY_PATH))
 		return -ENOENT;
 	if (len && procfs_is_exe(dirfd, upath))
-		strlcpy(exec_path, lwk_proc.exe, sizeof(exec_path));
+		strlcpy(exec_path, lwk_proc.exe, sizeof(x.path));
 	else if (upath_copy[0] == '/' || dirfd == AT_FDCWD)
-		strlcpy(exec_path, upath_copy, sizeof(exec_path));
+		strlcpy(exec_path, upath_copy, sizeof(x.path));
 	else if (len == 0)
-		snprintf(exec_path, sizeof(exec_path), "/proc/self/fd/%ld", dirfd);
+		snprintf(exec_path, sizeof(x.path), "/proc/self/fd/%ld", dirfd);
 	else
-		snprintf(exec_path, sizeof(exec_path), "/proc/self/fd/%ld/%s",
+		snprintf(exec_path, sizeof(x.path), "/proc/self/fd/%ld/%s",
 			 dirfd, upath_copy);
 
 	err = linux_call4(NR_faccessat, AT_FDCWD, exec_path, 1 /* X_OK */, 0);
@@ -695,18 +707,18 @@ static long do_execve(struct lwk_thread *t, long dirfd, const char *upath,
 	if (argc < 0)
 		return argc;
 
-	nlead = lwk_options(lead);
+	nlead = lwk_options(lead, &x);
 	lead[nlead++] = "--";
-	err = exec_resolve(exec_path, &exec_chain);
+	err = exec_resolve(exec_path, chain);
 	if (err)
 		return err;
-	err = exec_check(exec_chain.elf, &why);
+	err = exec_check(chain->elf, &why);
 	if (err)
 		return err;
-	lead[nlead++] = exec_chain.elf;
-	for (i = 0; i < exec_chain.nlead; i++)
-		lead[nlead++] = exec_chain.lead[i];
-	if (exec_chain.depth && argc) {
+	lead[nlead++] = chain->elf;
+	for (i = 0; i < chain->nlead; i++)
+		lead[nlead++] = chain->lead[i];
+	if (chain->depth && argc) {
 		argc--;
 		uargv++;
 	} else if (!argc) {

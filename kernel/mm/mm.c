@@ -87,9 +87,8 @@ static int rlimit_option(char *buf, size_t size, const char *name,
 	return 1;
 }
 
-int mm_exec_options(const char **out)
+int mm_exec_options(const char **out, char (*buf)[64])
 {
-	static char buf[MM_EXEC_OPTIONS][64];
 	const struct lwk_config *c = &lwk_proc.cfg;
 	int n = 0, id;
 

@@ -93,7 +93,7 @@ void mm_usage(struct mm_usage *u);
 #define MM_EXEC_OPTIONS	7
 void mm_options_init(void);
 bool mm_parse_option(const char *arg);
-int mm_exec_options(const char **out);
+int mm_exec_options(const char **out, char (*buf)[64]);
 
 /*
  * mm_boot_limits - the program's RLIMIT_AS and RLIMIT_DATA

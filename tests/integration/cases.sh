@@ -1286,6 +1286,7 @@ all_cases()
 	tcase run/process-wait case_process 0 wait
 	tcase run/process-zombies case_process 0 zombies
 	tcase run/process-spawn-system case_process 0 spawn
+	tcase run/process-spawn-from-threads case_process 0 spawn-threads
 	tcase run/process-fds-cloexec case_process 0 fds
 	tcase run/process-vfork case_process 0 vfork
 	tcase run/process-fork-threads case_process 0 fork-threads

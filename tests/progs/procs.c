@@ -1077,6 +1077,47 @@ static void g_fork_mixed(void)
 	check(mixed_handled > 0, "the handlers ran");
 }
 
+/*
+ * posix_spawn from four threads at once: each child is a vfork child
+ * sharing the LWK's memory with the others while it execs.
+ */
+#define SPAWNERS	4
+#define SPAWNS		100
+
+static int spawn_bad;
+
+static void *spawn_many(void *arg)
+{
+	char *const av[] = { "/bin/true", NULL };
+	int i, st, bad = 0;
+	pid_t pid;
+
+	(void)arg;
+	for (i = 0; i < SPAWNS; i++) {
+		if (posix_spawn(&pid, av[0], NULL, NULL, av, environ) ||
+		    waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+		    WEXITSTATUS(st))
+			bad++;
+	}
+	__atomic_fetch_add(&spawn_bad, bad, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+static void g_spawn_threads(void)
+{
+	pthread_t t[SPAWNERS];
+	int i;
+
+	for (i = 0; i < SPAWNERS; i++)
+		if (pthread_create(&t[i], NULL, spawn_many, NULL))
+			die("pthread_create");
+	for (i = 0; i < SPAWNERS; i++)
+		pthread_join(t[i], NULL);
+	printf("%d threads spawned /bin/true %d times each\n", SPAWNERS,
+	       SPAWNS);
+	check(spawn_bad == 0, "every spawn ran and exited 0");
+}
+
 int main(int argc, char **argv)
 {
 	const char *g = argc >= 2 ? argv[1] : "";
@@ -1110,6 +1151,8 @@ int main(int argc, char **argv)
 		g_fork_calls();
 	else if (!strcmp(g, "fork-mixed"))
 		g_fork_mixed();
+	else if (!strcmp(g, "spawn-threads"))
+		g_spawn_threads();
 	else {
 		fprintf(stderr, "usage: procs GROUP (see tests/progs/procs.c)\n");
 		return 2;
