@@ -111,9 +111,7 @@ void hosted_fs_lwk_out(struct hosted_thread *ht)
  */
 void hosted_fs_resume(struct hosted_thread *ht, const struct k_ucontext *uc)
 {
-	u64 rip = uc->uc_mcontext.rip;
-
-	if (rip >= (u64)__lwk_text_start && rip < (u64)__lwk_text_end)
+	if (hosted_in_lwk_text(uc->uc_mcontext.rip))
 		hosted_fs_lwk_in(ht);
 	else
 		hosted_fs_lwk_out(ht);

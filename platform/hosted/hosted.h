@@ -167,4 +167,10 @@ __noreturn void lwk_boot(u64 *sp);
 extern char __lwk_text_start[], __lwk_text_end[];
 extern char __lwk_start[], __lwk_end[];
 
+/* Is ip in the LWK's own code (not the program's)? */
+static inline bool hosted_in_lwk_text(u64 ip)
+{
+	return ip >= (u64)__lwk_text_start && ip < (u64)__lwk_text_end;
+}
+
 #endif

@@ -297,8 +297,7 @@ static void deliver(struct hosted_thread *ht, int sig, struct k_siginfo *si,
 
 	/* The handler runs, and may return, with a mask of its own. */
 	hosted_mask_forget(ht);
-	if (is_fault(sig, si) && rip >= (u64)__lwk_text_start &&
-	    rip < (u64)__lwk_text_end) {
+	if (is_fault(sig, si) && hosted_in_lwk_text(rip)) {
 		pr_err("hosted", "LWK fault: signal %d at %#llx, address %p; please report it",
 		       sig, (unsigned long long)rip, si->sys.call_addr);
 		default_action(sig, si, uc);
@@ -351,10 +350,8 @@ void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc)
 	 * the program's mask, and that context copies through Linux now.
 	 * Left as it is for a delivery that Linux nests on this one.
 	 */
-	opened = 0;
-	if (uc->uc_mcontext.rip >= (u64)__lwk_text_start &&
-	    uc->uc_mcontext.rip < (u64)__lwk_text_end)
-		opened = READ_ONCE(ht->opened);
+	opened = hosted_in_lwk_text(uc->uc_mcontext.rip) ?
+		 READ_ONCE(ht->opened) : 0;
 	live = ht->live_mask | opened;
 	uc->uc_sigmask |= opened;
 	if (defer_sent(sig, si, uc, opened)) {
