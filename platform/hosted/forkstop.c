@@ -146,9 +146,7 @@ static void park_signal(int sig, struct k_siginfo *si, struct k_ucontext *uc)
 		}
 		return;
 	}
-	hosted_fs_lwk_in(ht);
 	hosted_deliver(sig, si, uc);
-	hosted_fs_resume(ht, uc);
 }
 
 /*

@@ -493,16 +493,14 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 
 	/* kill -SYS from outside, or a seccomp filter: the program's. */
 	if (si->si_code != SYS_USER_DISPATCH) {
-		hosted_fs_lwk_in((struct hosted_thread *)t);
 		hosted_deliver(SIGSYS, si, uc);
-		hosted_fs_resume((struct hosted_thread *)t, uc);
 		return;
 	}
-	hosted_fs_lwk_in((struct hosted_thread *)t);
+	hosted_fs_lwk_in(ht);
 	/* Its way back gives Linux uc_sigmask, which the call may change. */
-	hosted_mask_forget((struct hosted_thread *)t);
+	hosted_mask_forget(ht);
 	hosted_fast_count_trap();
-	hosted_lwk_stack_check((struct hosted_thread *)t, uc->uc_mcontext.rsp);
+	hosted_lwk_stack_check(ht, uc->uc_mcontext.rsp);
 	rewrite_trap(uc);
 	t->regs = regs;
 	/* This handler runs with the trapped mask (SA_NODEFER, no sa_mask). */
@@ -518,7 +516,7 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 	WRITE_ONCE(ht->opened, ht->opened & uc->uc_sigmask);
 	WRITE_ONCE(ht->live_mask, live);
 	t->regs = saved;
-	hosted_fs_resume((struct hosted_thread *)t, uc);
+	hosted_fs_resume(ht, uc);
 }
 
 /*

@@ -155,7 +155,11 @@ static inline void hosted_mask_forget(struct hosted_thread *ht)
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 }
 
-/* signal.c: run the program's handler for a signal Linux gave the LWK. */
+/*
+ * signal.c: run the program's handler for a signal Linux gave the LWK (or
+ * carry out its SIG_DFL/SIG_IGN, or defer it); the handler of every
+ * signal the program handles, and of the LWK's own for the program's.
+ */
 void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc);
 void hosted_fault_signals_boot(void);
 void hosted_frame_return(u64 frame);

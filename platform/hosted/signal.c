@@ -2,7 +2,7 @@
 /*
  * Signal delivery for the program's handlers.
  *
- * Linux delivers every signal the program handles to hosted_signal(), on
+ * Linux delivers every signal the program handles to hosted_deliver(), on
  * the thread's LWK stack.  It builds the frame Linux would have built for
  * the program's handler — on the program's stack below its red zone, or on
  * the program's own sigaltstack for SA_ONSTACK — and returns into the
@@ -332,9 +332,9 @@ static void deliver(struct hosted_thread *ht, int sig, struct k_siginfo *si,
 	offload_interrupt(&ht->lt, act.flags & SA_RESTART);
 }
 
-void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc)
+static void deliver_or_defer(struct hosted_thread *ht, int sig,
+			     struct k_siginfo *si, struct k_ucontext *uc)
 {
-	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
 	u64 live, opened;
 
 	/* A copy of program memory that faulted ends there (hosted_copy). */
@@ -363,19 +363,24 @@ void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc)
 	WRITE_ONCE(ht->live_mask, live);
 }
 
-static void hosted_signal(int sig, struct k_siginfo *si, struct k_ucontext *uc)
+/*
+ * The thread runs LWK code from here to its return, which is into program
+ * code (a handler, or where the signal came) or into the LWK code the
+ * signal interrupted: the fork stop must know which (forkstop.c).
+ */
+void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc)
 {
 	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
 
 	hosted_fs_lwk_in(ht);
-	hosted_deliver(sig, si, uc);
+	deliver_or_defer(ht, sig, si, uc);
 	hosted_fs_resume(ht, uc);
 }
 
 int plat_signal_install(int sig, const struct k_sigaction *prog)
 {
 	struct k_sigaction sa = {
-		.handler = (void *)hosted_signal,
+		.handler = (void *)hosted_deliver,
 		.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER |
 			 (prog->flags & (SA_RESTART | SA_NODEFER | SA_RESETHAND)),
 		.restorer = (void *)hosted_restorer,
@@ -450,7 +455,7 @@ void plat_exec_signals(bool before)
 			continue;
 		}
 		if (!linux_call4(NR_rt_sigaction, sigs[i], NULL, &cur, 8) &&
-		    cur.handler == (void *)hosted_signal)
+		    cur.handler == (void *)hosted_deliver)
 			linux_call4(NR_rt_sigaction, sigs[i], &ign, NULL, 8);
 	}
 }
