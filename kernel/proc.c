@@ -598,7 +598,6 @@ struct exec_scratch {
 static int lwk_options(const char **out, struct exec_scratch *x)
 {
 	const struct lwk_config *c = &lwk_proc.cfg;
-	char (*exec_opts)[64] = x->opts;
 	int n = 0;
 
 	out[n++] = TANDEM_LWK_MAGIC_ARG;
@@ -609,21 +608,21 @@ static int lwk_options(const char **out, struct exec_scratch *x)
 		out[n++] = c->stats_json ? "--lwk-stats=json" : "--lwk-stats";
 	if (c->oversubscribe)
 		out[n++] = "--lwk-oversubscribe";
-	snprintf(exec_opts[3], sizeof(exec_opts[3]), "--lwk-futex-spin=%llu",
+	snprintf(x->opts[3], sizeof(x->opts[3]), "--lwk-futex-spin=%llu",
 		 (unsigned long long)c->futex_spin_ns);
-	out[n++] = exec_opts[3];
-	snprintf(exec_opts[0], sizeof(exec_opts[0]), "--lwk-inst-fd=%d",
+	out[n++] = x->opts[3];
+	snprintf(x->opts[0], sizeof(x->opts[0]), "--lwk-inst-fd=%d",
 		 c->inst_fd);
-	out[n++] = exec_opts[0];
+	out[n++] = x->opts[0];
 	if (c->log_fd >= 0) {
-		snprintf(exec_opts[1], sizeof(exec_opts[1]), "--lwk-log-fd=%d",
+		snprintf(x->opts[1], sizeof(x->opts[1]), "--lwk-log-fd=%d",
 			 c->log_fd);
-		out[n++] = exec_opts[1];
+		out[n++] = x->opts[1];
 	}
 	if (c->mem_limit) {
-		snprintf(exec_opts[2], sizeof(exec_opts[2]), "--lwk-mem=%llu",
+		snprintf(x->opts[2], sizeof(x->opts[2]), "--lwk-mem=%llu",
 			 (unsigned long long)c->mem_limit);
-		out[n++] = exec_opts[2];
+		out[n++] = x->opts[2];
 	}
 	if (c->entry == TANDEM_ENTRY_SIGNAL)
 		out[n++] = "--lwk-entry=signal";
@@ -640,9 +639,9 @@ static int lwk_options(const char **out, struct exec_scratch *x)
 			 "--lwk-proxy-cpus=%s", c->proxy_cpus);
 		out[n++] = x->proxy_cpus;
 	}
-	snprintf(exec_opts[4], sizeof(exec_opts[4]), "--lwk-proxy-spin=%llu",
+	snprintf(x->opts[4], sizeof(x->opts[4]), "--lwk-proxy-spin=%llu",
 		 (unsigned long long)c->proxy_spin_ns);
-	out[n++] = exec_opts[4];
+	out[n++] = x->opts[4];
 	return n;
 }
 

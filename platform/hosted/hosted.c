@@ -158,9 +158,9 @@ static bool copy_direct(void)
 	/*
 	 * The program blocks them (glibc blocks every signal around a clone
 	 * and a thread's exit): one call lets them through for the rest of
-	 * this entry, cheaper than a process_vm_readv per copy.
+	 * this entry, cheaper than a process_vm_readv per copy.  Noted
+	 * first: a pending one arrives as the call returns.
 	 */
-	/* Noted first: a pending one arrives as the call returns. */
 	open = live & FAULT_SIGS;
 	ht->open_restore = live;
 	WRITE_ONCE(ht->opened, open);
@@ -850,18 +850,19 @@ __noreturn void plat_sigreturn(struct plat_regs *regs)
 
 __noreturn void plat_enter_program(u64 entry, u64 sp)
 {
+	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
 	irqflags_t irq;
 
 	hosted_fast_init();
 	hosted_fault_signals_boot();
 	hosted_fs_init();
 	irq = plat_irq_save();
-	hosted_fs_add((struct hosted_thread *)plat_current());
-	arm_thread((struct hosted_thread *)plat_current(), true);
-	thread_known((struct hosted_thread *)plat_current(), 0, 0);
+	hosted_fs_add(ht);
+	arm_thread(ht, true);
+	thread_known(ht, 0, 0);
 	/* A mask inherited across exec may block it: the program cannot. */
 	plat_irq_restore(irq & ~sigbit(HOSTED_PARK_SIG));
-	hosted_fs_lwk_out((struct hosted_thread *)plat_current());
+	hosted_fs_lwk_out(ht);
 	hosted_jump(entry, sp);
 }
 

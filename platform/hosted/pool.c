@@ -370,7 +370,7 @@ int plat_pool_discard(int id, u64 pfn, u64 n)
 	if (id != TANDEM_POOL_4K)
 		return -EINVAL;
 	data = linux_call3(NR_lseek, fd, off, SEEK_DATA);
-	if (data == -ENXIO || (data >= 0 && data >= off + len))
+	if (data == -ENXIO || data >= off + len)
 		return 0;
 	if (data > off) {
 		len -= data - off;

@@ -403,6 +403,8 @@ bool plat_signal_caught(int sig)
 	return sigbit(sig) & FAULT_SIGS;
 }
 
+static const int fault_sigs[2] = { SIGSEGV, SIGBUS };
+
 /*
  * hosted_fault_signals_boot - at boot of an image: take SIGSEGV and SIGBUS,
  * keeping as the program's view what it inherited (an execve keeps
@@ -410,17 +412,17 @@ bool plat_signal_caught(int sig)
  */
 void hosted_fault_signals_boot(void)
 {
-	static const int sigs[2] = { SIGSEGV, SIGBUS };
 	struct k_sigaction old;
-	int i;
+	int i, sig;
 
 	for (i = 0; i < 2; i++) {
-		if (linux_call4(NR_rt_sigaction, sigs[i], NULL, &old, 8))
+		sig = fault_sigs[i];
+		if (linux_call4(NR_rt_sigaction, sig, NULL, &old, 8))
 			continue;
-		memset(&lwk_proc.sigact[sigs[i]], 0, sizeof(old));
-		lwk_proc.sigact[sigs[i]].handler = old.handler == SIG_IGN ?
-						   SIG_IGN : SIG_DFL;
-		plat_signal_install(sigs[i], &lwk_proc.sigact[sigs[i]]);
+		memset(&lwk_proc.sigact[sig], 0, sizeof(old));
+		lwk_proc.sigact[sig].handler = old.handler == SIG_IGN ?
+					       SIG_IGN : SIG_DFL;
+		plat_signal_install(sig, &lwk_proc.sigact[sig]);
 	}
 }
 
@@ -433,10 +435,9 @@ void hosted_fault_signals_boot(void)
  */
 void plat_exec_signals(bool before)
 {
-	static const int sigs[2] = { SIGSEGV, SIGBUS };
 	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
 	struct k_sigaction cur, ign = { .handler = SIG_IGN };
-	int i;
+	int i, sig;
 
 	if (before && READ_ONCE(ht->opened)) {
 		linux_call4(NR_rt_sigprocmask, SIG_SETMASK, &ht->open_restore,
@@ -445,18 +446,14 @@ void plat_exec_signals(bool before)
 		WRITE_ONCE(ht->live_mask, ht->open_restore);
 	}
 	for (i = 0; i < 2; i++) {
-		if (lwk_proc.sigact[sigs[i]].handler != SIG_IGN)
+		sig = fault_sigs[i];
+		if (lwk_proc.sigact[sig].handler != SIG_IGN ||
+		    linux_call4(NR_rt_sigaction, sig, NULL, &cur, 8))
 			continue;
-		if (!before) {
-			if (!linux_call4(NR_rt_sigaction, sigs[i], NULL, &cur,
-					 8) && cur.handler == SIG_IGN)
-				plat_signal_install(sigs[i],
-						    &lwk_proc.sigact[sigs[i]]);
-			continue;
-		}
-		if (!linux_call4(NR_rt_sigaction, sigs[i], NULL, &cur, 8) &&
-		    cur.handler == (void *)hosted_deliver)
-			linux_call4(NR_rt_sigaction, sigs[i], &ign, NULL, 8);
+		if (before && cur.handler == (void *)hosted_deliver)
+			linux_call4(NR_rt_sigaction, sig, &ign, NULL, 8);
+		else if (!before && cur.handler == SIG_IGN)
+			plat_signal_install(sig, &lwk_proc.sigact[sig]);
 	}
 }
 
