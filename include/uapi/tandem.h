@@ -102,11 +102,12 @@ struct tandem_pool_desc {
 
 /*
  * The pool state, in the instance descriptor at pool_off.  The owner table
- * is under `lock` (a spinlock word); each allocator has its own lock.
+ * is under `lock` (a robust mutex word, kernel/mm/shlock.h); each allocator
+ * has its own lock.
  */
 struct tandem_pool_state {
 	unsigned int abi;		/* TANDEM_ABI_VERSION */
-	unsigned int lock;		/* guards owner[] */
+	unsigned int lock;		/* futex: guards owner[] */
 	unsigned int helper_seq;	/* futex: bumped to wake the helper */
 	unsigned int helper_sleeping;	/* the helper waits on helper_seq */
 	int helper_pid, helper_tid;	/* the zeroing helper; 0 if none */

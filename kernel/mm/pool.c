@@ -33,7 +33,6 @@
 #include "../kmsg.h"
 #include "../region.h"
 #include "../lib/lib.h"
-#include "../lib/lock.h"
 #include "../arch/x86_64/abi.h"
 #include "../arch/x86_64/unistd.h"
 
@@ -73,11 +72,6 @@ static struct {
 static struct tandem_instance *inst(void)
 {
 	return lwk_proc.inst;
-}
-
-static spinlock_t *owner_lock(void)
-{
-	return (spinlock_t *)&pool.st->lock;
 }
 
 /*
@@ -497,16 +491,28 @@ static void __reclaim_pid(int pid, int keep)
 	}
 }
 
+/*
+ * The owner table's lock is a shlock: a process killed while it holds it
+ * (a fork child SIGKILLed as it claims its slot, a joined program killed
+ * with kill -9) must not stop the run's other processes for good.  What
+ * it guards is redone by the next holder: a claim by the parent after the
+ * clone, a reclaim by the reaper.
+ */
 static void owners_lock(irqflags_t *irq)
 {
+	int dead;
+
 	*irq = plat_irq_save();
 	enter();
-	spin_lock(owner_lock());
+	dead = shlock_lock(&pool.st->lock);
+	if (dead)
+		pr_warn("pool", "thread %d died holding the owner table: taken over",
+			dead);
 }
 
 static void owners_unlock(irqflags_t irq)
 {
-	spin_unlock(owner_lock());
+	shlock_unlock(&pool.st->lock);
 	leave();
 	plat_irq_restore(irq);
 }
@@ -604,6 +610,10 @@ void pool_fork_child(int slot)
 	pool.slot = slot;
 	pool.pid = lwk_proc.pid;
 	pool.in_pool = 0;
+	/* Most often the parent has claimed it already: no lock to hold. */
+	if (__atomic_load_n(&pool.st->owner[slot].pid, __ATOMIC_ACQUIRE) ==
+	    lwk_proc.pid)
+		return;
 	owners_lock(&irq);
 	__fork_claim(slot, lwk_proc.pid);
 	owners_unlock(irq);

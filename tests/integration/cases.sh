@@ -1294,6 +1294,7 @@ all_cases()
 	tcase run/process-fork-while-threads-call case_process 0 fork-calls
 	tcase run/process-fork-mixed-threads case_process 0 fork-mixed
 	tcase run/process-fork-tid-word case_process 0 fork-tid
+	tcase run/process-fork-then-kill case_process 0 fork-kill
 	tcase run/sh-seq-sort-head case_sh_sort_pipeline
 	tcase run/sh-200-processes case_sh_200_processes
 	tcase run/sigterm-futex-waiters case_killed_in_futex_waits 15 143

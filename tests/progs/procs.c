@@ -23,6 +23,9 @@
  *   fork-mixed       forks while the other threads sit in a read, run
  *                    signal handlers (one of which forks), vfork, spawn,
  *                    and create and join threads; none may hang
+ *   fork-kill        children SIGKILLed at once after the fork, each a
+ *                    little later than the one before, in the child's
+ *                    first steps; every one must be reaped
  *
  * No pid is printed, only whether it is the expected one. Exits 1 when a
  * check fails.
@@ -869,6 +872,33 @@ static void g_fork_tid(void)
 	      "the parent's own CPU clock works after the child is reaped");
 }
 
+/*
+ * A child killed in its first steps may die inside the LWK with a lock the
+ * run's other processes share: its parent's wait must not hang on it.
+ */
+static void g_fork_kill(void)
+{
+	int i, k, status, rounds = 200, bad = 0;
+	volatile int spin;
+	pid_t pid;
+
+	for (i = 0; i < rounds; i++) {
+		pid = fork_or_die();
+		if (pid == 0) {
+			for (;;)
+				pause();
+		}
+		for (k = 0, spin = 0; k < i * 50; k++)
+			spin++;
+		kill(pid, SIGKILL);
+		if (waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status) ||
+		    WTERMSIG(status) != SIGKILL)
+			bad++;
+	}
+	printf("%d children killed right after their fork\n", rounds);
+	check(bad == 0, "every one was reaped, killed by SIGKILL");
+}
+
 static volatile int calls_stop;
 static long calls_wrong;
 
@@ -1151,6 +1181,8 @@ int main(int argc, char **argv)
 		g_fork_calls();
 	else if (!strcmp(g, "fork-mixed"))
 		g_fork_mixed();
+	else if (!strcmp(g, "fork-kill"))
+		g_fork_kill();
 	else if (!strcmp(g, "spawn-threads"))
 		g_spawn_threads();
 	else {
