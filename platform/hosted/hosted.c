@@ -689,6 +689,34 @@ static void fork_child(u64 flags, u64 ctid)
 	sched_after_fork(&ht->lt);
 }
 
+/*
+ * Before a clone without CLONE_VM (a new address space): stop the other
+ * threads and copy the pool memory for the child.  0, or the error the
+ * clone is to return; on 0 fork_end follows the clone.
+ */
+static long fork_begin(struct plat_regs *regs, irqflags_t *irq, u64 *fk)
+{
+	long ret;
+
+	*irq = hosted_fs_stop();
+	ret = mm_fork_prepare(regs_sp(regs));
+	if (ret) {
+		hosted_fs_release(*irq);
+		return ret;
+	}
+	*fk = hosted_fast_fork_begin();
+	return 0;
+}
+
+/* After that clone gave @ret: in the parent, or in the child (0). */
+static void fork_end(irqflags_t irq, u64 fk, long ret)
+{
+	hosted_fast_fork_end(fk, ret == 0);
+	mm_fork_parent(ret);
+	if (ret)	/* the parent: the child (0) starts afresh */
+		hosted_fs_release(irq);
+}
+
 long plat_clone(struct plat_regs *regs, u64 flags, u64 newsp, u64 ptid,
 		u64 ctid, u64 tls)
 {
@@ -697,15 +725,10 @@ long plat_clone(struct plat_regs *regs, u64 flags, u64 newsp, u64 ptid,
 	u64 fk = 0;
 	long ret;
 
-	/* A new address space: the pool memory is copied for the child. */
 	if (!(flags & CLONE_VM)) {
-		irq = hosted_fs_stop();
-		ret = mm_fork_prepare(regs_sp(regs));
-		if (ret) {
-			hosted_fs_release(irq);
+		ret = fork_begin(regs, &irq, &fk);
+		if (ret)
 			return ret;
-		}
-		fk = hosted_fast_fork_begin();
 	}
 	if (!(flags & CLONE_VM) && !newsp) {
 		ret = linux_call6(NR_clone, flags & ~CLONE_CHILD_SETTID, 0,
@@ -730,12 +753,8 @@ long plat_clone(struct plat_regs *regs, u64 flags, u64 newsp, u64 ptid,
 			      tls, child);
 	child_made(child, flags, ret);
 out:
-	if (!(flags & CLONE_VM)) {
-		hosted_fast_fork_end(fk, ret == 0);
-		mm_fork_parent(ret);
-		if (ret)	/* the parent: the child (0) starts afresh */
-			hosted_fs_release(irq);
-	}
+	if (!(flags & CLONE_VM))
+		fork_end(irq, fk, ret);
 	return ret;
 }
 
@@ -746,18 +765,14 @@ long plat_clone3(struct plat_regs *regs, struct k_clone_args *args,
 	u64 newsp = args->stack ? args->stack + args->stack_size : 0;
 	bool copy = !(args->flags & CLONE_VM);
 	irqflags_t irq = 0;
-	u64 fk;
+	u64 fk = 0;
 	long ret;
 
 	if (copy) {
-		irq = hosted_fs_stop();
-		ret = mm_fork_prepare(regs_sp(regs));
-		if (ret) {
-			hosted_fs_release(irq);
+		ret = fork_begin(regs, &irq, &fk);
+		if (ret)
 			return ret;
-		}
 	}
-	fk = copy ? hosted_fast_fork_begin() : 0;
 
 	if (copy && !newsp) {
 		u64 flags = args->flags;
@@ -786,12 +801,8 @@ long plat_clone3(struct plat_regs *regs, struct k_clone_args *args,
 	ret = hosted_clone3_vm(args, size, child);
 	child_made(child, args->flags, ret);
 out:
-	if (copy) {
-		hosted_fast_fork_end(fk, ret == 0);
-		mm_fork_parent(ret);
-		if (ret)	/* the parent: the child (0) starts afresh */
-			hosted_fs_release(irq);
-	}
+	if (copy)
+		fork_end(irq, fk, ret);
 	return ret;
 }
 
