@@ -12,8 +12,8 @@
 #
 #   --quick      small sizes, 5 rounds: a minute or so (make bench QUICK=1)
 #   --only LIST  run only these benchmarks (comma-separated): startup,
-#                syscall, mm, churn, stream, sync, fwq, calls, proxy, hpcc,
-#                instance (root: mm on a booted instance)
+#                syscall, mm, churn, stream, sync, procs, fwq, calls, proxy,
+#                hpcc, instance (root: mm on a booted instance)
 #   --reps N     rounds per benchmark (default 10, heavy ones 5; quick 5)
 #   --no-plots   skip the gnuplot PNGs
 #   --tandem PATH  the tandem command to compare (default build/tandem)
@@ -40,7 +40,7 @@ RAW=$RES/raw
 RECORDS=$RAW/records.tsv
 BENCHES=$RAW/benches.tsv
 DERIVED=$RAW/derived.tsv
-ALL="startup syscall mm churn stream sync fwq calls proxy hpcc instance"
+ALL="startup syscall mm churn stream sync procs fwq calls proxy hpcc instance"
 QUICK=0
 ONLY=$ALL
 REPS_OPT=''
@@ -96,6 +96,7 @@ if ((QUICK)); then
 	CHURN_STEPS=60
 	STREAM_MIB=${STREAM_MIB:-192} STREAM_NTIMES=5
 	FUTEX_TRIPS=2000 PTHREAD_PAIRS=200 BARRIER_OUTER=3 BARRIER_INNER=2000
+	FORK_PAIRS=100 SHELL_PROCS=50
 	FWQ_SAMPLES=2000
 	PROXY_CALLS=20000
 	HPCC_REPS=1
@@ -108,6 +109,7 @@ else
 	CHURN_STEPS=300
 	STREAM_MIB=${STREAM_MIB:-2048} STREAM_NTIMES=10
 	FUTEX_TRIPS=10000 PTHREAD_PAIRS=1000 BARRIER_OUTER=10 BARRIER_INNER=5000
+	FORK_PAIRS=500 SHELL_PROCS=200
 	FWQ_SAMPLES=20000
 	TANDEM_TIMEOUT_MIN=${BENCH_TIMEOUT_MIN:-30}
 	PROXY_CALLS=50000
@@ -278,6 +280,21 @@ bench_sync()
 		-x "OMP_PROC_BIND=close::$BIND $B/ompbarrier $BARRIER_OUTER $BARRIER_INNER" \
 		omp_barrier "OpenMP barrier overhead (EPCC method), $OMP_NUM_THREADS threads" \
 		-- "$B/ompbarrier" "$BARRIER_OUTER" "$BARRIER_INNER"
+}
+
+bench_procs()
+{
+	local loop="n=0; while [ \$n -lt $SHELL_PROCS ]; do /bin/true; n=\$((n + 1)); done"
+
+	measure -n "$REPS" -h fork_wait fork \
+		"fork + _exit + waitpid, time per pair" \
+		-- "$B/fork" "$FORK_PAIRS"
+	measure -n "$REPS" -h fork_wait fork_threads \
+		"fork + _exit + waitpid, time per pair, 4 idle threads" \
+		-- "$B/fork" "$FORK_PAIRS" 4
+	measure -n "$REPS" -w "$B/spawntime" -h wall shell \
+		"sh -c: a loop running /bin/true $SHELL_PROCS times, whole process" \
+		-- sh -c "$loop"
 }
 
 bench_fwq()

@@ -369,6 +369,7 @@ static struct region *region_learn(u64 addr)
 enum site_state {
 	SITE_FREE = 0,
 	SITE_TOMB,		/* forgotten; probing goes on */
+	SITE_SEEN,		/* trapped, not yet REWRITE_AFTER times */
 	SITE_KEPT,		/* left on the signal path */
 	SITE_REWRITTEN,		/* jumps to its stub */
 };
@@ -379,7 +380,18 @@ struct site {
 	u8 state;
 	u8 len;			/* the displaced instruction's length */
 	u8 orig[P_MAX];		/* ...and its bytes */
+	u16 traps;		/* SEEN: traps so far */
 };
+
+/*
+ * A site is rewritten at its REWRITE_AFTER-th trap.  A rewrite costs
+ * about as much as 20 to 50 traps (two mprotects of the whole text
+ * mapping, three membarriers, a stub), so a site a program reaches only
+ * a few times (its start-up, exit_group, a fork child's first calls) is
+ * cheaper left trapping, and one it reaches often pays this many traps
+ * once (docs/fast-entry.md, *When a site is rewritten*).
+ */
+#define REWRITE_AFTER	16
 
 #define SITES_MAX	8192	/* a power of two */
 
@@ -948,15 +960,11 @@ static u32 find_displaced(const struct k_sigcontext *c, u64 ip,
 
 /* ---- the trap -------------------------------------------------------- */
 
-static void count_kept(struct region *r, u64 ip)
+/* Site @st, in region @r, stays on the signal path. */
+static void keep(struct region *r, struct site *st)
 {
-	struct site *st = site_new(ip);
-
-	if (!st)
-		return;
 	st->state = SITE_KEPT;
-	if (r)
-		r->sites++;
+	r->sites++;
 	__atomic_fetch_add(&lwk_proc.inst->entry_sites_kept, 1,
 			   __ATOMIC_RELAXED);
 }
@@ -973,6 +981,15 @@ static void __rewrite(const struct k_sigcontext *c)
 
 	if (st && st->state == SITE_KEPT)
 		return;
+	if (!st) {
+		st = site_new(ip);
+		if (!st)
+			return;
+		st->state = SITE_SEEN;
+	}
+	if (st->state == SITE_SEEN && st->traps < REWRITE_AFTER &&
+	    ++st->traps < REWRITE_AFTER)
+		return;
 	r = region_find(ip - 2);
 	if (!r)
 		r = region_learn(ip - 2);
@@ -984,7 +1001,7 @@ static void __rewrite(const struct k_sigcontext *c)
 	 * jumped to the `syscall` itself, or Linux dropped our copy of the
 	 * page (MADV_DONTNEED) and the original is back.
 	 */
-	if (st) {
+	if (st->state == SITE_REWRITTEN) {
 		at = ip - 2 - st->len;
 		jmp_bytes(jmp, at, st->stub);
 		patch(r, at, st->orig, jmp);
@@ -995,12 +1012,9 @@ static void __rewrite(const struct k_sigcontext *c)
 	at = ip - 2 - len;
 	if (!len || (nr >= 0 && hosted_fast_needs_signal(nr)) ||
 	    (at & 63) == 63) {
-		count_kept(r, ip);
+		keep(r, st);
 		return;
 	}
-	st = site_new(ip);
-	if (!st)
-		return;
 	stub = stub_alloc(at, r);
 	if (!stub)
 		goto forget;
@@ -1009,8 +1023,7 @@ static void __rewrite(const struct k_sigcontext *c)
 	if (!stub_build(code, stub, p, len, ip)) {
 		/* Its RIP-relative operand is out of the stub's reach. */
 		stub_free(stub);
-		st->state = SITE_TOMB;
-		count_kept(r, ip);
+		keep(r, st);
 		return;
 	}
 	if (tramp_write(tramp_of(stub), stub, code, STUB_SIZE))
@@ -1028,10 +1041,7 @@ static void __rewrite(const struct k_sigcontext *c)
 				-err);
 		told = true;
 		stub_free(stub);
-		st->state = SITE_KEPT;
-		r->sites++;
-		__atomic_fetch_add(&lwk_proc.inst->entry_sites_kept, 1,
-				   __ATOMIC_RELAXED);
+		keep(r, st);
 		return;
 	}
 
@@ -1080,21 +1090,26 @@ enum mm_how {
 
 
 /*
- * Forget the sites recorded in r.  Those in [start, end) are going away
- * with their code (unless `revert`), so their stubs are free again; the
- * others are put back first.
+ * Forget the sites in r: those only seen so far, and those recorded.  Of
+ * the recorded ones, those in [start, end) are going away with their code
+ * (unless `revert`), so their stubs are free again; the others are put
+ * back first.
  */
 static void __forget_sites(struct region *r, u64 start, u64 end, bool revert)
 {
 	u32 i;
 
-	for (i = 0; i < SITES_MAX && r->sites; i++) {
+	for (i = 0; i < SITES_MAX; i++) {
 		struct site *st = &sites[i];
 		u64 at;
 
-		if (st->state < SITE_KEPT || st->ip - 2 < r->start ||
+		if (st->state < SITE_SEEN || st->ip - 2 < r->start ||
 		    st->ip - 2 >= r->end)
 			continue;
+		if (st->state == SITE_SEEN) {
+			st->state = SITE_TOMB;
+			continue;
+		}
 		at = st->ip - 2 - st->len;
 		if (st->state == SITE_REWRITTEN) {
 			if (revert || at + JMP_LEN <= start || at >= end)

@@ -124,7 +124,9 @@ case_entry_riprel()
 	need_tandem || return
 	p=$(prog fastentry_riprel) || return
 	e=$(fastentry_stats --entry=rewrite -- "$p") || return
-	fastentry_expect "$e" '$fast_calls -ge 5970' || return
+	# 3 sites x 2000 calls, less the 16 traps each makes before it is
+	# rewritten (REWRITE_AFTER in platform/hosted/rewrite.c).
+	fastentry_expect "$e" '$fast_calls -ge 5952' || return
 	grep -qx 'lea rip ok' "$CASE_DIR/stats.out" || {
 		echo "the program said:"
 		cat "$CASE_DIR/stats.out"

@@ -2,8 +2,8 @@
 /*
  * fastentry_race: several threads reach the same never-seen call site at
  * the same moment, 64 times over (one fresh site per round, released by a
- * spinning barrier), so the first trap, the rewrite and the other threads'
- * traps and spins overlap.  Each site is `mov $NR, %eax; syscall` for
+ * spinning barrier), so the traps, the rewrite (at a site's 16th trap)
+ * and the other threads' traps and spins overlap.  Each site is `mov $NR, %eax; syscall` for
  * getpid, getppid or gettid, and every result is checked.
  */
 #define _GNU_SOURCE

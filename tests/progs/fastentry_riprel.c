@@ -8,8 +8,8 @@
  *   - `lea disp(%rbx), %rdx; syscall` (glibc's start_thread sets its
  *     signal mask so) and `lea buf(%rip), %rdx; syscall` (so does
  *     pthread_create): rt_sigprocmask must write the old mask there.
- * Each site is called 2000 times (the first traps, the rest go through
- * the stub when rewritten).  Prints "riprel ok", "lea ok" and "lea rip
+ * Each site is called 2000 times (the first few trap, the rest go
+ * through the stub once it is rewritten).  Prints "riprel ok", "lea ok" and "lea rip
  * ok", or what went wrong.
  */
 #include <signal.h>
