@@ -9,7 +9,7 @@
 #ifndef TANDEM_UAPI_H
 #define TANDEM_UAPI_H
 
-#define TANDEM_ABI_VERSION	3
+#define TANDEM_ABI_VERSION	4
 #define TANDEM_VERSION		"0.1"
 
 /* Where a system call number is served. */
@@ -86,6 +86,11 @@ struct tandem_pool_owner {
 	 * its last allocator call; for `tandem ps`.
 	 */
 	unsigned long long bytes;
+	/*
+	 * PROCESS: bytes it has charged for an allocation it is making; if
+	 * it dies meanwhile, its reaper gives them back.
+	 */
+	unsigned long long inflight;
 	/* PROCESS: the SHARED owners it maps, one bit per slot. */
 	unsigned long long shared[TANDEM_POOL_OWNERS / 64];
 };

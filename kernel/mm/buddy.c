@@ -10,11 +10,24 @@
  * alloc and free at O(MAX_ORDER) list operations.  TAIL is 0, so zeroed
  * memory is a valid frame array with no blocks in it (buddy_init_zeroed).
  *
+ * Every change to the state under the lock goes through set(), which logs
+ * the word's old value first (buddy.h: the undo log).  A call is one step,
+ * or several (freeing an owner's blocks one by one, growing by one block
+ * at a time), each of which leaves the allocator whole and ends with
+ * commit(); a lock taken from a dead holder first undoes its last step.
+ * The log entry and its count are stored before the word they cover, in
+ * that order (x86 keeps stores in order; the compiler is told to), so a
+ * holder killed between any two stores leaves a log that undoes exactly
+ * what it changed.
+ *
  * Freestanding: no libc, no allocation, no pointers inside struct buddy.
  * Nothing here touches the frames themselves; zeroing is the caller's job.
  */
 #include "buddy.h"
+#include "shlock.h"
 #include "../errno.h"
+#include "../plat.h"
+#include "../arch/x86_64/unistd.h"
 
 #define BUDDY_NIL	0xffffffffU
 
@@ -26,6 +39,78 @@ enum {
 	BUDDY_F_ALLOC,		/* head of an allocated block */
 };
 
+/* ---- the undo log and the lock ---------------------------------------- */
+
+#define SET(b, lval, v)	set_logged(b, &(lval), sizeof(lval), (u64)(v))
+
+static u64 load_sized(const void *p, u32 size)
+{
+	switch (size) {
+	case 1: return *(const volatile u8 *)p;
+	case 2: return *(const volatile u16 *)p;
+	case 4: return *(const volatile u32 *)p;
+	default: return *(const volatile u64 *)p;
+	}
+}
+
+static void store_sized(void *p, u32 size, u64 v)
+{
+	switch (size) {
+	case 1: *(volatile u8 *)p = (u8)v; break;
+	case 2: *(volatile u16 *)p = (u16)v; break;
+	case 4: *(volatile u32 *)p = (u32)v; break;
+	default: *(volatile u64 *)p = v; break;
+	}
+}
+
+/* Write @v to the @size-byte word at @p in @b, logging its old value. */
+static void set_logged(struct buddy *b, void *p, u32 size, u64 v)
+{
+	u32 n = b->undo_n;
+
+	if (n < BUDDY_UNDO_MAX) {
+		b->undo[n].off = (u64)((u8 *)p - (u8 *)b);
+		b->undo[n].size = size;
+		b->undo[n].old = load_sized(p, size);
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		*(volatile u32 *)&b->undo_n = n + 1;
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		if (n + 1 > b->undo_peak)
+			b->undo_peak = n + 1;
+	}
+	store_sized(p, size, v);
+}
+
+/* The allocator is whole again: forget the step's log. */
+static void commit(struct buddy *b)
+{
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	*(volatile u32 *)&b->undo_n = 0;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+static void lock(struct buddy *b)
+{
+	u32 n;
+
+	if (!rspin_lock(&b->lock, (u32)linux_call0(NR_gettid)))
+		return;
+	/* Its holder died: undo the step it was in, newest change first. */
+	for (n = b->undo_n; n-- > 0;)
+		store_sized((u8 *)b + b->undo[n].off, b->undo[n].size,
+			    b->undo[n].old);
+	commit(b);
+	b->takeovers++;
+}
+
+static void unlock(struct buddy *b)
+{
+	commit(b);
+	rspin_unlock(&b->lock);
+}
+
+/* ---- lists and blocks --------------------------------------------------- */
+
 static unsigned int state_list(unsigned int state)
 {
 	return state == BUDDY_F_CLEAN ? BUDDY_LIST_CLEAN : BUDDY_LIST_DIRTY;
@@ -36,11 +121,11 @@ static void link_front(struct buddy *b, u32 *head, u64 pfn)
 {
 	struct buddy_frame *f = &b->frames[pfn];
 
-	f->prev = BUDDY_NIL;
-	f->next = *head;
+	SET(b, f->prev, BUDDY_NIL);
+	SET(b, f->next, *head);
 	if (*head != BUDDY_NIL)
-		b->frames[*head].prev = (u32)pfn;
-	*head = (u32)pfn;
+		SET(b, b->frames[*head].prev, pfn);
+	SET(b, *head, pfn);
 }
 
 static void link_del(struct buddy *b, u32 *head, u64 pfn)
@@ -48,53 +133,59 @@ static void link_del(struct buddy *b, u32 *head, u64 pfn)
 	struct buddy_frame *f = &b->frames[pfn];
 
 	if (f->prev != BUDDY_NIL)
-		b->frames[f->prev].next = f->next;
+		SET(b, b->frames[f->prev].next, f->next);
 	else
-		*head = f->next;
+		SET(b, *head, f->next);
 	if (f->next != BUDDY_NIL)
-		b->frames[f->next].prev = f->prev;
+		SET(b, b->frames[f->next].prev, f->prev);
 }
 
 static void list_push(struct buddy *b, unsigned int list, unsigned int order,
 		      u64 pfn)
 {
 	link_front(b, &b->head[list][order], pfn);
-	b->nr_blocks[list][order]++;
+	SET(b, b->nr_blocks[list][order], b->nr_blocks[list][order] + 1);
 }
 
 static void list_del(struct buddy *b, unsigned int list, unsigned int order,
 		     u64 pfn)
 {
 	link_del(b, &b->head[list][order], pfn);
-	b->nr_blocks[list][order]--;
-}
-
-/* Make [pfn, 2^order) an allocated block of @owner, on its list. */
-static void set_allocated(struct buddy *b, u64 pfn, unsigned int order,
-			  unsigned int owner)
-{
-	b->frames[pfn].order = (u8)order;
-	b->frames[pfn].state = BUDDY_F_ALLOC;
-	b->frames[pfn].owner = (u16)owner;
-	link_front(b, &b->owner_head[owner], pfn);
-	b->owner_pages[owner] += 1ULL << order;
-}
-
-/* Take the allocated block at @pfn off its owner's list. */
-static void clear_allocated(struct buddy *b, u64 pfn)
-{
-	unsigned int owner = b->frames[pfn].owner;
-
-	link_del(b, &b->owner_head[owner], pfn);
-	b->owner_pages[owner] -= 1ULL << b->frames[pfn].order;
-	b->frames[pfn].owner = 0;
+	SET(b, b->nr_blocks[list][order], b->nr_blocks[list][order] - 1);
 }
 
 static void set_head(struct buddy *b, u64 pfn, unsigned int order,
 		     unsigned int state)
 {
-	b->frames[pfn].order = (u8)order;
-	b->frames[pfn].state = (u8)state;
+	SET(b, b->frames[pfn].order, order);
+	SET(b, b->frames[pfn].state, state);
+}
+
+/*
+ * Make [pfn, 2^order) a block of @owner in @state, on its list: ALLOC
+ * (its pages count as the owner's) or ZEROING (they do not).
+ */
+static void set_owned(struct buddy *b, u64 pfn, unsigned int order,
+		      unsigned int state, unsigned int owner)
+{
+	set_head(b, pfn, order, state);
+	SET(b, b->frames[pfn].owner, owner);
+	link_front(b, &b->owner_head[owner], pfn);
+	if (state == BUDDY_F_ALLOC)
+		SET(b, b->owner_pages[owner],
+		    b->owner_pages[owner] + (1ULL << order));
+}
+
+/* Take the ALLOC or ZEROING block at @pfn off its owner's list. */
+static void clear_owned(struct buddy *b, u64 pfn)
+{
+	unsigned int owner = b->frames[pfn].owner;
+
+	link_del(b, &b->owner_head[owner], pfn);
+	if (b->frames[pfn].state == BUDDY_F_ALLOC)
+		SET(b, b->owner_pages[owner],
+		    b->owner_pages[owner] - (1ULL << b->frames[pfn].order));
+	SET(b, b->frames[pfn].owner, 0);
 }
 
 /*
@@ -118,8 +209,8 @@ static void __buddy_insert(struct buddy *b, u64 pfn, unsigned int order,
 			break;
 
 		list_del(b, list, order, buddy);
-		bf->state = BUDDY_F_TAIL;
-		b->frames[pfn].state = BUDDY_F_TAIL;
+		SET(b, bf->state, BUDDY_F_TAIL);
+		SET(b, b->frames[pfn].state, BUDDY_F_TAIL);
 		pfn &= ~size;
 		order++;
 	}
@@ -157,8 +248,10 @@ static void init_header(struct buddy *b, u64 npages, u64 grown)
 {
 	unsigned int l, o;
 
-	spin_init(&b->lock);
-	b->pad = 0;
+	b->lock = 0;
+	b->undo_n = 0;
+	b->undo_peak = 0;
+	b->takeovers = 0;
 	b->npages = npages;
 	b->grown = grown;
 	b->nr_clean = grown;
@@ -199,7 +292,10 @@ static void init_blocks(struct buddy *b, u64 npages)
 		end -= 1ULL << BUDDY_MAX_ORDER;
 		set_head(b, end, BUDDY_MAX_ORDER, BUDDY_F_CLEAN);
 		list_push(b, BUDDY_LIST_CLEAN, BUDDY_MAX_ORDER, end);
+		commit(b);
 	}
+	commit(b);
+	b->undo_peak = 0;
 }
 
 /**
@@ -269,17 +365,18 @@ int buddy_grow(struct buddy *b, u64 to)
 
 	if (to > b->npages)
 		return -EINVAL;
-	spin_lock(&b->lock);
+	lock(b);
+	/* One block a step: grown covers exactly the blocks inserted. */
 	for (p = b->grown; p < to; p += 1ULL << o) {
 		o = BUDDY_MAX_ORDER;
 		while (o > 0 && ((p & ((1ULL << o) - 1)) || p + (1ULL << o) > to))
 			o--;
-		b->nr_clean += 1ULL << o;
+		SET(b, b->nr_clean, b->nr_clean + (1ULL << o));
+		SET(b, b->grown, p + (1ULL << o));
 		__buddy_insert(b, p, o, BUDDY_F_CLEAN);
+		commit(b);
 	}
-	if (to > b->grown)
-		b->grown = to;
-	spin_unlock(&b->lock);
+	unlock(b);
 	return 0;
 }
 
@@ -311,7 +408,7 @@ long buddy_alloc_owned(struct buddy *b, unsigned int order,
 		return -EINVAL;
 	size = 1ULL << order;
 
-	spin_lock(&b->lock);
+	lock(b);
 	for (o = order; o <= BUDDY_MAX_ORDER; o++) {
 		if (b->head[BUDDY_LIST_CLEAN][o] != BUDDY_NIL)
 			break;
@@ -332,13 +429,13 @@ long buddy_alloc_owned(struct buddy *b, unsigned int order,
 		set_head(b, pfn + (1ULL << o), o, BUDDY_F_CLEAN);
 		list_push(b, BUDDY_LIST_CLEAN, o, pfn + (1ULL << o));
 	}
-	set_allocated(b, pfn, order, owner);
-	b->nr_clean -= size;
-	b->nr_alloc += size;
+	set_owned(b, pfn, order, BUDDY_F_ALLOC, owner);
+	SET(b, b->nr_clean, b->nr_clean - size);
+	SET(b, b->nr_alloc, b->nr_alloc + size);
 	ret = (long)pfn;
 
 out_unlock:
-	spin_unlock(&b->lock);
+	unlock(b);
 	return ret;
 }
 
@@ -350,6 +447,24 @@ out_unlock:
 long buddy_alloc(struct buddy *b, unsigned int order)
 {
 	return buddy_alloc_owned(b, order, 0);
+}
+
+/*
+ * Free the ALLOC block at @pfn, or give back the ZEROING one, as dirty;
+ * lock held.
+ */
+static void __free_block(struct buddy *b, u64 pfn)
+{
+	unsigned int order = b->frames[pfn].order;
+	u64 size = 1ULL << order;
+
+	if (b->frames[pfn].state == BUDDY_F_ALLOC)
+		SET(b, b->nr_alloc, b->nr_alloc - size);
+	else
+		SET(b, b->nr_zeroing, b->nr_zeroing - size);
+	clear_owned(b, pfn);
+	SET(b, b->nr_dirty, b->nr_dirty + size);
+	__buddy_insert(b, pfn, order, BUDDY_F_DIRTY);
 }
 
 /**
@@ -366,18 +481,15 @@ int buddy_free(struct buddy *b, u64 pfn, unsigned int order)
 {
 	int ret = 0;
 
-	spin_lock(&b->lock);
+	lock(b);
 	if (!is_block(b, pfn, order, BUDDY_F_ALLOC)) {
 		ret = -EINVAL;
 		goto out_unlock;
 	}
-	clear_allocated(b, pfn);
-	b->nr_alloc -= 1ULL << order;
-	b->nr_dirty += 1ULL << order;
-	__buddy_insert(b, pfn, order, BUDDY_F_DIRTY);
+	__free_block(b, pfn);
 
 out_unlock:
-	spin_unlock(&b->lock);
+	unlock(b);
 	return ret;
 }
 
@@ -397,17 +509,6 @@ static u64 block_head(struct buddy *b, u64 pfn)
 			return h;
 	}
 	return pfn & ~((1ULL << BUDDY_MAX_ORDER) - 1);
-}
-
-/* Free the allocated block at @pfn as dirty; lock held. */
-static void __free_block(struct buddy *b, u64 pfn)
-{
-	unsigned int order = b->frames[pfn].order;
-
-	clear_allocated(b, pfn);
-	b->nr_alloc -= 1ULL << order;
-	b->nr_dirty += 1ULL << order;
-	__buddy_insert(b, pfn, order, BUDDY_F_DIRTY);
 }
 
 /**
@@ -431,7 +532,7 @@ int buddy_free_range(struct buddy *b, u64 pfn, u64 npages)
 	if (npages == 0 || end < pfn || end > READ_ONCE(b->grown))
 		return -EINVAL;
 
-	spin_lock(&b->lock);
+	lock(b);
 	for (p = pfn; p < end; p = h + (1ULL << b->frames[h].order)) {
 		h = block_head(b, p);
 		if (b->frames[h].state != BUDDY_F_ALLOC) {
@@ -446,19 +547,21 @@ int buddy_free_range(struct buddy *b, u64 pfn, u64 npages)
 		o = b->frames[h].order;
 		if (h == p && p + (1ULL << o) <= end) {
 			__free_block(b, p);
+			commit(b);
 			p += 1ULL << o;
 			continue;
 		}
 		/* Cut the block in two allocated halves and look again. */
 		owner = b->frames[h].owner;
 		half = 1ULL << (o - 1);
-		clear_allocated(b, h);
-		set_allocated(b, h, o - 1, owner);
-		set_allocated(b, h + half, o - 1, owner);
+		clear_owned(b, h);
+		set_owned(b, h, o - 1, BUDDY_F_ALLOC, owner);
+		set_owned(b, h + half, o - 1, BUDDY_F_ALLOC, owner);
+		commit(b);
 	}
 
 out_unlock:
-	spin_unlock(&b->lock);
+	unlock(b);
 	return ret;
 }
 
@@ -467,8 +570,9 @@ out_unlock:
  * @b: the allocator
  * @owner: below BUDDY_MAX_OWNERS
  *
- * The blocks become dirty.  Returns the number of pages freed.
- * O(blocks * MAX_ORDER); takes b->lock.
+ * The blocks become dirty, and so do blocks @owner had taken for zeroing.
+ * Returns the number of allocated pages freed.  O(blocks * MAX_ORDER);
+ * takes b->lock.
  */
 u64 buddy_free_owner(struct buddy *b, unsigned int owner)
 {
@@ -476,11 +580,13 @@ u64 buddy_free_owner(struct buddy *b, unsigned int owner)
 
 	if (owner >= BUDDY_MAX_OWNERS)
 		return 0;
-	spin_lock(&b->lock);
+	lock(b);
 	freed = b->owner_pages[owner];
-	while (b->owner_head[owner] != BUDDY_NIL)
+	while (b->owner_head[owner] != BUDDY_NIL) {
 		__free_block(b, b->owner_head[owner]);
-	spin_unlock(&b->lock);
+		commit(b);
+	}
+	unlock(b);
 	return freed;
 }
 
@@ -495,21 +601,25 @@ u64 buddy_owner_pages(struct buddy *b, unsigned int owner)
 
 	if (owner >= BUDDY_MAX_OWNERS)
 		return 0;
-	spin_lock(&b->lock);
+	lock(b);
 	n = b->owner_pages[owner];
-	spin_unlock(&b->lock);
+	unlock(b);
 	return n;
 }
 
-/* Move the dirty block at the head of list @o to ZEROING; lock held. */
-static long __take_dirty(struct buddy *b, unsigned int o, unsigned int *order)
+/*
+ * Move the dirty block at the head of list @o to ZEROING, on @owner's
+ * list; lock held.
+ */
+static long __take_dirty(struct buddy *b, unsigned int owner, unsigned int o,
+			 unsigned int *order)
 {
 	u64 pfn = b->head[BUDDY_LIST_DIRTY][o];
 
 	list_del(b, BUDDY_LIST_DIRTY, o, pfn);
-	set_head(b, pfn, o, BUDDY_F_ZEROING);
-	b->nr_dirty -= 1ULL << o;
-	b->nr_zeroing += 1ULL << o;
+	set_owned(b, pfn, o, BUDDY_F_ZEROING, owner);
+	SET(b, b->nr_dirty, b->nr_dirty - (1ULL << o));
+	SET(b, b->nr_zeroing, b->nr_zeroing + (1ULL << o));
 	*order = o;
 	return (long)pfn;
 }
@@ -517,31 +627,38 @@ static long __take_dirty(struct buddy *b, unsigned int o, unsigned int *order)
 /**
  * buddy_take_dirty - take the largest dirty block for zeroing
  * @b: the allocator
+ * @owner: the taker, below BUDDY_MAX_OWNERS: the block waits on its list
  * @order: set to the block's order on success
  *
  * The block is neither allocatable nor dirty until the caller zeroes its
- * 2^*@order frames and hands it back with buddy_put_clean().  Returns the
- * first frame number, or -ENOENT if no block is dirty.  Takes b->lock.
+ * 2^*@order frames and hands it back with buddy_put_clean(), or @owner's
+ * blocks are freed (it is dirty again).  Returns the first frame number,
+ * or -ENOENT if no block is dirty, or -EINVAL for a bad @owner.  Takes
+ * b->lock.
  */
-long buddy_take_dirty(struct buddy *b, unsigned int *order)
+long buddy_take_dirty(struct buddy *b, unsigned int owner,
+		      unsigned int *order)
 {
 	long ret = -ENOENT;
 	int o;
 
-	spin_lock(&b->lock);
+	if (owner >= BUDDY_MAX_OWNERS)
+		return -EINVAL;
+	lock(b);
 	for (o = BUDDY_MAX_ORDER; o >= 0; o--) {
 		if (b->head[BUDDY_LIST_DIRTY][o] != BUDDY_NIL) {
-			ret = __take_dirty(b, (unsigned int)o, order);
+			ret = __take_dirty(b, owner, (unsigned int)o, order);
 			break;
 		}
 	}
-	spin_unlock(&b->lock);
+	unlock(b);
 	return ret;
 }
 
 /**
  * buddy_take_dirty_fit - take a dirty block to zero for a @want-order need
  * @b: the allocator
+ * @owner: the taker, as for buddy_take_dirty()
  * @want: order the caller is about to allocate
  * @order: set to the block's order on success
  *
@@ -550,31 +667,33 @@ long buddy_take_dirty(struct buddy *b, unsigned int *order)
  * if none is that big, the largest dirty block.  Returns the first frame
  * number or -ENOENT.  Takes b->lock.
  */
-long buddy_take_dirty_fit(struct buddy *b, unsigned int want,
-			  unsigned int *order)
+long buddy_take_dirty_fit(struct buddy *b, unsigned int owner,
+			  unsigned int want, unsigned int *order)
 {
 	long ret = -ENOENT;
 	int o;
 
+	if (owner >= BUDDY_MAX_OWNERS)
+		return -EINVAL;
 	if (want > BUDDY_MAX_ORDER)
 		want = BUDDY_MAX_ORDER;
 
-	spin_lock(&b->lock);
+	lock(b);
 	for (o = (int)want; o <= BUDDY_MAX_ORDER; o++) {
 		if (b->head[BUDDY_LIST_DIRTY][o] != BUDDY_NIL) {
-			ret = __take_dirty(b, (unsigned int)o, order);
+			ret = __take_dirty(b, owner, (unsigned int)o, order);
 			goto out_unlock;
 		}
 	}
 	for (o = (int)want - 1; o >= 0; o--) {
 		if (b->head[BUDDY_LIST_DIRTY][o] != BUDDY_NIL) {
-			ret = __take_dirty(b, (unsigned int)o, order);
+			ret = __take_dirty(b, owner, (unsigned int)o, order);
 			break;
 		}
 	}
 
 out_unlock:
-	spin_unlock(&b->lock);
+	unlock(b);
 	return ret;
 }
 
@@ -592,17 +711,18 @@ int buddy_put_clean(struct buddy *b, u64 pfn, unsigned int order)
 {
 	int ret = 0;
 
-	spin_lock(&b->lock);
+	lock(b);
 	if (!is_block(b, pfn, order, BUDDY_F_ZEROING)) {
 		ret = -EINVAL;
 		goto out_unlock;
 	}
-	b->nr_zeroing -= 1ULL << order;
-	b->nr_clean += 1ULL << order;
+	clear_owned(b, pfn);
+	SET(b, b->nr_zeroing, b->nr_zeroing - (1ULL << order));
+	SET(b, b->nr_clean, b->nr_clean + (1ULL << order));
 	__buddy_insert(b, pfn, order, BUDDY_F_CLEAN);
 
 out_unlock:
-	spin_unlock(&b->lock);
+	unlock(b);
 	return ret;
 }
 
@@ -622,24 +742,30 @@ int buddy_put_clean_part(struct buddy *b, u64 pfn, unsigned int order,
 			 unsigned int clean_order)
 {
 	unsigned int o;
+	u64 half;
 	int ret = 0;
 
-	spin_lock(&b->lock);
+	lock(b);
 	if (clean_order > order || !is_block(b, pfn, order, BUDDY_F_ZEROING)) {
 		ret = -EINVAL;
 		goto out_unlock;
 	}
-	b->nr_zeroing -= 1ULL << order;
-	b->nr_clean += 1ULL << clean_order;
-	b->nr_dirty += (1ULL << order) - (1ULL << clean_order);
-	b->frames[pfn].state = BUDDY_F_TAIL;
-	for (o = order; o > clean_order; o--)
-		__buddy_insert(b, pfn + (1ULL << (o - 1)), o - 1,
-			       BUDDY_F_DIRTY);
+	/* A step per upper half given back dirty; the block shrinks. */
+	for (o = order; o > clean_order; o--) {
+		half = 1ULL << (o - 1);
+		SET(b, b->frames[pfn].order, o - 1);
+		SET(b, b->nr_zeroing, b->nr_zeroing - half);
+		SET(b, b->nr_dirty, b->nr_dirty + half);
+		__buddy_insert(b, pfn + half, o - 1, BUDDY_F_DIRTY);
+		commit(b);
+	}
+	clear_owned(b, pfn);
+	SET(b, b->nr_zeroing, b->nr_zeroing - (1ULL << clean_order));
+	SET(b, b->nr_clean, b->nr_clean + (1ULL << clean_order));
 	__buddy_insert(b, pfn, clean_order, BUDDY_F_CLEAN);
 
 out_unlock:
-	spin_unlock(&b->lock);
+	unlock(b);
 	return ret;
 }
 
@@ -662,7 +788,7 @@ void buddy_stats(struct buddy *b, struct buddy_stats *st)
 	int o;
 
 	__builtin_memset(st, 0, sizeof(*st));
-	spin_lock(&b->lock);
+	lock(b);
 	st->total = b->npages;
 	st->grown = b->grown;
 	st->free_clean = b->nr_clean;
@@ -679,7 +805,7 @@ void buddy_stats(struct buddy *b, struct buddy_stats *st)
 		if (st->clean_blocks[o] || st->dirty_blocks[o])
 			st->largest_free_order = o;
 	}
-	spin_unlock(&b->lock);
+	unlock(b);
 
 	free = st->free_clean + st->dirty;
 	st->frag_permille = 0;
@@ -712,8 +838,11 @@ static bool check_list(struct buddy *b, unsigned int list, unsigned int order,
 	return n == expect && b->nr_blocks[list][order] == expect;
 }
 
-/* Walk every owner list: allocated heads of that owner, right counts. */
-static bool check_owners(struct buddy *b, u64 nr_alloc_blocks)
+/*
+ * Walk every owner list: allocated and zeroing heads of that owner, the
+ * allocated ones' pages counted.
+ */
+static bool check_owners(struct buddy *b, u64 nr_owned_blocks)
 {
 	u64 blocks = 0, pages, n;
 	unsigned int owner;
@@ -725,19 +854,21 @@ static bool check_owners(struct buddy *b, u64 nr_alloc_blocks)
 		prev = BUDDY_NIL;
 		for (pfn = b->owner_head[owner]; pfn != BUDDY_NIL;
 		     pfn = b->frames[pfn].next) {
-			if (pfn >= b->npages || ++n > nr_alloc_blocks ||
-			    b->frames[pfn].state != BUDDY_F_ALLOC ||
+			if (pfn >= b->npages || ++n > nr_owned_blocks ||
+			    (b->frames[pfn].state != BUDDY_F_ALLOC &&
+			     b->frames[pfn].state != BUDDY_F_ZEROING) ||
 			    b->frames[pfn].owner != owner ||
 			    b->frames[pfn].prev != prev)
 				return false;
-			pages += 1ULL << b->frames[pfn].order;
+			if (b->frames[pfn].state == BUDDY_F_ALLOC)
+				pages += 1ULL << b->frames[pfn].order;
 			prev = pfn;
 		}
 		if (pages != b->owner_pages[owner])
 			return false;
 		blocks += n;
 	}
-	return blocks == nr_alloc_blocks;
+	return blocks == nr_owned_blocks;
 }
 
 /* Validate everything; lock held. */
@@ -746,7 +877,7 @@ static bool __buddy_check(struct buddy *b)
 	u64 pages[BUDDY_F_ALLOC + 1] = { 0 };
 	u64 blocks[BUDDY_NR_LISTS][BUDDY_NR_ORDERS] = { { 0 } };
 	unsigned int o, l, state;
-	u64 pfn, i, size, buddy, alloc_blocks = 0;
+	u64 pfn, i, size, buddy, owned_blocks = 0;
 
 	if (b->npages == 0 || b->npages > BUDDY_MAX_PAGES)
 		return false;
@@ -773,8 +904,8 @@ static bool __buddy_check(struct buddy *b)
 				return false;
 		}
 		pages[state] += size;
-		if (state == BUDDY_F_ALLOC)
-			alloc_blocks++;
+		if (state == BUDDY_F_ALLOC || state == BUDDY_F_ZEROING)
+			owned_blocks++;
 		if (state != BUDDY_F_CLEAN && state != BUDDY_F_DIRTY)
 			continue;
 
@@ -797,7 +928,7 @@ static bool __buddy_check(struct buddy *b)
 				return false;
 		}
 	}
-	return check_owners(b, alloc_blocks);
+	return b->undo_n == 0 && check_owners(b, owned_blocks);
 }
 
 /**
@@ -815,8 +946,8 @@ bool buddy_check(struct buddy *b)
 {
 	bool ok;
 
-	spin_lock(&b->lock);
+	lock(b);
 	ok = __buddy_check(b);
-	spin_unlock(&b->lock);
+	unlock(b);
 	return ok;
 }

@@ -24,13 +24,21 @@
  * buddy_alloc() uses owner 0).  An owner's blocks are linked through the
  * free-list fields of their first frame, so everything an owner holds can
  * be freed at once (buddy_free_owner), e.g. when a process dies.  Any range
- * of allocated frames can be freed (buddy_free_range), cutting blocks.
+ * of allocated frames can be freed (buddy_free_range), cutting blocks.  A
+ * block taken for zeroing sits on its taker's list too, so a taker that
+ * dies gives it back dirty.
+ *
+ * The lock is robust: it holds its holder's Linux tid, and a caller that
+ * finds the holder dead takes it over (kernel/mm/shlock.h, rspin).
+ * Each call logs the old value of every word it changes before changing
+ * it (the undo log, in the state itself) and clears the log when the
+ * allocator is whole again; the taker puts back what the log holds, so a
+ * process killed inside a call leaves the allocator as it was before.
  */
 #ifndef TANDEM_KERNEL_MM_BUDDY_H
 #define TANDEM_KERNEL_MM_BUDDY_H
 
 #include "../types.h"
-#include "../lib/lock.h"
 
 #define BUDDY_MAX_ORDER		18
 #define BUDDY_NR_ORDERS		(BUDDY_MAX_ORDER + 1)
@@ -53,14 +61,28 @@ struct buddy_frame {
 	u16 owner;		/* allocated block: its owner */
 };
 
+/* One word a call changed, and what it held before. */
+struct buddy_undo {
+	u64 off;		/* byte offset in struct buddy */
+	u32 size;		/* 1, 2, 4 or 8 */
+	u32 pad;
+	u64 old;
+};
+
+/* Enough for any one step of a call (about 150 words at most). */
+#define BUDDY_UNDO_MAX		512
+
 /*
  * Lock legend: npages is written once by buddy_init() and read freely;
  * every other field, frames[] included, is protected by lock.  grown only
  * grows, so a lock-free read of it is a safe lower bound.
  */
 struct buddy {
-	spinlock_t lock;
-	u32 pad;
+	u32 lock;		/* 0, or its holder's tid (rspin) */
+	u32 undo_n;		/* entries of the step in progress */
+	u32 undo_peak;		/* most entries one step needed */
+	u32 takeovers;		/* locks taken from dead holders */
+	struct buddy_undo undo[BUDDY_UNDO_MAX];
 	u64 npages;		/* frames there is room for */
 	u64 grown;		/* frames [0, grown) are the allocator's */
 	u64 nr_clean;		/* pages in clean free blocks */
@@ -106,9 +128,10 @@ int buddy_free(struct buddy *b, u64 pfn, unsigned int order);
 int buddy_free_range(struct buddy *b, u64 pfn, u64 npages);
 u64 buddy_free_owner(struct buddy *b, unsigned int owner);
 u64 buddy_owner_pages(struct buddy *b, unsigned int owner);
-long buddy_take_dirty(struct buddy *b, unsigned int *order);
-long buddy_take_dirty_fit(struct buddy *b, unsigned int want,
-			  unsigned int *order);
+long buddy_take_dirty(struct buddy *b, unsigned int owner,
+		      unsigned int *order);
+long buddy_take_dirty_fit(struct buddy *b, unsigned int owner,
+			  unsigned int want, unsigned int *order);
 int buddy_put_clean(struct buddy *b, u64 pfn, unsigned int order);
 int buddy_put_clean_part(struct buddy *b, u64 pfn, unsigned int order,
 			 unsigned int clean_order);

@@ -151,6 +151,14 @@ static void uncharge(u64 bytes)
 	__atomic_fetch_sub(&inst()->mem_used, bytes, __ATOMIC_RELAXED);
 }
 
+/* Note @delta bytes more (or fewer) charged for an allocation under way. */
+static void inflight(u64 delta)
+{
+	if (pool.slot > 0)
+		__atomic_fetch_add(&pool.st->owner[pool.slot].inflight, delta,
+				   __ATOMIC_SEQ_CST);
+}
+
 /* ---- figures for tandem status ----------------------------------------- */
 
 /* Publish what this process holds in every pool, in its owner slot. */
@@ -295,6 +303,16 @@ static int grow(int id, u64 n, bool background)
 }
 
 /*
+ * Who zeroes: this process's slot, so a process killed while it zeroes
+ * gives the block back dirty when it is reaped; the daemon taking back
+ * what ended processes held (pool_reap_gone) has none: slot 0.
+ */
+static unsigned int zero_owner(void)
+{
+	return pool.slot > 0 ? (unsigned int)pool.slot : 0;
+}
+
+/*
  * Zero one dirty block for an allocation of 2^@want frames, at least
  * 2^SYNC_ZERO_MIN_ORDER of them.  Returns false if nothing is dirty.
  */
@@ -304,7 +322,7 @@ static bool zero_for(int id, unsigned int want)
 	unsigned int o, part;
 	long pfn;
 
-	pfn = buddy_take_dirty_fit(b, want, &o);
+	pfn = buddy_take_dirty_fit(b, zero_owner(), want, &o);
 	if (pfn < 0)
 		return false;
 	part = MIN(o, MAX(want, (unsigned int)SYNC_ZERO_MIN_ORDER));
@@ -344,12 +362,22 @@ long pool_alloc(int id, unsigned int order, unsigned int owner)
 
 	if (!pool_usable(id) || order > BUDDY_MAX_ORDER)
 		return -ENOMEM;
-	if (!charge(bytes))
-		return -ENOMEM;
 
+	/*
+	 * Charged only around the attempt itself, and the charge is noted in
+	 * this process's slot meanwhile: a process killed there leaves it
+	 * for its reaper to give back, and one killed while it zeroes or
+	 * waits for frames holds none.
+	 */
 	for (;;) {
+		if (!charge(bytes))
+			return -ENOMEM;
+		inflight(bytes);
 		enter();
 		pfn = buddy_alloc_owned(b, order, owner);
+		inflight(-bytes);
+		if (pfn < 0)
+			uncharge(bytes);
 		/* Only dirty frames would do: zero some here. */
 		zeroed = pfn == -EAGAIN && zero_for(id, order);
 		leave();
@@ -381,10 +409,8 @@ long pool_alloc(int id, unsigned int order, unsigned int owner)
 	}
 	if (grew)
 		pool_kick();
-	if (pfn < 0) {
-		uncharge(bytes);
+	if (pfn < 0)
 		return -ENOMEM;
-	}
 	__atomic_fetch_or(&inst()->page_sizes_used, 1ULL << pool_shift[id],
 			  __ATOMIC_RELAXED);
 	publish(id);
@@ -446,6 +472,8 @@ static void __reclaim(int slot)
 	int w, bit;
 
 	free_owned(slot);
+	/* It died charging for frames it did not get (or not yet noted). */
+	uncharge(__atomic_exchange_n(&o->inflight, 0, __ATOMIC_SEQ_CST));
 	for (w = 0; w < TANDEM_POOL_OWNERS / 64; w++) {
 		while (o->shared[w]) {
 			bit = __builtin_ctzll(o->shared[w]);
@@ -661,7 +689,7 @@ static bool helper_zero(void)
 			continue;
 		enter();
 		helper_locked(true);
-		pfn = buddy_take_dirty(pool.b[id], &o);
+		pfn = buddy_take_dirty(pool.b[id], zero_owner(), &o);
 		helper_locked(false);
 		if (pfn < 0) {
 			leave();

@@ -7,6 +7,7 @@
  * one that is gone or a zombie.  A tid Linux has given to a new thread
  * since counts as alive: the waiter then waits for that thread to end
  * (Linux hands tids out in order, so this takes a wrap of the pid space).
+ * The spinning kind (rspin) asks the same of its holder as it spins.
  */
 #include "shlock.h"
 #include "../errno.h"
@@ -81,4 +82,24 @@ void shlock_unlock(u32 *w)
 {
 	if (__atomic_exchange_n(w, 0, __ATOMIC_RELEASE) & SHLOCK_WAITERS)
 		linux_call3(NR_futex, w, FUTEX_WAKE, 1);
+}
+
+int rspin_lock(u32 *w, u32 id)
+{
+	u32 c, dead, spins = 0;
+
+	for (;;) {
+		c = 0;
+		if (cas(w, &c, id))
+			return 0;
+		do {
+			__builtin_ia32_pause();
+			if (++spins % RSPIN_CHECK == 0 && tid_gone((int)c)) {
+				dead = c;
+				if (cas(w, &c, id))
+					return (int)dead;
+			}
+			c = __atomic_load_n(w, __ATOMIC_RELAXED);
+		} while (c);
+	}
 }

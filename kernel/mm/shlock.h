@@ -30,4 +30,25 @@ int shlock_lock(u32 *w);
 /* shlock_unlock - let go of the lock in @w, waking one sleeper. */
 void shlock_unlock(u32 *w);
 
+/*
+ * The spinning kind, for short sections whose holders never block: the
+ * word holds the holder's @id (a pid or tid, never 0), and a waiter that
+ * has spun for a while (RSPIN_CHECK pauses, a few ms) asks /proc whether
+ * that holder is still there.  What it guards must be made whole again
+ * by the taker (the buddy allocator's undo log).
+ */
+#define RSPIN_CHECK		(1U << 16)
+
+/*
+ * rspin_lock - take the lock in word @w for @id.  Returns 0, or the id of
+ * a dead holder it was taken from.
+ */
+int rspin_lock(u32 *w, u32 id);
+
+/* rspin_unlock - let go of the lock in @w. */
+static inline void rspin_unlock(u32 *w)
+{
+	__atomic_store_n(w, 0, __ATOMIC_RELEASE);
+}
+
 #endif

@@ -751,6 +751,16 @@ case_fork_race()
 		'for i in 1 2 3; do "$0" fork-race || exit 1; done' "$p"
 }
 
+# 300 children killed as they map and unmap 1 MiB, in a 64 MiB pool: a
+# child killed inside the allocator must neither hang the others nor keep
+# memory (a fresh child's 1 MiB fails with 300 bad status otherwise).
+case_killed_while_mapping()
+{
+	local RUN_OPTS=("${RUN_OPTS[@]}" --mem 64M)
+
+	compare_prog procs --native-status 0 -- kill-mapping
+}
+
 case_sh_sort_pipeline()
 {
 	compare --native-has 99999 -- sh -c 'seq 1 100000 | sort -r | head -3'
@@ -1295,6 +1305,7 @@ all_cases()
 	tcase run/process-fork-mixed-threads case_process 0 fork-mixed
 	tcase run/process-fork-tid-word case_process 0 fork-tid
 	tcase run/process-fork-then-kill case_process 0 fork-kill
+	tcase run/process-killed-while-mapping case_killed_while_mapping
 	tcase run/sh-seq-sort-head case_sh_sort_pipeline
 	tcase run/sh-200-processes case_sh_200_processes
 	tcase run/sigterm-futex-waiters case_killed_in_futex_waits 15 143

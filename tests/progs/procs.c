@@ -26,6 +26,10 @@
  *   fork-kill        children SIGKILLed at once after the fork, each a
  *                    little later than the one before, in the child's
  *                    first steps; every one must be reaped
+ *   kill-mapping     children that map, touch and unmap 1 MiB without
+ *                    pause, SIGKILLed at a random moment (inside the
+ *                    LWK's allocator, often); every one must be reaped,
+ *                    and a fresh child must still get its 1 MiB
  *
  * No pid is printed, only whether it is the expected one. Exits 1 when a
  * check fails.
@@ -36,6 +40,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -899,6 +904,38 @@ static void g_fork_kill(void)
 	check(bad == 0, "every one was reaped, killed by SIGKILL");
 }
 
+static void g_kill_mapping(void)
+{
+	const size_t len = 1 << 20;
+	int i, status, rounds = 300, bad = 0;
+	struct timespec ts = { 0, 0 };
+	char *p;
+	pid_t pid;
+
+	srand(1);
+	for (i = 0; i < rounds; i++) {
+		pid = fork_or_die();
+		if (pid == 0) {
+			for (;;) {
+				p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+				if (p == MAP_FAILED)
+					_exit(3);
+				p[0] = 1;
+				munmap(p, len);
+			}
+		}
+		ts.tv_nsec = (rand() % 2000) * 1000L;
+		nanosleep(&ts, NULL);
+		kill(pid, SIGKILL);
+		if (waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status) ||
+		    WTERMSIG(status) != SIGKILL)
+			bad++;
+	}
+	printf("%d mapping children killed\n", rounds);
+	check(bad == 0, "every one was reaped, killed by SIGKILL");
+}
+
 static volatile int calls_stop;
 static long calls_wrong;
 
@@ -1183,6 +1220,8 @@ int main(int argc, char **argv)
 		g_fork_mixed();
 	else if (!strcmp(g, "fork-kill"))
 		g_fork_kill();
+	else if (!strcmp(g, "kill-mapping"))
+		g_kill_mapping();
 	else if (!strcmp(g, "spawn-threads"))
 		g_spawn_threads();
 	else {

@@ -7,13 +7,34 @@
  * non-zero on any failure.  Random cases replay a fixed seed, printed in
  * every failure, against a model that keeps one state byte per frame.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+/*
+ * <sys/wait.h>, <sys/mman.h> and <signal.h> bring names the LWK's ABI
+ * header defines itself; these are all this test needs of them.
+ */
+pid_t waitpid(pid_t pid, int *status, int options);
+int kill(pid_t pid, int sig);
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off);
+int munmap(void *addr, size_t len);
+
+/* libc's string functions stand in for the LWK's (see test_trace.c). */
+#define TANDEM_KERNEL_LIB_H
 #include "../../kernel/mm/buddy.c"
+#include "../../kernel/mm/shlock.c"
+
+long plat_linux_call(long nr, long a0, long a1, long a2, long a3, long a4,
+		     long a5)
+{
+	long r = syscall(nr, a0, a1, a2, a3, a4, a5);
+
+	return r == -1 ? -errno : r;
+}
 
 #include "unit.h"
 
@@ -79,7 +100,7 @@ static void zero_all(struct buddy *b)
 	unsigned int o;
 	long pfn;
 
-	while ((pfn = buddy_take_dirty(b, &o)) >= 0)
+	while ((pfn = buddy_take_dirty(b, 0, &o)) >= 0)
 		CHECK(buddy_put_clean(b, (u64)pfn, o) == 0,
 		      "put_clean(%ld, %u) refused", pfn, o);
 	CHECK(pfn == -ENOENT, "take_dirty returned %ld", pfn);
@@ -191,7 +212,7 @@ static void case_order0_coalesce(void)
 	CHECK(buddy_alloc(b, 0) == -EAGAIN, "alloc with only dirty pages: %ld",
 	      buddy_alloc(b, 0));
 
-	pfn = buddy_take_dirty(b, &o);
+	pfn = buddy_take_dirty(b, 0, &o);
 	CHECK(pfn >= 0 && o == BUDDY_MAX_ORDER,
 	      "first dirty block %ld has order %u, want %d", pfn, o,
 	      BUDDY_MAX_ORDER);
@@ -219,7 +240,7 @@ static void case_enomem_eagain(void)
 	CHECK(p == 0, "order 4 from a fresh 16-page pool: %ld", p);
 	CHECK(buddy_alloc(b, 0) == -ENOMEM, "alloc from a full pool: %ld",
 	      buddy_alloc(b, 0));
-	CHECK(buddy_take_dirty(b, &o) == -ENOENT, "dirty block in a new pool");
+	CHECK(buddy_take_dirty(b, 0, &o) == -ENOENT, "dirty block in a new pool");
 
 	CHECK(buddy_free(b, 0, 4) == 0, "free refused");
 	CHECK(buddy_alloc(b, 0) == -EAGAIN, "alloc with all dirty: %ld",
@@ -227,11 +248,11 @@ static void case_enomem_eagain(void)
 	CHECK(buddy_alloc(b, 5) == -ENOMEM, "order 5 with 16 dirty: %ld",
 	      buddy_alloc(b, 5));
 
-	z = buddy_take_dirty(b, &o);
+	z = buddy_take_dirty(b, 0, &o);
 	CHECK(z == 0 && o == 4, "take_dirty gave %ld order %u", z, o);
 	CHECK(buddy_alloc(b, 0) == -EAGAIN, "alloc while zeroing: %ld",
 	      buddy_alloc(b, 0));
-	CHECK(buddy_take_dirty(b, &o) == -ENOENT, "second dirty block");
+	CHECK(buddy_take_dirty(b, 0, &o) == -ENOENT, "second dirty block");
 	buddy_stats(b, &st);
 	CHECK(st.zeroing == 16 && st.dirty == 0 && st.free_clean == 0,
 	      "zeroing %llu dirty %llu clean %llu",
@@ -245,7 +266,7 @@ static void case_enomem_eagain(void)
 	q = buddy_alloc(b, 0);
 	CHECK(p >= 0 && q == (p ^ 1), "order-0 pair %ld %ld not buddies", p, q);
 	CHECK(buddy_free(b, (u64)p, 0) == 0, "free p");
-	z = buddy_take_dirty(b, &o);
+	z = buddy_take_dirty(b, 0, &o);
 	CHECK(z == p && o == 0, "take_dirty %ld/%u", z, o);
 	CHECK(buddy_put_clean(b, (u64)z, 0) == 0, "put_clean p");
 	CHECK(buddy_free(b, (u64)q, 0) == 0, "free q");
@@ -261,7 +282,7 @@ static void case_enomem_eagain(void)
 	/* 15 clean pages but no clean block of order 4: zeroing helps. */
 	CHECK(buddy_alloc(b, 4) == -EAGAIN, "order 4 with 1 dirty: %ld",
 	      buddy_alloc(b, 4));
-	z = buddy_take_dirty_fit(b, 4, &o);
+	z = buddy_take_dirty_fit(b, 0, 4, &o);
 	CHECK(z == q && o == 0, "take_dirty_fit %ld/%u", z, o);
 	CHECK(buddy_put_clean(b, (u64)z, o) == 0, "put_clean q");
 	CHECK(buddy_alloc(b, 4) == 0, "order 4 after zeroing failed");
@@ -286,19 +307,19 @@ static void case_take_dirty_fit(void)
 	      !buddy_free(b, (u64)d, 4), "frees refused");
 	CHECK(buddy_check(b), "check failed");
 
-	z = buddy_take_dirty_fit(b, 2, &o);
+	z = buddy_take_dirty_fit(b, 0, 2, &o);
 	CHECK(z == a && o == 3, "fit(2) took %ld order %u, want %ld order 3",
 	      z, o, a);
 	CHECK(!buddy_put_clean(b, (u64)z, o), "put_clean");
-	z = buddy_take_dirty_fit(b, 6, &o);
+	z = buddy_take_dirty_fit(b, 0, 6, &o);
 	CHECK(z == d && o == 4, "fit(6) took %ld order %u, want %ld order 4",
 	      z, o, d);
 	CHECK(!buddy_put_clean(b, (u64)z, o), "put_clean");
-	z = buddy_take_dirty_fit(b, 40, &o);
+	z = buddy_take_dirty_fit(b, 0, 40, &o);
 	CHECK(z == c && o == 1, "fit(40) took %ld order %u, want %ld order 1",
 	      z, o, c);
 	CHECK(!buddy_put_clean(b, (u64)z, o), "put_clean");
-	CHECK(buddy_take_dirty_fit(b, 0, &o) == -ENOENT, "still dirty blocks");
+	CHECK(buddy_take_dirty_fit(b, 0, 0, &o) == -ENOENT, "still dirty blocks");
 	expect_fresh(b, 64, "after zeroing");
 	free(b);
 }
@@ -330,7 +351,7 @@ static void case_bad_calls(void)
 	CHECK(buddy_free(b, (u64)p, 2) == -EINVAL, "double free accepted");
 	CHECK(buddy_put_clean(b, (u64)p, 2) == -EINVAL,
 	      "put_clean of a dirty block");
-	z = buddy_take_dirty(b, &o);
+	z = buddy_take_dirty(b, 0, &o);
 	CHECK(z == p && o == 2, "take_dirty %ld/%u", z, o);
 	CHECK(buddy_free(b, (u64)z, 2) == -EINVAL, "free of a zeroing block");
 	CHECK(buddy_put_clean(b, (u64)z, 1) == -EINVAL,
@@ -579,9 +600,9 @@ static void run_random(u64 n, u64 seed, long ops, unsigned int max_order,
 			m.held[i] = m.held[--m.nr_held];
 		} else if (dice < 93) {
 			if (dice & 1)
-				r = buddy_take_dirty(b, &o);
+				r = buddy_take_dirty(b, 0, &o);
 			else
-				r = buddy_take_dirty_fit(b,
+				r = buddy_take_dirty_fit(b, 0,
 							 rnd_order(max_order),
 							 &o);
 			if (r == -ENOENT) {
@@ -817,7 +838,7 @@ static void case_put_clean_part(void)
 
 	p = buddy_alloc(b, 10);
 	CHECK(p == 0 && !buddy_free(b, 0, 10), "setup failed");
-	z = buddy_take_dirty(b, &o);
+	z = buddy_take_dirty(b, 0, &o);
 	CHECK(z == 0 && o == 10, "take_dirty %ld/%u", z, o);
 	CHECK(buddy_put_clean_part(b, 0, 10, 11) == -EINVAL, "bad order taken");
 	CHECK(buddy_put_clean_part(b, 0, 9, 2) == -EINVAL, "wrong block taken");
@@ -905,8 +926,17 @@ static void run_random_owned(u64 n, u64 seed, long ops, long check_every)
 			else
 				held[i] = held[--nr_held];
 		} else if (dice < 83) {
-			w = (unsigned int)rnd_below(8);
+			/* Owner 8 zeroes: its blocks go back dirty. */
+			w = (unsigned int)rnd_below(9);
 			k = buddy_free_owner(b, w);
+			for (; w == 8 && nr_zeroing; nr_zeroing--) {
+				struct blk *z = &zeroing[nr_zeroing - 1];
+
+				for (j = 0; j < (1ULL << z->order); j++)
+					state[z->pfn + j] = M_DIRTY;
+				count[M_ZEROING] -= 1ULL << z->order;
+				count[M_DIRTY] += 1ULL << z->order;
+			}
 			len = 0;
 			for (i = 0; i < nr_held;) {
 				if (held[i].owner != w) {
@@ -924,7 +954,7 @@ static void run_random_owned(u64 n, u64 seed, long ops, long check_every)
 			      (unsigned long long)seed, op, w,
 			      (unsigned long long)k, (unsigned long long)len);
 		} else if (dice < 93) {
-			r = buddy_take_dirty(b, &o);
+			r = buddy_take_dirty(b, 8, &o);
 			if (r < 0)
 				continue;
 			for (k = (u64)r; k < (u64)r + (1ULL << o); k++) {
@@ -996,6 +1026,83 @@ static void case_random_owned(void)
 	run_random_owned(3000, 0x5eed0004, 100000, 97);
 }
 
+/* A block taken for zeroing goes back dirty when its taker's are freed. */
+static void case_zeroing_owned(void)
+{
+	struct buddy *b = new_buddy(64);
+	struct buddy_stats st;
+	unsigned int o;
+	long p, z;
+
+	p = buddy_alloc_owned(b, 4, 3);
+	CHECK(p >= 0 && buddy_free(b, (u64)p, 4) == 0, "alloc/free of 16");
+	z = buddy_take_dirty(b, 5, &o);
+	CHECK(z == p && o == 4, "take_dirty gave %ld/%u", z, o);
+	CHECK(buddy_check(b), "check with a block being zeroed");
+	CHECK(buddy_owner_pages(b, 5) == 0, "zeroing pages counted as held");
+	CHECK(buddy_free_owner(b, 5) == 0, "free_owner counted zeroing pages");
+	buddy_stats(b, &st);
+	CHECK(st.zeroing == 0 && st.dirty == 16,
+	      "after free_owner: zeroing %llu dirty %llu",
+	      (unsigned long long)st.zeroing, (unsigned long long)st.dirty);
+	CHECK(buddy_put_clean(b, (u64)z, 4) == -EINVAL,
+	      "put_clean of a block given back");
+	CHECK(buddy_check(b), "check after free_owner");
+	z = buddy_take_dirty(b, 5, &o);
+	CHECK(z == p && buddy_put_clean_part(b, (u64)z, o, 1) == 0,
+	      "take and put back part");
+	CHECK(buddy_check(b), "check after put_clean_part");
+	CHECK(buddy_take_dirty(b, BUDDY_MAX_OWNERS, &o) == -EINVAL,
+	      "bad owner taken");
+	free(b);
+}
+
+/*
+ * A child works the allocator in shared memory without pause (every call
+ * but the loop is under the lock) and is SIGKILLed at a random moment;
+ * the parent then takes the lock, undoing the step the child died in, and
+ * the allocator must be whole.
+ */
+static void case_killed_holder(void)
+{
+	const u64 n = 4096;
+	size_t size = buddy_meta_size(n);
+	struct buddy *b = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int round, status, inside = 0;
+	unsigned int o;
+	pid_t pid;
+	long r;
+
+	CHECK(b != (void *)-1 && buddy_init(b, n) == 0, "shared buddy");
+	rng_state = 0x6b111ed;
+	for (round = 0; round < 100; round++) {
+		pid = fork();
+		CHECK(pid >= 0, "fork");
+		if (pid == 0) {
+			for (;;) {
+				o = rnd_below(6);
+				r = buddy_alloc_owned(b, o, 1 + rnd_below(8));
+				if (r == -EAGAIN && (r = buddy_take_dirty(b, 9, &o)) >= 0)
+					buddy_put_clean_part(b, (u64)r, o,
+							     rnd_below(o + 1));
+				if (rnd_below(3) == 0)
+					buddy_free_owner(b, 1 + rnd_below(8));
+			}
+		}
+		usleep(200 + rnd_below(3000));
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		inside += b->lock != 0;
+		CHECK(buddy_check(b), "round %d: not whole after the kill", round);
+	}
+	CHECK(b->takeovers == (u32)inside && inside > 0,
+	      "%u takeovers for %d kills inside a call", b->takeovers, inside);
+	CHECK(b->undo_peak < BUDDY_UNDO_MAX / 2, "a step logged %u words",
+	      b->undo_peak);
+	munmap(b, size);
+}
+
 static const struct unit_case cases[] = {
 	{ "buddy_init_layout", case_init_layout },
 	{ "buddy_init_rejects", case_init_rejects },
@@ -1015,6 +1122,8 @@ static const struct unit_case cases[] = {
 	{ "buddy_random_owned", case_random_owned },
 	{ "buddy_put_clean_part", case_put_clean_part },
 	{ "buddy_grow", case_grow },
+	{ "buddy_zeroing_owned", case_zeroing_owned },
+	{ "buddy_killed_holder", case_killed_holder },
 };
 
 int main(void)
