@@ -692,19 +692,22 @@ static void fork_child(u64 flags, u64 ctid)
 /*
  * Before a clone without CLONE_VM (a new address space): stop the other
  * threads and copy the pool memory for the child.  0, or the error the
- * clone is to return; on 0 fork_end follows the clone.
+ * clone is to return; on 0 fork_end follows the clone.  The rewrite lock
+ * comes before the mm lock: a munmap of rewritten code takes them in
+ * that order.
  */
 static long fork_begin(struct plat_regs *regs, irqflags_t *irq, u64 *fk)
 {
 	long ret;
 
 	*irq = hosted_fs_stop();
+	*fk = hosted_fast_fork_begin();
 	ret = mm_fork_prepare(regs_sp(regs));
 	if (ret) {
+		hosted_fast_fork_end(*fk, false);
 		hosted_fs_release(*irq);
 		return ret;
 	}
-	*fk = hosted_fast_fork_begin();
 	return 0;
 }
 
