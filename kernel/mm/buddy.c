@@ -10,7 +10,7 @@
  * alloc and free at O(MAX_ORDER) list operations.  TAIL is 0, so zeroed
  * memory is a valid frame array with no blocks in it (buddy_init_zeroed).
  *
- * Every change to the state under the lock goes through set(), which logs
+ * Every change to the state under the lock goes through SET(), which logs
  * the word's old value first (buddy.h: the undo log).  A call is one step,
  * or several (freeing an owner's blocks one by one, growing by one block
  * at a time), each of which leaves the allocator whole and ends with
@@ -63,7 +63,11 @@ static void store_sized(void *p, u32 size, u64 v)
 	}
 }
 
-/* Write @v to the @size-byte word at @p in @b, logging its old value. */
+/*
+ * Write @v to the @size-byte word at @p in @b, logging its old value.  No
+ * step comes near BUDDY_UNDO_MAX words (the unit tests check the peak);
+ * past it a write would go unlogged, robust no more.
+ */
 static void set_logged(struct buddy *b, void *p, u32 size, u64 v)
 {
 	u32 n = b->undo_n;

@@ -472,7 +472,7 @@ static void __reclaim(int slot)
 	int w, bit;
 
 	free_owned(slot);
-	/* It died charging for frames it did not get (or not yet noted). */
+	/* It died with a charge for an allocation under way: give it back. */
 	uncharge(__atomic_exchange_n(&o->inflight, 0, __ATOMIC_SEQ_CST));
 	for (w = 0; w < TANDEM_POOL_OWNERS / 64; w++) {
 		while (o->shared[w]) {
