@@ -500,7 +500,7 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 	/* Its way back gives Linux uc_sigmask, which the call may change. */
 	hosted_mask_forget(ht);
 	hosted_fast_count_trap();
-	hosted_lwk_stack_check(ht, uc->uc_mcontext.rsp);
+	hosted_lwk_stack_check(ht, uc->uc_mcontext.rsp, &saved);
 	rewrite_trap(uc);
 	t->regs = regs;
 	/* This handler runs with the trapped mask (SA_NODEFER, no sa_mask). */
