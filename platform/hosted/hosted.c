@@ -500,7 +500,13 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 	/* Its way back gives Linux uc_sigmask, which the call may change. */
 	hosted_mask_forget(ht);
 	hosted_fast_count_trap();
-	hosted_lwk_stack_check(ht, uc->uc_mcontext.rsp, &saved);
+	if (hosted_lwk_stack_check(ht, uc->uc_mcontext.rsp, &saved)) {
+		/* Trap again, onto the stack given back: rerun the syscall. */
+		t->regs = saved;
+		uc->uc_mcontext.rip -= 2;
+		hosted_fs_resume(ht, uc);
+		return;
+	}
 	rewrite_trap(uc);
 	t->regs = regs;
 	/* This handler runs with the trapped mask (SA_NODEFER, no sa_mask). */

@@ -28,12 +28,13 @@ struct plat_regs {
 
 /*
  * A program handler that interrupted an LWK call runs on the program's
- * stack below prog_sp, or on its sigaltstack when prog_sp is 0, while
- * the LWK stack both entries use ends at top, below the call's frames.
+ * stack below its frame at frame_sp, or on its sigaltstack when frame_sp
+ * is 0, while the LWK stack both entries use ends at top, below the
+ * call's frames.
  */
 struct hosted_cut {
 	u64 top;
-	u64 prog_sp;
+	u64 frame_sp;
 	struct plat_regs *regs;		/* the call it interrupted */
 };
 
@@ -184,7 +185,7 @@ static inline void hosted_mask_forget(struct hosted_thread *ht)
 void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc);
 void hosted_fault_signals_boot(void);
 void hosted_frame_return(u64 frame);
-void hosted_lwk_stack_check(struct hosted_thread *ht, u64 sp,
+bool hosted_lwk_stack_check(struct hosted_thread *ht, u64 sp,
 			    struct plat_regs **regs);
 
 /* kernel/main.c: the portable boot, on the main thread's LWK stack. */

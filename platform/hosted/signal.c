@@ -68,16 +68,16 @@ static void cuts_apply(struct hosted_thread *ht, u32 n)
 
 /*
  * A handler is about to run off the LWK stack, on the program's stack
- * below prog_sp or on its sigaltstack (prog_sp 0), while the LWK frames
- * of an interrupted call live on it from isp up: make both entries start
- * below them, and note it in ht->cuts.  Linux's sigaltstack comes back
- * with the handler's rt_sigreturn (the frame's uc_stack is the one in
- * force now), the rest with hosted_frame_return.  *cut gets what to put
- * in the frame's lwk_cut; false (nothing changed) if too little stack
- * would be left, or too many such handlers are nested.
+ * below its frame at frame_sp or on its sigaltstack (frame_sp 0), while
+ * the LWK frames of an interrupted call live on it from isp up: make both
+ * entries start below them, and note it in ht->cuts.  Linux's sigaltstack
+ * comes back with the handler's rt_sigreturn (the frame's uc_stack is the
+ * one in force now), the rest with hosted_frame_return.  *cut gets what
+ * to put in the frame's lwk_cut; false (nothing changed) if too little
+ * stack would be left, or too many such handlers are nested.
  */
 static bool lwk_stack_cut(struct hosted_thread *ht, struct k_ucontext *uc,
-			  u64 isp, u64 prog_sp, u64 *cut)
+			  u64 isp, u64 frame_sp, u64 *cut)
 {
 	u64 base = (u64)ht + AREA_STACK, top = ALIGN_DOWN(isp - REDZONE, 16);
 	struct k_stack ss = { .ss_sp = (void *)base, .ss_size = top - base };
@@ -92,7 +92,7 @@ static bool lwk_stack_cut(struct hosted_thread *ht, struct k_ucontext *uc,
 	err = n < HOSTED_CUTS ? hosted_sigaltstack_at(&ss, (u64)ht) : -ENOMEM;
 	if (!err) {
 		ht->cuts[n].top = top;
-		ht->cuts[n].prog_sp = prog_sp;
+		ht->cuts[n].frame_sp = frame_sp;
 		ht->cuts[n].regs = ht->lt.regs;
 		cuts_apply(ht, n + 1);
 		*cut = n + 1;
@@ -104,19 +104,21 @@ static bool lwk_stack_cut(struct hosted_thread *ht, struct k_ucontext *uc,
 
 /*
  * Does a handler that cut the LWK stack (c) still run, when the program
- * enters the LWK at sp?  It runs below the interrupted call's stack
- * pointer on that stack, and any handler it nests on the sigaltstack; or
- * on the sigaltstack.  Leaving it with longjmp lands above.
+ * enters the LWK at sp?  On the program's stack it runs below its frame
+ * (its rt_sigreturn enters just above the return address it popped), and
+ * so does all it calls, but for a handler it nests on the sigaltstack; on
+ * the sigaltstack, it runs there.  Left with longjmp, the program runs
+ * above the frame (and the sigaltstack), until it calls deeper again.
  */
 static bool cut_live(struct lwk_thread *t, const struct hosted_cut *c, u64 sp)
 {
-	bool alt = plat_on_prog_altstack(t, sp);
+	bool alt = plat_on_prog_altstack(t, sp), below = sp <= c->frame_sp + 8;
 
-	if (!c->prog_sp)
+	if (!c->frame_sp)
 		return alt;
-	if (plat_on_prog_altstack(t, c->prog_sp))
-		return alt && sp < c->prog_sp;
-	return alt || sp < c->prog_sp;
+	if (plat_on_prog_altstack(t, c->frame_sp))
+		return alt && below;
+	return alt || below;
 }
 
 /*
@@ -125,9 +127,12 @@ static bool cut_live(struct lwk_thread *t, const struct hosted_cut *c, u64 sp)
  * with longjmp, and the frames it was cut for are dead: give their stack
  * back, and set *regs, the trapped context the entry puts back when it
  * returns, to the one of the call the innermost live handler interrupted
- * (NULL if none).  Context: the entry, on the LWK stack.
+ * (NULL if none).  True if it did: the entry itself began below those
+ * frames and must be made again, else a call that blocks now would keep
+ * that stack from the next handler too, round after round.
+ * Context: the entry, on the LWK stack, before it dispatches the call.
  */
-void hosted_lwk_stack_check(struct hosted_thread *ht, u64 sp,
+bool hosted_lwk_stack_check(struct hosted_thread *ht, u64 sp,
 			    struct plat_regs **regs)
 {
 	u32 n = READ_ONCE(ht->ncuts), live = n;
@@ -135,11 +140,11 @@ void hosted_lwk_stack_check(struct hosted_thread *ht, u64 sp,
 	irqflags_t irq;
 
 	if (!n || in_area(ht, sp))
-		return;
+		return false;
 	while (live && !cut_live(&ht->lt, &ht->cuts[live - 1], sp))
 		live--;
 	if (live == n)
-		return;
+		return false;
 	ss.ss_size = (live ? ht->cuts[live - 1].top : (u64)ht + AREA_SIZE) -
 		     (u64)ss.ss_sp;
 	irq = plat_irq_save();
@@ -147,6 +152,7 @@ void hosted_lwk_stack_check(struct hosted_thread *ht, u64 sp,
 	cuts_apply(ht, live);
 	plat_irq_restore(irq);
 	*regs = live ? ht->cuts[live - 1].regs : NULL;
+	return true;
 }
 
 /*
@@ -215,6 +221,16 @@ static void default_action(int sig, const struct k_siginfo *si,
 }
 
 /*
+ * Where a frame goes below top: its FPU state of fpsize bytes at *fp,
+ * then the rt_sigframe, at the returned stack pointer.
+ */
+static u64 frame_at(u64 top, u64 fpsize, u64 *fp)
+{
+	*fp = ALIGN_DOWN(top - fpsize, 64);
+	return ALIGN_DOWN(*fp - sizeof(struct rt_sigframe), 16) - 8;
+}
+
+/*
  * The program's stack pointer at the call whose LWK frames a signal
  * interrupted at isp, or 0 if the LWK cannot tell.  t->regs is that
  * call's trapped context only once its entry has set it and until its
@@ -250,6 +266,7 @@ static bool setup_frame(struct hosted_thread *ht, int sig,
 	struct k_stack lwk_ss = uc->uc_stack;
 	struct rt_sigframe frame;
 
+	fpsize = fpstate_size(uc->uc_mcontext.fpstate);
 	if (in_area(ht, isp)) {
 		/*
 		 * Interrupted inside the LWK: where Linux would put the frame
@@ -259,21 +276,23 @@ static bool setup_frame(struct hosted_thread *ht, int sig,
 		 */
 		psp = interrupted_prog_sp(ht, isp);
 		to_alt = to_alt && psp && !plat_on_prog_altstack(t, psp);
-		if (psp && (to_alt || !in_area(ht, psp)) &&
-		    lwk_stack_cut(ht, uc, isp, to_alt ? 0 : psp, &cut))
-			sp = to_alt ? t->prog_altstack.sp +
-				      t->prog_altstack.size : psp - REDZONE;
-		else	/* below this delivery's frame and all it calls */
-			sp = (u64)__builtin_frame_address(0) - NESTED_GAP;
+		sp = 0;
+		if (psp && (to_alt || !in_area(ht, psp))) {
+			sp = frame_at(to_alt ? t->prog_altstack.sp +
+					       t->prog_altstack.size :
+					       psp - REDZONE, fpsize, &fp);
+			if (!lwk_stack_cut(ht, uc, isp, to_alt ? 0 : sp, &cut))
+				sp = 0;
+		}
+		if (!sp)	/* below this delivery's frame and all it calls */
+			sp = frame_at((u64)__builtin_frame_address(0) -
+				      NESTED_GAP, fpsize, &fp);
 	} else if (!to_alt || plat_on_prog_altstack(t, isp)) {
-		sp = isp - REDZONE;
+		sp = frame_at(isp - REDZONE, fpsize, &fp);
 	} else {
-		sp = t->prog_altstack.sp + t->prog_altstack.size;
+		sp = frame_at(t->prog_altstack.sp + t->prog_altstack.size,
+			      fpsize, &fp);
 	}
-
-	fpsize = fpstate_size(uc->uc_mcontext.fpstate);
-	fp = ALIGN_DOWN(sp - fpsize, 64);
-	sp = ALIGN_DOWN(fp - sizeof(frame), 16) - 8;
 
 	memset(&frame, 0, sizeof(frame));
 	frame.pretcode = (u64)act->restorer;
