@@ -508,7 +508,12 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 		return;
 	}
 	rewrite_trap(uc);
-	t->regs = regs;
+	/*
+	 * rt_sigreturn does not come back here to put t->regs back: it
+	 * keeps the handler's (signal.c reads it when a signal interrupts
+	 * the LWK).
+	 */
+	t->regs = uc->uc_mcontext.rax == NR_rt_sigreturn ? saved : regs;
 	/* This handler runs with the trapped mask (SA_NODEFER, no sa_mask). */
 	WRITE_ONCE(ht->live_mask, uc->uc_sigmask);
 	WRITE_ONCE(ht->opened, 0);
