@@ -859,12 +859,19 @@ __noreturn void plat_thread_exit(int code)
 __noreturn void plat_sigreturn(struct plat_regs *regs)
 {
 	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
+	u64 all = ~0ULL;
 
 	/*
 	 * Into the program, or into an LWK call a handler interrupted, with
 	 * whatever mask the frame now holds: unknown to copies from here.
 	 */
 	WRITE_ONCE(ht->live_mask, LIVE_UNKNOWN);
+	/*
+	 * Once the frame's cut is given back, a signal would put its frame
+	 * where Linux is yet to read this one (signal.c): none comes until
+	 * rt_sigreturn puts the frame's mask in force.
+	 */
+	linux_call4(NR_rt_sigprocmask, SIG_SETMASK, &all, NULL, 8);
 	/* The handler's `ret` popped the frame's return address. */
 	hosted_frame_return(regs->uc.uc_mcontext.rsp - 8);
 	hosted_sigreturn_to(regs->uc.uc_mcontext.rsp);

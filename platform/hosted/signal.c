@@ -12,12 +12,14 @@
  * path needs it) while the program sees its own.
  *
  * A signal that interrupts the LWK itself (a blocking call in progress)
- * runs its handler below the LWK's live frames on the LWK stack, unless
- * it is an SA_ONSTACK handler and the program has a sigaltstack it is not
- * on: then the handler runs there, as on Linux, and the LWK stack both
- * entries use (Linux's sigaltstack for SIGSYS, AREA_FAST_TOP for the fast
- * entry) is cut below the live frames until the handler returns, so the
- * handler's own system calls do not reuse the stack those frames are on.
+ * runs its handler where Linux would: on the program's stack below the
+ * call's stack pointer, or on the program's sigaltstack for SA_ONSTACK.
+ * Its frame returns into the interrupted LWK code; until then the LWK
+ * stack both entries use (Linux's sigaltstack for SIGSYS, AREA_FAST_TOP
+ * for the fast entry) is cut below the live frames, so the handler's own
+ * system calls do not reuse the stack those frames are on.  Only when
+ * that cannot be done does the handler run below the live frames on the
+ * LWK stack.
  */
 #include "hosted.h"
 #include "fastentry.h"
@@ -67,6 +69,25 @@ static void cuts_apply(struct hosted_thread *ht, u32 n)
 }
 
 /*
+ * Give Linux the LWK stack ss for SIGSYS and the LWK's handlers.  The
+ * call is made from the area's header, off that stack, where a signal
+ * would get its frame at the old stack's top, over live LWK frames: so
+ * even SIGSEGV and SIGBUS, which plat_irq_save lets through, wait (only
+ * one sent can come; the call touches no memory of the program's).
+ * Context: with the LWK's interrupts off.
+ */
+static long lwk_altstack_set(struct hosted_thread *ht, const struct k_stack *ss)
+{
+	u64 all = ~0ULL, old;
+	long err;
+
+	linux_call4(NR_rt_sigprocmask, SIG_SETMASK, &all, &old, 8);
+	err = hosted_sigaltstack_at(ss, (u64)ht);
+	linux_call4(NR_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
+	return err;
+}
+
+/*
  * A handler is about to run off the LWK stack, on the program's stack
  * below its frame at frame_sp or on its sigaltstack (frame_sp 0), while
  * the LWK frames of an interrupted call live on it from isp up: make both
@@ -89,7 +110,7 @@ static bool lwk_stack_cut(struct hosted_thread *ht, struct k_ucontext *uc,
 		return false;
 	irq = plat_irq_save();
 	n = ht->ncuts;
-	err = n < HOSTED_CUTS ? hosted_sigaltstack_at(&ss, (u64)ht) : -ENOMEM;
+	err = n < HOSTED_CUTS ? lwk_altstack_set(ht, &ss) : -ENOMEM;
 	if (!err) {
 		ht->cuts[n].top = top;
 		ht->cuts[n].frame_sp = frame_sp;
@@ -148,7 +169,7 @@ bool hosted_lwk_stack_check(struct hosted_thread *ht, u64 sp,
 	ss.ss_size = (live ? ht->cuts[live - 1].top : (u64)ht + AREA_SIZE) -
 		     (u64)ss.ss_sp;
 	irq = plat_irq_save();
-	hosted_sigaltstack_at(&ss, (u64)ht);
+	lwk_altstack_set(ht, &ss);
 	cuts_apply(ht, live);
 	plat_irq_restore(irq);
 	*regs = live ? ht->cuts[live - 1].regs : NULL;
