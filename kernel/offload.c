@@ -586,10 +586,10 @@ static void raise_caught(struct lwk_thread *t, u64 sigs)
 
 /*
  * Is t's current call made by a program handler that interrupted the LWK
- * (t waiting for its proxy)?  Such a handler runs on the LWK's stack, or
- * on the program's sigaltstack above the LWK's live frames (the platform
- * says so); after a handler left a wait with longjmp, calls come from
- * the program's own stack again.
+ * (t waiting for its proxy)?  Such a handler runs on the program's stack
+ * or sigaltstack while the LWK's frames stay live (the platform says so),
+ * or on the LWK's stack; after a handler left a wait with longjmp, calls
+ * come from the program's own stack again.
  */
 static bool from_nested_handler(struct lwk_thread *t)
 {

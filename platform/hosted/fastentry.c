@@ -396,7 +396,12 @@ long hosted_fast_dispatch(struct fast_frame *f)
 	__atomic_fetch_add(hosted_fast_entry_ctr, 1, __ATOMIC_RELAXED);
 	entered = true;
 	hosted_fs_lwk_in(ht);
-	hosted_lwk_stack_check(ht, f->uc.uc_mcontext.rsp);
+	if (hosted_lwk_stack_check(ht, f->uc.uc_mcontext.rsp, &saved)) {
+		/* Made again through SIGSYS, onto the stack given back. */
+		f->fallback = 1;
+		ret = 0;
+		goto out;
+	}
 	rewrite_call_begin(&rc, &f->uc.uc_mcontext);
 	ret = syscall_dispatch(t, regs);
 	rewrite_call_end(&rc);

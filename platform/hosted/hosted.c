@@ -500,9 +500,20 @@ void hosted_sigsys(int sig __unused, struct k_siginfo *si,
 	/* Its way back gives Linux uc_sigmask, which the call may change. */
 	hosted_mask_forget(ht);
 	hosted_fast_count_trap();
-	hosted_lwk_stack_check(ht, uc->uc_mcontext.rsp);
+	if (hosted_lwk_stack_check(ht, uc->uc_mcontext.rsp, &saved)) {
+		/* Trap again, onto the stack given back: rerun the syscall. */
+		t->regs = saved;
+		uc->uc_mcontext.rip -= 2;
+		hosted_fs_resume(ht, uc);
+		return;
+	}
 	rewrite_trap(uc);
-	t->regs = regs;
+	/*
+	 * rt_sigreturn does not come back here to put t->regs back: it
+	 * keeps the handler's (signal.c reads it when a signal interrupts
+	 * the LWK).
+	 */
+	t->regs = uc->uc_mcontext.rax == NR_rt_sigreturn ? saved : regs;
 	/* This handler runs with the trapped mask (SA_NODEFER, no sa_mask). */
 	WRITE_ONCE(ht->live_mask, uc->uc_sigmask);
 	WRITE_ONCE(ht->opened, 0);
@@ -851,12 +862,19 @@ __noreturn void plat_thread_exit(int code)
 __noreturn void plat_sigreturn(struct plat_regs *regs)
 {
 	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
+	u64 all = ~0ULL;
 
 	/*
 	 * Into the program, or into an LWK call a handler interrupted, with
 	 * whatever mask the frame now holds: unknown to copies from here.
 	 */
 	WRITE_ONCE(ht->live_mask, LIVE_UNKNOWN);
+	/*
+	 * Once the frame's cut is given back, a signal would put its frame
+	 * where Linux is yet to read this one (signal.c): none comes until
+	 * rt_sigreturn puts the frame's mask in force.
+	 */
+	linux_call4(NR_rt_sigprocmask, SIG_SETMASK, &all, NULL, 8);
 	/* The handler's `ret` popped the frame's return address. */
 	hosted_frame_return(regs->uc.uc_mcontext.rsp - 8);
 	hosted_sigreturn_to(regs->uc.uc_mcontext.rsp);

@@ -26,6 +26,20 @@ struct plat_regs {
 #define AREA_HDR	(2 * PAGE_SIZE)
 #define AREA_STACK	(AREA_HDR + PAGE_SIZE)
 
+/*
+ * A program handler that interrupted an LWK call runs on the program's
+ * stack below its frame at frame_sp, or on its sigaltstack when frame_sp
+ * is 0, while the LWK stack both entries use ends at top, below the
+ * call's frames.
+ */
+struct hosted_cut {
+	u64 top;
+	u64 frame_sp;
+	struct plat_regs *regs;		/* the call it interrupted */
+};
+
+#define HOSTED_CUTS	16		/* handlers nested so, at most */
+
 struct hosted_thread {
 	struct lwk_thread lt;
 	struct k_ucontext start_uc;	/* where a new thread begins */
@@ -78,6 +92,14 @@ struct hosted_thread {
 	 */
 	u64 opened;
 	u64 open_restore;
+	/*
+	 * signal.c: the program handlers that run off the LWK stack while
+	 * LWK frames of the calls they interrupted live there, innermost
+	 * last (lwk_stack_cut).  Changed by the thread only, with its
+	 * signals off, or by its handler's return (hosted_frame_return).
+	 */
+	u32 ncuts;
+	struct hosted_cut cuts[HOSTED_CUTS];
 };
 
 /*
@@ -163,7 +185,8 @@ static inline void hosted_mask_forget(struct hosted_thread *ht)
 void hosted_deliver(int sig, struct k_siginfo *si, struct k_ucontext *uc);
 void hosted_fault_signals_boot(void);
 void hosted_frame_return(u64 frame);
-void hosted_lwk_stack_check(struct hosted_thread *ht, u64 sp);
+bool hosted_lwk_stack_check(struct hosted_thread *ht, u64 sp,
+			    struct plat_regs **regs);
 
 /* kernel/main.c: the portable boot, on the main thread's LWK stack. */
 __noreturn void lwk_boot(u64 *sp);

@@ -12,12 +12,14 @@
  * path needs it) while the program sees its own.
  *
  * A signal that interrupts the LWK itself (a blocking call in progress)
- * runs its handler below the LWK's live frames on the LWK stack, unless
- * it is an SA_ONSTACK handler and the program has a sigaltstack it is not
- * on: then the handler runs there, as on Linux, and the LWK stack both
- * entries use (Linux's sigaltstack for SIGSYS, AREA_FAST_TOP for the fast
- * entry) is cut below the live frames until the handler returns, so the
- * handler's own system calls do not reuse the stack those frames are on.
+ * runs its handler where Linux would: on the program's stack below the
+ * call's stack pointer, or on the program's sigaltstack for SA_ONSTACK.
+ * Its frame returns into the interrupted LWK code; until then the LWK
+ * stack both entries use (Linux's sigaltstack for SIGSYS, AREA_FAST_TOP
+ * for the fast entry) is cut below the live frames, so the handler's own
+ * system calls do not reuse the stack those frames are on.  Only when
+ * that cannot be done does the handler run below the live frames on the
+ * LWK stack.
  */
 #include "hosted.h"
 #include "fastentry.h"
@@ -37,14 +39,14 @@
 
 /*
  * The frame a handler finds at its stack pointer, as Linux lays it out,
- * then a word of the LWK's: the fast entry's stack top to restore when
- * the handler returns, plus 1, or 0 (see lwk_stack_cut).
+ * then a word of the LWK's: the handler's place in ht->cuts plus 1, or 0
+ * (see lwk_stack_cut).
  */
 struct rt_sigframe {
 	u64 pretcode;
 	struct k_ucontext uc;
 	struct k_siginfo info;
-	u64 lwk_top;
+	u64 lwk_cut;
 };
 
 static bool in_area(struct hosted_thread *ht, u64 sp)
@@ -57,85 +59,145 @@ static u64 *fast_top(struct hosted_thread *ht)
 	return (u64 *)((u8 *)ht + AREA_FAST_TOP);
 }
 
+/* The fast entry's stack top for the first n cuts (0: the area's top). */
+static void cuts_apply(struct hosted_thread *ht, u32 n)
+{
+	WRITE_ONCE(ht->ncuts, n);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	WRITE_ONCE(*fast_top(ht), n ? ht->cuts[n - 1].top : 0);
+	WRITE_ONCE(ht->lt.handler_over_lwk, n != 0);
+}
+
 /*
- * A handler is about to run off the LWK stack while the LWK frames of an
- * interrupted call live on it from isp up: make both entries start below
- * them.  Linux's sigaltstack comes back with the handler's rt_sigreturn
- * (the frame's uc_stack is the one in force now), the fast entry's top
- * with hosted_frame_return.  *saved gets what to put in the frame's
- * lwk_top; false (nothing changed) if too little stack would be left.
+ * Give Linux the LWK stack ss for SIGSYS and the LWK's handlers.  The
+ * call is made from the area's header, off that stack, where a signal
+ * would get its frame at the old stack's top, over live LWK frames: so
+ * even SIGSEGV and SIGBUS, which plat_irq_save lets through, wait (only
+ * one sent can come; the call touches no memory of the program's).
+ * Context: with the LWK's interrupts off.
+ */
+static long lwk_altstack_set(struct hosted_thread *ht, const struct k_stack *ss)
+{
+	u64 all = ~0ULL, old;
+	long err;
+
+	linux_call4(NR_rt_sigprocmask, SIG_SETMASK, &all, &old, 8);
+	err = hosted_sigaltstack_at(ss, (u64)ht);
+	linux_call4(NR_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
+	return err;
+}
+
+/*
+ * A handler is about to run off the LWK stack, on the program's stack
+ * below its frame at frame_sp or on its sigaltstack (frame_sp 0), while
+ * the LWK frames of an interrupted call live on it from isp up: make both
+ * entries start below them, and note it in ht->cuts.  Linux's sigaltstack
+ * comes back with the handler's rt_sigreturn (the frame's uc_stack is the
+ * one in force now), the rest with hosted_frame_return.  *cut gets what
+ * to put in the frame's lwk_cut; false (nothing changed) if too little
+ * stack would be left, or too many such handlers are nested.
  */
 static bool lwk_stack_cut(struct hosted_thread *ht, struct k_ucontext *uc,
-			  u64 isp, u64 *saved)
+			  u64 isp, u64 frame_sp, u64 *cut)
 {
 	u64 base = (u64)ht + AREA_STACK, top = ALIGN_DOWN(isp - REDZONE, 16);
 	struct k_stack ss = { .ss_sp = (void *)base, .ss_size = top - base };
 	irqflags_t irq;
+	u32 n;
 	long err;
 
 	if (top < base + LWK_STACK_MIN)
 		return false;
 	irq = plat_irq_save();
-	err = hosted_sigaltstack_at(&ss, (u64)ht);
+	n = ht->ncuts;
+	err = n < HOSTED_CUTS ? lwk_altstack_set(ht, &ss) : -ENOMEM;
+	if (!err) {
+		ht->cuts[n].top = top;
+		ht->cuts[n].frame_sp = frame_sp;
+		ht->cuts[n].regs = ht->lt.regs;
+		cuts_apply(ht, n + 1);
+		*cut = n + 1;
+		uc->uc_stack = ss;
+	}
 	plat_irq_restore(irq);
-	if (err)
+	return !err;
+}
+
+/*
+ * Does a handler that cut the LWK stack (c) still run, when the program
+ * enters the LWK at sp?  On the program's stack it runs below its frame
+ * (its rt_sigreturn enters just above the return address it popped), and
+ * so does all it calls, but for a handler it nests on the sigaltstack; on
+ * the sigaltstack, it runs there.  Left with longjmp, the program runs
+ * above the frame (and the sigaltstack), until it calls deeper again.
+ */
+static bool cut_live(struct lwk_thread *t, const struct hosted_cut *c, u64 sp)
+{
+	bool alt = plat_on_prog_altstack(t, sp), below = sp <= c->frame_sp + 8;
+
+	if (!c->frame_sp)
+		return alt;
+	if (plat_on_prog_altstack(t, c->frame_sp))
+		return alt && below;
+	return alt || below;
+}
+
+/*
+ * hosted_lwk_stack_check - at an entry from the program at sp: a handler
+ * that cut the LWK stack (lwk_stack_cut) but no longer runs there left
+ * with longjmp, and the frames it was cut for are dead: give their stack
+ * back, and set *regs, the trapped context the entry puts back when it
+ * returns, to the one of the call the innermost live handler interrupted
+ * (NULL if none).  True if it did: the entry itself began below those
+ * frames and must be made again, else a call that blocks now would keep
+ * that stack from the next handler too, round after round.
+ * Context: the entry, on the LWK stack, before it dispatches the call.
+ */
+bool hosted_lwk_stack_check(struct hosted_thread *ht, u64 sp,
+			    struct plat_regs **regs)
+{
+	u32 n = READ_ONCE(ht->ncuts), live = n;
+	struct k_stack ss = { .ss_sp = (char *)ht + AREA_STACK };
+	irqflags_t irq;
+
+	if (!n || in_area(ht, sp))
 		return false;
-	*saved = *fast_top(ht) + 1;
-	WRITE_ONCE(*fast_top(ht), top);
-	WRITE_ONCE(ht->lt.handler_over_lwk, true);
-	uc->uc_stack = ss;
+	while (live && !cut_live(&ht->lt, &ht->cuts[live - 1], sp))
+		live--;
+	if (live == n)
+		return false;
+	ss.ss_size = (live ? ht->cuts[live - 1].top : (u64)ht + AREA_SIZE) -
+		     (u64)ss.ss_sp;
+	irq = plat_irq_save();
+	lwk_altstack_set(ht, &ss);
+	cuts_apply(ht, live);
+	plat_irq_restore(irq);
+	*regs = live ? ht->cuts[live - 1].regs : NULL;
 	return true;
 }
 
 /*
- * hosted_lwk_stack_check - at an entry from the program at sp: a cut
- * LWK stack (lwk_stack_cut) while the program is neither on its
- * sigaltstack nor on the LWK stack (a handler nested there) means the
- * handler left with longjmp, and the frames it was cut for are dead: give
- * the whole stack back.  Context: the entry, on the LWK stack.
- */
-void hosted_lwk_stack_check(struct hosted_thread *ht, u64 sp)
-{
-	struct k_stack ss = {
-		.ss_sp = (char *)ht + AREA_STACK,
-		.ss_size = AREA_SIZE - AREA_STACK,
-	};
-	irqflags_t irq;
-
-	if (!READ_ONCE(*fast_top(ht)) || plat_on_prog_altstack(&ht->lt, sp) ||
-	    in_area(ht, sp))
-		return;
-	irq = plat_irq_save();
-	hosted_sigaltstack_at(&ss, (u64)ht);
-	WRITE_ONCE(*fast_top(ht), 0);
-	WRITE_ONCE(ht->lt.handler_over_lwk, false);
-	plat_irq_restore(irq);
-}
-
-/*
  * hosted_frame_return - a program handler returns through the frame at
- * `frame` (its rt_sigreturn): give the fast entry back the stack top it
- * had when the frame was built.  A frame of the LWK's own making only.
+ * `frame` (its rt_sigreturn): if it ran off a cut LWK stack, the cut and
+ * those of handlers nested in it end.  A frame of the LWK's own making
+ * only; Linux's sigaltstack comes back with the frame.
  */
 void hosted_frame_return(u64 frame)
 {
 	struct hosted_thread *ht = (struct hosted_thread *)plat_current();
 	struct k_ucontext uc;
-	u64 top;
+	u64 cut;
 
 	/* Back to program code or to the LWK code the handler interrupted. */
 	if (!plat_copy_from_user(&uc.uc_mcontext.rip, (void *)(frame +
 				 offsetof(struct rt_sigframe, uc.uc_mcontext.rip)),
 				 sizeof(uc.uc_mcontext.rip)))
 		hosted_fs_resume(ht, &uc);
-	if (plat_copy_from_user(&top, (void *)(frame +
-				offsetof(struct rt_sigframe, lwk_top)),
-				sizeof(top)) || !top--)
+	if (plat_copy_from_user(&cut, (void *)(frame +
+				offsetof(struct rt_sigframe, lwk_cut)),
+				sizeof(cut)) || !cut || cut > READ_ONCE(ht->ncuts))
 		return;
-	if (!top || (top > (u64)ht + AREA_STACK && top <= (u64)ht + AREA_SIZE)) {
-		WRITE_ONCE(*fast_top(ht), top);
-		WRITE_ONCE(ht->lt.handler_over_lwk, top != 0);
-	}
+	cuts_apply(ht, cut - 1);
 }
 
 /* Size of the FPU/extended state Linux saved for this delivery. */
@@ -180,6 +242,36 @@ static void default_action(int sig, const struct k_siginfo *si,
 }
 
 /*
+ * Where a frame goes below top: its FPU state of fpsize bytes at *fp,
+ * then the rt_sigframe, at the returned stack pointer.
+ */
+static u64 frame_at(u64 top, u64 fpsize, u64 *fp)
+{
+	*fp = ALIGN_DOWN(top - fpsize, 64);
+	return ALIGN_DOWN(*fp - sizeof(struct rt_sigframe), 16) - 8;
+}
+
+/*
+ * The program's stack pointer at the call whose LWK frames a signal
+ * interrupted at isp, or 0 if the LWK cannot tell.  t->regs is that
+ * call's trapped context only once its entry has set it and until its
+ * return puts back the outer one: before and after, it is absent, or it
+ * lies above the innermost cut while isp lies below it (the call of a
+ * handler that runs over that cut, whose stack pointer is then unknown).
+ */
+static u64 interrupted_prog_sp(struct hosted_thread *ht, u64 isp)
+{
+	struct plat_regs *regs = ht->lt.regs;
+	u32 n = READ_ONCE(ht->ncuts);
+	u64 top = n ? ht->cuts[n - 1].top : 0;
+
+	if (!regs || !in_area(ht, (u64)regs) || (u64)regs < isp ||
+	    (isp < top && (u64)regs >= top))
+		return 0;
+	return regs_sp(regs);
+}
+
+/*
  * Build the program handler's frame and point the context we return
  * through at the handler.  Returns false if the frame cannot be written
  * (the program's stack is bad), as Linux then forces SIGSEGV.
@@ -189,39 +281,45 @@ static bool setup_frame(struct hosted_thread *ht, int sig,
 			const struct k_siginfo *si, struct k_ucontext *uc)
 {
 	struct lwk_thread *t = &ht->lt;
-	u64 isp = uc->uc_mcontext.rsp, sp, fp, fpsize, saved = 0;
+	u64 isp = uc->uc_mcontext.rsp, psp, sp, fp, fpsize, cut = 0;
 	bool to_alt = (act->flags & SA_ONSTACK) &&
 		      !(t->prog_altstack.flags & SS_DISABLE);
 	struct k_stack lwk_ss = uc->uc_stack;
 	struct rt_sigframe frame;
 
+	fpsize = fpstate_size(uc->uc_mcontext.fpstate);
 	if (in_area(ht, isp)) {
 		/*
-		 * Interrupted inside the LWK: the program's own stack pointer
-		 * is the one of the call it made.
+		 * Interrupted inside the LWK: where Linux would put the frame
+		 * follows from the stack pointer of the program's call.  A
+		 * handler that made that call on the LWK stack itself (see
+		 * below) has its call's frames under it.
 		 */
-		to_alt = to_alt && t->regs &&
-			 !plat_on_prog_altstack(t, regs_sp(t->regs)) &&
-			 lwk_stack_cut(ht, uc, isp, &saved);
-		if (to_alt)
-			sp = t->prog_altstack.sp + t->prog_altstack.size;
-		else	/* below this delivery's frame and all it calls */
-			sp = (u64)__builtin_frame_address(0) - NESTED_GAP;
+		psp = interrupted_prog_sp(ht, isp);
+		to_alt = to_alt && psp && !plat_on_prog_altstack(t, psp);
+		sp = 0;
+		if (psp && (to_alt || !in_area(ht, psp))) {
+			sp = frame_at(to_alt ? t->prog_altstack.sp +
+					       t->prog_altstack.size :
+					       psp - REDZONE, fpsize, &fp);
+			if (!lwk_stack_cut(ht, uc, isp, to_alt ? 0 : sp, &cut))
+				sp = 0;
+		}
+		if (!sp)	/* below this delivery's frame and all it calls */
+			sp = frame_at((u64)__builtin_frame_address(0) -
+				      NESTED_GAP, fpsize, &fp);
 	} else if (!to_alt || plat_on_prog_altstack(t, isp)) {
-		sp = isp - REDZONE;
+		sp = frame_at(isp - REDZONE, fpsize, &fp);
 	} else {
-		sp = t->prog_altstack.sp + t->prog_altstack.size;
+		sp = frame_at(t->prog_altstack.sp + t->prog_altstack.size,
+			      fpsize, &fp);
 	}
-
-	fpsize = fpstate_size(uc->uc_mcontext.fpstate);
-	fp = ALIGN_DOWN(sp - fpsize, 64);
-	sp = ALIGN_DOWN(fp - sizeof(frame), 16) - 8;
 
 	memset(&frame, 0, sizeof(frame));
 	frame.pretcode = (u64)act->restorer;
 	frame.uc.uc_flags = uc->uc_flags;
 	frame.uc.uc_stack = lwk_ss;	/* the LWK's: what Linux restores */
-	frame.lwk_top = saved;
+	frame.lwk_cut = cut;
 	frame.uc.uc_mcontext = uc->uc_mcontext;
 	frame.uc.uc_mcontext.fpstate = fpsize ? (void *)fp : NULL;
 	frame.uc.uc_sigmask = uc->uc_sigmask;

@@ -649,6 +649,14 @@ case_sigs()
 	compare_prog sigs --native-status 0 -- "$1"
 }
 
+# A handler that needs 1 MiB of stack, or one on a 64 KiB sigaltstack,
+# interrupts a blocked call (tests/progs/deephandler.c): Linux runs it on
+# the thread's stack or its sigaltstack, and so must tandem.
+case_deep_handler()
+{
+	compare_prog deephandler --native-status 0 -- "$1"
+}
+
 # cores_on: let the programs of this case dump core, into the case's
 # directory, small (coredump_filter 0: no memory contents, on both sides);
 # skip where that cannot be done without touching the system.
@@ -1274,6 +1282,10 @@ all_cases()
 		altstack-overflow-thread sigqueue sigtimedwait signalfd \
 		efault sent-while-blocked sent-to-process; do
 		tcase "run/sig-$g" case_sigs "$g"
+	done
+	for g in read read-restart futex futex-restart read-onstack \
+		read-onstack-restart futex-onstack longjmp longjmp-nomask nested; do
+		tcase "run/sig-deep-handler-$g" case_deep_handler "$g"
 	done
 	tcase run/fault-segv-core case_fault segv core 139
 	tcase run/fault-core-size case_fault_core_size
