@@ -136,7 +136,6 @@ struct region {
 	u64 start, end;
 	u32 kind;
 	u32 prot;		/* CODE: its protection, restored after a patch */
-	u32 sites;		/* CODE: sites recorded in it */
 	u32 tramp;		/* TRAMP: index in tramps[] */
 };
 
@@ -960,11 +959,10 @@ static u32 find_displaced(const struct k_sigcontext *c, u64 ip,
 
 /* ---- the trap -------------------------------------------------------- */
 
-/* Site @st, in region @r, stays on the signal path. */
-static void keep(struct region *r, struct site *st)
+/* Site @st stays on the signal path. */
+static void keep(struct site *st)
 {
 	st->state = SITE_KEPT;
-	r->sites++;
 	__atomic_fetch_add(&lwk_proc.inst->entry_sites_kept, 1,
 			   __ATOMIC_RELAXED);
 }
@@ -1012,7 +1010,7 @@ static void __rewrite(const struct k_sigcontext *c)
 	at = ip - 2 - len;
 	if (!len || (nr >= 0 && hosted_fast_needs_signal(nr)) ||
 	    (at & 63) == 63) {
-		keep(r, st);
+		keep(st);
 		return;
 	}
 	stub = stub_alloc(at, r);
@@ -1023,7 +1021,7 @@ static void __rewrite(const struct k_sigcontext *c)
 	if (!stub_build(code, stub, p, len, ip)) {
 		/* Its RIP-relative operand is out of the stub's reach. */
 		stub_free(stub);
-		keep(r, st);
+		keep(st);
 		return;
 	}
 	if (tramp_write(tramp_of(stub), stub, code, STUB_SIZE))
@@ -1041,7 +1039,7 @@ static void __rewrite(const struct k_sigcontext *c)
 				-err);
 		told = true;
 		stub_free(stub);
-		keep(r, st);
+		keep(st);
 		return;
 	}
 
@@ -1049,7 +1047,6 @@ static void __rewrite(const struct k_sigcontext *c)
 	st->stub = stub;
 	st->len = len;
 	memcpy(st->orig, p, len);
-	r->sites++;
 	__atomic_fetch_add(&lwk_proc.inst->entry_sites, 1, __ATOMIC_RELAXED);
 	return;
 free_stub:
@@ -1118,7 +1115,6 @@ static void __forget_sites(struct region *r, u64 start, u64 end, bool revert)
 				stub_free(st->stub);
 		}
 		st->state = SITE_TOMB;
-		r->sites--;
 	}
 }
 
@@ -1134,10 +1130,8 @@ static void __forget_tramp(struct tramp *tp)
 		if (st->state != SITE_REWRITTEN || st->stub - tp->page >= PAGE_SIZE)
 			continue;
 		r = region_find(st->ip - 2);
-		if (r && r->kind == REGION_CODE) {
+		if (r && r->kind == REGION_CODE)
 			site_revert(r, st);
-			r->sites--;
-		}
 		st->state = SITE_TOMB;
 	}
 	tp->page = 0;
