@@ -877,13 +877,23 @@ static void g_fork_tid(void)
 	      "the parent's own CPU clock works after the child is reaped");
 }
 
+/* SIGKILL child @pid: is it reaped, with that as its end? */
+static int kill_and_reap(pid_t pid)
+{
+	int status;
+
+	kill(pid, SIGKILL);
+	return waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) &&
+	       WTERMSIG(status) == SIGKILL;
+}
+
 /*
  * A child killed in its first steps may die inside the LWK with a lock the
  * run's other processes share: its parent's wait must not hang on it.
  */
 static void g_fork_kill(void)
 {
-	int i, k, status, rounds = 200, bad = 0;
+	int i, k, rounds = 200, bad = 0;
 	volatile int spin;
 	pid_t pid;
 
@@ -895,9 +905,7 @@ static void g_fork_kill(void)
 		}
 		for (k = 0, spin = 0; k < i * 50; k++)
 			spin++;
-		kill(pid, SIGKILL);
-		if (waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status) ||
-		    WTERMSIG(status) != SIGKILL)
+		if (!kill_and_reap(pid))
 			bad++;
 	}
 	printf("%d children killed right after their fork\n", rounds);
@@ -907,7 +915,7 @@ static void g_fork_kill(void)
 static void g_kill_mapping(void)
 {
 	const size_t len = 1 << 20;
-	int i, status, rounds = 300, bad = 0;
+	int i, rounds = 300, bad = 0;
 	struct timespec ts = { 0, 0 };
 	char *p;
 	pid_t pid;
@@ -927,9 +935,7 @@ static void g_kill_mapping(void)
 		}
 		ts.tv_nsec = (rand() % 2000) * 1000L;
 		nanosleep(&ts, NULL);
-		kill(pid, SIGKILL);
-		if (waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status) ||
-		    WTERMSIG(status) != SIGKILL)
+		if (!kill_and_reap(pid))
 			bad++;
 	}
 	printf("%d mapping children killed\n", rounds);
