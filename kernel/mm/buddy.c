@@ -713,21 +713,7 @@ out_unlock:
  */
 int buddy_put_clean(struct buddy *b, u64 pfn, unsigned int order)
 {
-	int ret = 0;
-
-	lock(b);
-	if (!is_block(b, pfn, order, BUDDY_F_ZEROING)) {
-		ret = -EINVAL;
-		goto out_unlock;
-	}
-	clear_owned(b, pfn);
-	SET(b, b->nr_zeroing, b->nr_zeroing - (1ULL << order));
-	SET(b, b->nr_clean, b->nr_clean + (1ULL << order));
-	__buddy_insert(b, pfn, order, BUDDY_F_CLEAN);
-
-out_unlock:
-	unlock(b);
-	return ret;
+	return buddy_put_clean_part(b, pfn, order, order);
 }
 
 /**
